@@ -1,0 +1,46 @@
+//! The services of gongjiang: each use case checks who may do it, runs in one transaction,
+//! and records what it changed in the audit log. Knows neither HTTP nor SQL.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+mod caller;
+pub mod demo;
+mod error;
+pub mod imports;
+pub mod passwords;
+pub mod people;
+pub mod sheets;
+pub mod units;
+
+pub use caller::Caller;
+pub use error::{ServiceError, ServiceResult};
+pub use gongjiang_db::Database;
+
+use gongjiang_db::{Conn, DbResult};
+use gongjiang_domain::audit::Change;
+use gongjiang_domain::clock::now_ms;
+
+/// Records `change` as made by `caller`, inside the caller's transaction.
+pub(crate) async fn record(conn: &mut Conn, caller: &Caller, change: Change) -> DbResult<()> {
+    gongjiang_db::audit::append(conn, &caller.actor, &change, now_ms()).await?;
+    Ok(())
+}
+
+/// A change as the audit log keeps it: the JSON of the state before and after.
+pub(crate) fn change<B: serde::Serialize, A: serde::Serialize>(
+    action: &str,
+    entity_type: &str,
+    entity_id: impl ToString,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> Change {
+    Change {
+        action: action.to_owned(),
+        entity_type: entity_type.to_owned(),
+        entity_id: entity_id.to_string(),
+        before: before.and_then(|b| serde_json::to_string(b).ok()),
+        after: after.and_then(|a| serde_json::to_string(a).ok()),
+        reason: None,
+    }
+}

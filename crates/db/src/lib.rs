@@ -1,0 +1,216 @@
+//! The database layer: the only code that writes SQL or knows which backend it talks to.
+//! SQLite (embedded, WAL, full durability) by default; PostgreSQL for larger installations.
+//! The backend is chosen by the URL; both run the same SQL through sqlx's `Any` driver.
+
+pub mod audit;
+mod migrations;
+pub mod people;
+pub mod rate_limits;
+pub mod sessions;
+pub mod tokens;
+pub mod units;
+pub mod users;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyPool, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub use sqlx::AnyConnection as Conn;
+pub type Tx = sqlx::Transaction<'static, Any>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("unsupported database URL (use sqlite://… or postgres://…): {0}")]
+    UnsupportedUrl(String),
+    #[error("database error: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("migration {version} ({name}) failed: {source}")]
+    Migration { version: i64, name: &'static str, source: sqlx::Error },
+    #[error("cannot create the data folder {path}: {source}")]
+    DataFolder { path: String, source: std::io::Error },
+}
+
+impl DbError {
+    /// Whether a unique constraint refused the write. SQLite reports no constraint names, so
+    /// callers learn only that some unique value was taken, and say which from context.
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            DbError::Sqlx(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            _ => false,
+        }
+    }
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+/// The connection pools of one database.
+///
+/// On SQLite all writes go through one connection: several writers only wait on each other's
+/// locks (see docs/architecture.md). Readers use their own pool and, thanks to WAL, never wait
+/// for the writer. On PostgreSQL both pools are the same.
+#[derive(Clone)]
+pub struct Database {
+    writer: AnyPool,
+    reader: AnyPool,
+    backend: Backend,
+}
+
+impl Database {
+    /// Connects to the database at `url`, creating an SQLite file (and its folder) if needed.
+    pub async fn connect(url: &str) -> DbResult<Database> {
+        sqlx::any::install_default_drivers();
+        if url.starts_with("sqlite:") {
+            Self::connect_sqlite(url).await
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = AnyConnectOptions::from_str(url)?;
+            let pool = AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Ok(Database { writer: pool.clone(), reader: pool, backend: Backend::Postgres })
+        } else {
+            Err(DbError::UnsupportedUrl(url.to_owned()))
+        }
+    }
+
+    async fn connect_sqlite(url: &str) -> DbResult<Database> {
+        let path = sqlite_path(url);
+        if let Some(dir) = std::path::Path::new(&path).parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|source| DbError::DataFolder { path: dir.display().to_string(), source })?;
+        }
+        let url = if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") };
+        let options = AnyConnectOptions::from_str(&url)?;
+        // Full durability: an acknowledged write survives a crash of the process or the machine.
+        let writer = AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;").await?;
+                    Ok(())
+                })
+            })
+            .connect_with(options.clone())
+            .await?;
+        let reader = AnyPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA query_only = ON;").await?;
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Database { writer, reader, backend: Backend::Sqlite })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Brings the schema up to date; safe to call from several instances at once.
+    pub async fn migrate(&self) -> DbResult<Vec<i64>> {
+        migrations::run(&self.writer, self.backend).await
+    }
+
+    /// A transaction for changes; commit it, or it rolls back when dropped.
+    pub async fn begin(&self) -> DbResult<Tx> {
+        Ok(self.writer.begin().await?)
+    }
+
+    /// A connection for reading.
+    pub async fn read(&self) -> DbResult<PoolConnection<Any>> {
+        Ok(self.reader.acquire().await?)
+    }
+
+    /// Whether the database answers (readiness).
+    pub async fn ping(&self) -> DbResult<()> {
+        let mut conn = self.read().await?;
+        sqlx::query("SELECT 1").execute(&mut *conn).await?;
+        Ok(())
+    }
+
+    /// A consistent copy of a live SQLite database in `target` (`VACUUM INTO`). PostgreSQL has
+    /// its own tools: `pg_dump`.
+    pub async fn backup_sqlite(&self, target: &str) -> DbResult<bool> {
+        if self.backend != Backend::Sqlite {
+            return Ok(false);
+        }
+        let mut conn = self.writer.acquire().await?;
+        sqlx::query("VACUUM INTO $1").bind(target).execute(&mut *conn).await?;
+        Ok(true)
+    }
+
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+/// The file path inside an `sqlite://` URL.
+pub fn sqlite_path(url: &str) -> String {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    rest.split('?').next().unwrap_or_default().to_owned()
+}
+
+/// `LIKE` patterns escape their wildcards the same way on both backends.
+pub(crate) fn like_prefix(prefix: &str) -> String {
+    let escaped: String = prefix
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            _ => vec![c],
+        })
+        .collect();
+    format!("{escaped}%")
+}
+
+/// A `LIKE` pattern that finds `needle` anywhere.
+pub(crate) fn like_contains(needle: &str) -> String {
+    format!("%{}", like_prefix(needle))
+}
+
+/// Page of a list: which rows, out of how many.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub offset: i64,
+    pub limit: i64,
+}
+
+impl Page {
+    pub fn new(number: i64, size: i64) -> Page {
+        let size = size.clamp(1, 500);
+        Page { offset: (number.max(1) - 1) * size, limit: size }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_paths_and_like_patterns() {
+        assert_eq!(sqlite_path("sqlite://data/gongjiang.db?mode=rwc"), "data/gongjiang.db");
+        assert_eq!(sqlite_path("sqlite:///tmp/x.db"), "/tmp/x.db");
+        assert_eq!(like_prefix("/1/2_%/"), "/1/2\\_\\%/%");
+    }
+}
+
+/// Commits a transaction (a function so that callers need not know sqlx's error type).
+pub async fn commit(tx: Tx) -> DbResult<()> {
+    Ok(tx.commit().await?)
+}

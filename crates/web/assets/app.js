@@ -1,0 +1,35 @@
+// gongjiang: small enhancements on top of pages that work without scripts.
+(function () {
+  "use strict";
+  // Move focus to the error summary so screen readers announce it.
+  document.addEventListener("DOMContentLoaded", function () {
+    // The menu folds away on phones; on wider screens it is always open.
+    var menu = document.querySelector("details.menu");
+    var wide = window.matchMedia("(min-width: 760px)");
+    function fit() { if (menu && wide.matches) { menu.open = true; } }
+    fit();
+    wide.addEventListener("change", fit);
+    var errors = document.getElementById("errors") || document.getElementById("import-errors");
+    if (errors) {
+      errors.setAttribute("tabindex", "-1");
+      errors.focus();
+    }
+    // Ask before destructive actions (closing a unit, disabling an account, revoking).
+    document.querySelectorAll("form button.danger").forEach(function (button) {
+      button.form.addEventListener("submit", function (event) {
+        var message = document.documentElement.lang === "en" ? "Are you sure?" : "确定要执行此操作吗？";
+        if (!window.confirm(message)) {
+          event.preventDefault();
+        }
+      });
+    });
+    // Prevent double submission on slow networks.
+    document.querySelectorAll("form[method=post]").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        window.setTimeout(function () {
+          form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+        }, 0);
+      });
+    });
+  });
+})();

@@ -1,0 +1,81 @@
+//! The JSON API under `/api/v1/`: what the pages can do, for scripts and other systems.
+//! Authenticated by the session cookie (with an `X-CSRF-Token` header on changes) or by a
+//! personal token (`Authorization: Bearer gj_…`). Errors are `{"error": {"code", "message"}}`.
+
+mod account;
+mod audit;
+mod people;
+mod units;
+
+use crate::AppState;
+use crate::error::ErrorInfo;
+use crate::i18n::Tr;
+use axum::Json;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "gongjiang API", version = "1", description = "The JSON API of gongjiang (工匠). Authenticate with a personal token (`Authorization: Bearer gj_…`, made on the account page) or with the session cookie plus an `X-CSRF-Token` header on changes."),
+    components(schemas(ApiError, ApiErrorBody, FieldProblem))
+)]
+struct ApiDoc;
+
+/// Every API route; the OpenAPI document is generated from the same list, so they agree.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(account::me))
+        .routes(routes!(account::list_tokens, account::create_token))
+        .routes(routes!(account::revoke_token))
+        .routes(routes!(units::list, units::create))
+        .routes(routes!(units::get, units::update))
+        .routes(routes!(units::close))
+        .routes(routes!(units::reopen))
+        .routes(routes!(people::list, people::create))
+        .routes(routes!(people::get, people::update))
+        .routes(routes!(audit::list))
+}
+
+/// The body of every API error.
+#[derive(Serialize, ToSchema)]
+pub struct ApiError {
+    pub error: ApiErrorBody,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApiErrorBody {
+    /// A stable snake_case code, e.g. `validation_failed`, `not_found`, `forbidden`.
+    pub code: String,
+    /// The message in the request's language.
+    pub message: String,
+    /// For `validation_failed`: each field's problem.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldProblem>,
+    /// For internal errors: the reference written to the server log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FieldProblem {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+pub fn error_body(info: &ErrorInfo, tr: Tr) -> Response {
+    let mut fields: Vec<FieldProblem> =
+        info.fields.iter().map(|f| FieldProblem { field: f.field.clone(), code: f.code.clone(), message: tr.error(&f.code, &f.params) }).collect();
+    fields.extend(info.rows.iter().map(|r| FieldProblem {
+        field: format!("row {} {}", r.row, r.column),
+        code: r.code.clone(),
+        message: tr.error(&r.code, &r.params),
+    }));
+    let body = ApiError {
+        error: ApiErrorBody { code: info.code.clone(), message: tr.error(&info.code, &[]), fields, reference: info.reference.clone() },
+    };
+    (info.status, Json(body)).into_response()
+}

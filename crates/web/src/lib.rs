@@ -1,0 +1,46 @@
+//! The web layer: the router, the request context (who, which language, CSRF), pages rendered
+//! on the server, the JSON API and its OpenAPI document. It knows no SQL: it calls services.
+
+mod api;
+mod assets;
+mod context;
+mod error;
+pub mod i18n;
+mod pages;
+mod router;
+mod view;
+
+pub use router::build;
+
+use gongjiang_app::Database;
+use gongjiang_app::auth::AuthSettings;
+use std::sync::Arc;
+
+/// What the web layer needs to know of the configuration.
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    pub auth: AuthSettings,
+    /// Mark cookies `Secure` (set when the site is served over HTTPS).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        WebSettings { auth: AuthSettings::default(), secure_cookies: false, trust_proxy: false }
+    }
+}
+
+/// Shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Database,
+    pub settings: Arc<WebSettings>,
+}
+
+/// The API's OpenAPI document, as served at `/api/openapi.json`.
+pub fn openapi_json() -> String {
+    let (_, doc) = api::routes().split_for_parts();
+    doc.to_pretty_json().unwrap_or_default()
+}

@@ -1,0 +1,50 @@
+//! The home page and the places kept for the modules to come.
+
+use crate::context::Ctx;
+use crate::error::WebResult;
+use crate::view::{Layout, html};
+use askama::Template;
+use axum::response::Response;
+use gongjiang_db::users::GrantView;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    l: Layout,
+    roles: Vec<GrantView>,
+    must_change_password: bool,
+}
+
+pub async fn show(ctx: Ctx) -> WebResult<Response> {
+    let title = ctx.tr.t_string("home.title");
+    html(&Home {
+        roles: ctx.me.as_ref().map(|m| m.grants.clone()).unwrap_or_default(),
+        must_change_password: ctx.me.as_ref().is_some_and(|m| m.user.must_change_password != 0),
+        l: Layout::new(&ctx, "home", title),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "module.html")]
+struct Module {
+    l: Layout,
+    summary: String,
+}
+
+async fn module(ctx: Ctx, section: &'static str) -> WebResult<Response> {
+    let title = ctx.tr.t_string(&format!("nav.{section}"));
+    html(&Module { summary: ctx.tr.t_string(&format!("module.{section}.summary")), l: Layout::new(&ctx, section, title) })
+}
+
+pub async fn innovation(ctx: Ctx) -> WebResult<Response> {
+    module(ctx, "innovation").await
+}
+pub async fn challenges(ctx: Ctx) -> WebResult<Response> {
+    module(ctx, "challenges").await
+}
+pub async fn competitions(ctx: Ctx) -> WebResult<Response> {
+    module(ctx, "competitions").await
+}
+pub async fn statistics(ctx: Ctx) -> WebResult<Response> {
+    module(ctx, "statistics").await
+}

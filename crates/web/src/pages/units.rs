@@ -1,0 +1,248 @@
+//! Admin pages for units: the tree, creating, renaming, moving, closing and reopening.
+
+use super::{UnitOption, parse_id, unit_options};
+use crate::AppState;
+use crate::context::Me;
+use crate::error::{WebError, WebResult};
+use crate::view::{FormErrors, Layout, html, html_status, xlsx};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use gongjiang_app::units::{self, UnitInput};
+use gongjiang_app::{ServiceError, imports};
+
+use gongjiang_db::audit::AuditFilter;
+use gongjiang_db::units::UnitRecord;
+use gongjiang_domain::audit::Entry;
+use gongjiang_domain::authz::Action;
+use gongjiang_domain::unit::UnitKind;
+use serde::Deserialize;
+
+pub struct UnitRow {
+    pub id: i64,
+    pub name: String,
+    pub code: String,
+    pub kind: String,
+    pub depth: usize,
+    pub closed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/units.html")]
+struct UnitList {
+    l: Layout,
+    units: Vec<UnitRow>,
+    count: String,
+    q: String,
+    include_closed: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    closed: String,
+}
+
+pub async fn list(State(state): State<AppState>, me: Me, Query(query): Query<ListQuery>) -> WebResult<Response> {
+    let include_closed = !query.closed.is_empty();
+    let found = units::list(&state.db, &me.caller, &query.q, include_closed).await?;
+    let top = found.iter().map(|u| u.unit_path().depth()).min().unwrap_or(1);
+    let rows = found
+        .iter()
+        .map(|u| UnitRow {
+            id: u.id,
+            name: u.name.clone(),
+            code: u.code.clone(),
+            kind: u.kind.clone(),
+            depth: if query.q.is_empty() { u.unit_path().depth() - top } else { 0 },
+            closed: u.is_closed(),
+        })
+        .collect::<Vec<_>>();
+    let title = me.ctx.tr.t_string("admin.units");
+    html(&UnitList { count: rows.len().to_string(), units: rows, q: query.q, include_closed, l: Layout::new(&me.ctx, "admin", title) })
+}
+
+#[derive(Template)]
+#[template(path = "admin/unit_new.html")]
+struct UnitNew {
+    l: Layout,
+    errors: FormErrors,
+    parents: Vec<UnitOption>,
+    kinds: Vec<&'static str>,
+    parent_id: i64,
+    kind: String,
+    code: String,
+    name: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    #[serde(default)]
+    parent: String,
+}
+
+impl UnitNew {
+    fn is_kind(&self, k: &str) -> bool {
+        self.kind == k
+    }
+}
+
+async fn new_form(state: &AppState, me: &Me, status: StatusCode, errors: FormErrors, input: UnitInput) -> WebResult<Response> {
+    me.caller.ensure_somewhere(Action::ManageUnits)?;
+    let parents = unit_options(&units::parents_for(&state.db, &me.caller, Action::ManageUnits).await?);
+    let title = me.ctx.tr.t_string("units.new");
+    html_status(
+        status,
+        &UnitNew {
+            errors,
+            parent_id: input.parent_id.unwrap_or_default(),
+            kinds: UnitKind::ALL.iter().filter(|k| **k != UnitKind::Federation).map(|k| k.as_str()).collect(),
+            kind: input.kind,
+            code: input.code,
+            name: input.name,
+            parents,
+            l: Layout::new(&me.ctx, "admin", title),
+        },
+    )
+}
+
+pub async fn new(State(state): State<AppState>, me: Me, Query(q): Query<NewQuery>) -> WebResult<Response> {
+    let parent_id = q.parent.parse().ok();
+    let input = UnitInput { parent_id, kind: "enterprise_union".into(), code: String::new(), name: String::new() };
+    new_form(&state, &me, StatusCode::OK, FormErrors::default(), input).await
+}
+
+#[derive(Deserialize)]
+pub struct CreateForm {
+    #[serde(default)]
+    parent_id: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn create(State(state): State<AppState>, me: Me, Form(form): Form<CreateForm>) -> WebResult<Response> {
+    let parent_id = match parse_id("parent", &form.parent_id) {
+        Ok(Some(id)) => Some(id),
+        Ok(None) => {
+            let invalid = gongjiang_domain::Invalid::one("parent", "required");
+            let input = UnitInput { parent_id: None, kind: form.kind, code: form.code, name: form.name };
+            return new_form(&state, &me, StatusCode::UNPROCESSABLE_ENTITY, FormErrors::from_invalid(me.ctx.tr, &invalid), input).await;
+        }
+        Err(e) => return Err(WebError::Invalid(gongjiang_domain::Invalid(vec![e]))),
+    };
+    let input = UnitInput { parent_id, kind: form.kind, code: form.code, name: form.name };
+    match units::create(&state.db, &me.caller, input.clone()).await {
+        Ok(unit) => Ok(Redirect::to(&format!("/admin/units/{}?done=unit_created", unit.id)).into_response()),
+        Err(ServiceError::Invalid(invalid)) => new_form(&state, &me, StatusCode::UNPROCESSABLE_ENTITY, FormErrors::from_invalid(me.ctx.tr, &invalid), input).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/unit_show.html")]
+struct UnitShow {
+    l: Layout,
+    unit: UnitRecord,
+    parent_name: Option<String>,
+    move_targets: Vec<UnitOption>,
+    history: Vec<Entry>,
+    errors: FormErrors,
+}
+
+async fn show_page(state: &AppState, me: &Me, id: i64, status: StatusCode, errors: FormErrors) -> WebResult<Response> {
+    let unit = units::get(&state.db, &me.caller, id).await?;
+    let parent_name = match unit.parent_id {
+        Some(pid) => units::parents_for(&state.db, &me.caller, Action::ManageUnits).await?.into_iter().find(|u| u.id == pid).map(|u| u.name),
+        None => None,
+    };
+    let path = unit.unit_path();
+    let kind = units::kind_of(&unit);
+    let move_targets = units::parents_for(&state.db, &me.caller, Action::ManageUnits)
+        .await?
+        .into_iter()
+        .filter(|p| !p.unit_path().is_within(&path) && Some(p.id) != unit.parent_id && kind.may_have_parent(Some(units::kind_of(p))))
+        .collect::<Vec<_>>();
+    let filter = AuditFilter { entity_type: "unit".into(), entity_id: id.to_string(), ..Default::default() };
+    // The unit's history is its audit trail; admins who may not read the whole log still see it.
+    let history = gongjiang_app::audit::history(&state.db, &me.caller, &filter, Action::ManageUnits, &path).await?;
+    let title = unit.name.clone();
+    html_status(
+        status,
+        &UnitShow { move_targets: unit_options(&move_targets), parent_name, history, errors, unit, l: Layout::new(&me.ctx, "admin", title) },
+    )
+}
+
+pub async fn show(State(state): State<AppState>, me: Me, Path(id): Path<i64>) -> WebResult<Response> {
+    show_page(&state, &me, id, StatusCode::OK, FormErrors::default()).await
+}
+
+#[derive(Deserialize)]
+pub struct RenameForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Answers a unit change: back to the unit with a notice, or the page again with the errors.
+async fn after_change(state: &AppState, me: &Me, id: i64, result: Result<UnitRecord, ServiceError>, done: &str) -> WebResult<Response> {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/units/{id}?done={done}")).into_response()),
+        Err(ServiceError::Invalid(invalid)) => show_page(state, me, id, StatusCode::UNPROCESSABLE_ENTITY, FormErrors::from_invalid(me.ctx.tr, &invalid)).await,
+        Err(ServiceError::Conflict(code)) => show_page(state, me, id, StatusCode::CONFLICT, FormErrors::general(me.ctx.tr, code)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn rename(State(state): State<AppState>, me: Me, Path(id): Path<i64>, Form(form): Form<RenameForm>) -> WebResult<Response> {
+    let result = units::rename(&state.db, &me.caller, id, &form.name, &form.reason).await;
+    after_change(&state, &me, id, result, "unit_renamed").await
+}
+
+#[derive(Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    parent_id: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn move_to(State(state): State<AppState>, me: Me, Path(id): Path<i64>, Form(form): Form<MoveForm>) -> WebResult<Response> {
+    let parent = parse_id("parent", &form.parent_id)?.ok_or_else(|| gongjiang_domain::FieldError::new("parent", "required"));
+    let result = match parent {
+        Ok(parent) => units::move_to(&state.db, &me.caller, id, parent, &form.reason).await,
+        Err(e) => Err(e.into()),
+    };
+    after_change(&state, &me, id, result, "unit_moved").await
+}
+
+#[derive(Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn close(State(state): State<AppState>, me: Me, Path(id): Path<i64>, Form(form): Form<ReasonForm>) -> WebResult<Response> {
+    let result = units::close(&state.db, &me.caller, id, &form.reason).await;
+    after_change(&state, &me, id, result, "unit_closed").await
+}
+
+pub async fn reopen(State(state): State<AppState>, me: Me, Path(id): Path<i64>, Form(form): Form<ReasonForm>) -> WebResult<Response> {
+    let result = units::reopen(&state.db, &me.caller, id, &form.reason).await;
+    after_change(&state, &me, id, result, "unit_reopened").await
+}
+
+pub async fn export(State(state): State<AppState>, me: Me) -> WebResult<Response> {
+    let english = me.ctx.locale().is_english();
+    let bytes = imports::export_units(&state.db, &me.caller, english).await?;
+    Ok(xlsx(bytes, &format!("{}.xlsx", me.ctx.tr.t("admin.units"))))
+}
+

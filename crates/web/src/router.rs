@@ -1,0 +1,92 @@
+//! Every route of gongjiang, in one place. Handlers check authorization themselves (through the
+//! services they call); the context middleware identifies the user and checks CSRF first.
+
+use crate::context::{self, MAX_BODY};
+use crate::error::WebError;
+use crate::pages::{account, accounts, admin, audit, auth, home, imports, people, units};
+use crate::{AppState, api, assets};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::from_fn_with_state;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use std::sync::Arc;
+
+pub fn build(state: AppState) -> Router {
+    let (api_routes, doc) = api::routes().split_for_parts();
+    let openapi = Arc::new(doc.to_pretty_json().unwrap_or_default());
+    Router::new()
+        .route("/", get(home::show))
+        .route("/login", get(auth::form).post(auth::submit))
+        .route("/logout", post(auth::logout))
+        .route("/lang/{code}", get(auth::language))
+        .route("/innovation", get(home::innovation))
+        .route("/challenges", get(home::challenges))
+        .route("/competitions", get(home::competitions))
+        .route("/statistics", get(home::statistics))
+        .route("/account", get(account::show))
+        .route("/account/password", post(account::change_password))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/admin", get(admin::index))
+        .route("/admin/units", get(units::list).post(units::create))
+        .route("/admin/units/new", get(units::new))
+        .route("/admin/units/export.xlsx", get(units::export))
+        .route("/admin/units/{id}", get(units::show))
+        .route("/admin/units/{id}/rename", post(units::rename))
+        .route("/admin/units/{id}/move", post(units::move_to))
+        .route("/admin/units/{id}/close", post(units::close))
+        .route("/admin/units/{id}/reopen", post(units::reopen))
+        .route("/admin/people", get(people::list).post(people::create))
+        .route("/admin/people/new", get(people::new))
+        .route("/admin/people/export.xlsx", get(people::export))
+        .route("/admin/people/{id}", get(people::show).post(people::update))
+        .route("/admin/people/{id}/edit", get(people::edit))
+        .route("/admin/people/{id}/account", post(accounts::create))
+        .route("/admin/users/{id}/reset-password", post(accounts::reset_password))
+        .route("/admin/users/{id}/unlock", post(accounts::unlock))
+        .route("/admin/users/{id}/disable", post(accounts::disable))
+        .route("/admin/users/{id}/enable", post(accounts::enable))
+        .route("/admin/users/{id}/grants", post(accounts::grant))
+        .route("/admin/grants/{id}/revoke", post(accounts::revoke))
+        .route("/admin/import", get(imports::show))
+        .route("/admin/import/{kind}", post(imports::upload))
+        .route("/admin/import/{kind}/template.xlsx", get(imports::template))
+        .route("/admin/audit", get(audit::list))
+        .route("/admin/audit/export.xlsx", get(audit::export))
+        .merge(api_routes)
+        .route("/api/openapi.json", get(move || openapi_json(openapi.clone())))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/assets/{name}", get(assets::serve))
+        .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), context::middleware))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(state)
+}
+
+async fn openapi_json(doc: Arc<String>) -> Response {
+    let mut response = doc.as_str().to_owned().into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// Liveness: the process answers.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers.
+async fn readyz(State(state): State<AppState>) -> Result<&'static str, WebError> {
+    state.db.ping().await.map_err(|e| {
+        tracing::warn!(error = %e, "database not reachable");
+        WebError::Conflict("database_unavailable")
+    })?;
+    Ok("ready")
+}
+
+async fn not_found() -> WebError {
+    WebError::NotFound
+}
+

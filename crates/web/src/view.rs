@@ -1,0 +1,168 @@
+//! What every page shares: the layout (navigation, language, CSRF token, notices), form errors
+//! in the user's language, and responses for HTML and Excel downloads.
+
+use crate::context::{Ctx, urlencode};
+use crate::error::WebResult;
+use crate::i18n::Tr;
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use gongjiang_domain::Invalid;
+use gongjiang_domain::authz::Action;
+use std::collections::HashMap;
+
+/// The frame around every page.
+pub struct Layout {
+    pub tr: Tr,
+    pub csrf: String,
+    pub user_name: Option<String>,
+    pub is_admin: bool,
+    pub can_audit: bool,
+    /// Which navigation entry is current.
+    pub section: &'static str,
+    pub title: String,
+    /// The current path, URL-encoded, for the language links to come back to.
+    pub here: String,
+    pub lang: &'static str,
+    /// A message after a successful action (`?done=<key>`).
+    pub notice: Option<String>,
+}
+
+impl Layout {
+    pub fn new(ctx: &Ctx, section: &'static str, title: impl Into<String>) -> Layout {
+        let notice = ctx
+            .here
+            .split_once('?')
+            .and_then(|(_, q)| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "done").map(|(_, v)| v))
+            .map(|key| format!("done.{key}"))
+            .filter(|key| ctx.tr.has(key))
+            .map(|key| ctx.tr.t_string(&key));
+        let caller = ctx.caller();
+        Layout {
+            tr: ctx.tr,
+            csrf: ctx.csrf.clone(),
+            user_name: ctx.me.as_ref().map(|m| m.user.display_name.clone()),
+            is_admin: ctx.me.as_ref().is_some_and(|m| gongjiang_db::users::to_domain(&m.grants).is_admin()),
+            can_audit: caller.is_some_and(|c| c.may_somewhere(Action::ReadAudit)),
+            section,
+            title: title.into(),
+            here: urlencode(&ctx.here),
+            lang: ctx.tr.locale.code(),
+            notice,
+        }
+    }
+
+    pub fn t<'a>(&self, key: &'a str) -> &'a str
+    where
+        'static: 'a,
+    {
+        self.tr.t(key)
+    }
+
+    pub fn tf(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+        self.tr.tf(key, &[(name, &value.to_string())])
+    }
+
+    pub fn datetime(&self, ms: &i64) -> String {
+        gongjiang_domain::clock::format_datetime(*ms)
+    }
+
+    pub fn unit_kind(&self, kind: &str) -> String {
+        self.tr.t_string(&format!("unit_kind.{kind}"))
+    }
+
+    pub fn role(&self, role: &str) -> String {
+        self.tr.t_string(&format!("role.{role}"))
+    }
+
+    pub fn action(&self, action: &str) -> String {
+        let key = format!("audit_action.{action}");
+        if self.tr.has(&key) { self.tr.t_string(&key) } else { action.to_owned() }
+    }
+}
+
+impl Tr {
+    pub fn t_string(&self, key: &str) -> String {
+        self.tf(key, &[])
+    }
+}
+
+/// Field errors of a form, translated, to show next to each field and in a summary.
+#[derive(Default)]
+pub struct FormErrors {
+    pub fields: HashMap<String, String>,
+    pub summary: Vec<String>,
+}
+
+impl FormErrors {
+    pub fn from_invalid(tr: Tr, invalid: &Invalid) -> FormErrors {
+        let mut out = FormErrors::default();
+        for e in &invalid.0 {
+            let message = tr.error(&e.code, &e.params);
+            out.summary.push(format!("{}: {message}", tr.t_string(&format!("field.{}", e.field))));
+            out.fields.entry(e.field.clone()).or_insert(message);
+        }
+        out
+    }
+
+    pub fn general(tr: Tr, code: &str) -> FormErrors {
+        FormErrors { fields: HashMap::new(), summary: vec![tr.error(code, &[])] }
+    }
+
+    pub fn get(&self, field: &str) -> Option<&String> {
+        self.fields.get(field)
+    }
+
+    pub fn any(&self) -> bool {
+        !self.summary.is_empty()
+    }
+}
+
+pub fn html<T: Template>(page: &T) -> WebResult<Response> {
+    Ok(Html(page.render()?).into_response())
+}
+
+pub fn html_status<T: Template>(status: StatusCode, page: &T) -> WebResult<Response> {
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// An `.xlsx` file to download, named in UTF-8 (Chinese file names survive).
+pub fn xlsx(bytes: Vec<u8>, filename: &str) -> Response {
+    let disposition = format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}", urlencode(filename).replace('+', "%20"));
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Page numbers for a list: current, total pages, and links that keep the other filters.
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    pub fn new(base: &str, params: &[(&str, &str)], page: i64, size: i64, total: i64) -> Pager {
+        let pages = ((total + size - 1) / size).max(1);
+        let link = |p: i64| {
+            let mut pairs: Vec<(&str, String)> = params.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (*k, (*v).to_owned())).collect();
+            pairs.push(("page", p.to_string()));
+            format!("{base}?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
+        };
+        Pager {
+            page,
+            pages,
+            total,
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! The command line: `serve`, `demo`, `migrate`, `admin …`, `backup`, `audit verify`.
+
+use crate::config::{Config, Layer};
+use crate::server;
+use clap::{Parser, Subcommand};
+use gongjiang_app::{Caller, Database, ServiceError, accounts, demo, people, units};
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "gongjiang", version, about = "工匠 gongjiang: worker innovation and skills competitions for trade unions")]
+struct Cli {
+    /// A TOML configuration file (keys as in docs/configuration.md).
+    #[arg(long, env = "GONGJIANG_CONFIG", global = true)]
+    config: Option<String>,
+    /// sqlite://… or postgres://… (default: sqlite under the data folder).
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server.
+    Serve {
+        #[arg(long)]
+        bind: Option<String>,
+        #[arg(long)]
+        port: Option<u16>,
+    },
+    /// Load the Chinese demo data set into a fresh data folder and run the server.
+    Demo {
+        #[arg(long, default_value = "data/demo")]
+        data_dir: String,
+        #[arg(long)]
+        bind: Option<String>,
+        #[arg(long)]
+        port: Option<u16>,
+    },
+    /// Create or update the database schema, then exit.
+    Migrate,
+    /// Administer units and accounts from the command line.
+    Admin {
+        #[command(subcommand)]
+        action: AdminCommand,
+    },
+    /// Write a consistent copy of a live SQLite database to FILE.
+    Backup { file: String },
+    /// Work with the audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a unit; without --parent, a federation at the top of the tree.
+    CreateUnit {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "federation")]
+        kind: String,
+        /// The parent unit's code.
+        #[arg(long)]
+        parent: Option<String>,
+    },
+    /// Create a person in a unit with a login account, optionally granting a role there.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// The code of the person's unit.
+        #[arg(long)]
+        unit: String,
+        /// federation_admin, unit_admin, studio_leader, judge or worker.
+        #[arg(long)]
+        role: Option<String>,
+        /// Without it, a password is generated, printed, and must be changed at first login.
+        #[arg(long, env = "GONGJIANG_NEW_PASSWORD")]
+        password: Option<String>,
+    },
+    /// Set a new password (generated if not given; then it must be changed at next login).
+    ResetPassword {
+        #[arg(long)]
+        username: String,
+        #[arg(long, env = "GONGJIANG_NEW_PASSWORD")]
+        password: Option<String>,
+    },
+    /// Grant a role on a unit (and its whole subtree).
+    Grant {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        unit: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the whole hash chain; exits non-zero if any entry was changed, removed or reordered.
+    Verify,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn environment() -> BTreeMap<String, String> {
+    std::env::vars().filter(|(k, _)| k.starts_with("GONGJIANG_") && k != "GONGJIANG_NEW_PASSWORD").collect()
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut flags = Layer { database_url: cli.database_url.clone(), ..Default::default() };
+    match &cli.command {
+        Command::Serve { bind, port } => {
+            flags.bind = bind.clone();
+            flags.port = *port;
+        }
+        Command::Demo { data_dir, bind, port } => {
+            flags.data_dir = Some(data_dir.clone());
+            flags.bind = bind.clone();
+            flags.port = *port;
+            if flags.database_url.is_none() {
+                // The demo always starts from a fresh SQLite file in its own folder.
+                flags.database_url = Some(format!("sqlite://{}/gongjiang.db", data_dir.trim_end_matches('/')));
+                remove_sqlite_files(&format!("{}/gongjiang.db", data_dir.trim_end_matches('/')))?;
+            }
+        }
+        _ => {}
+    }
+    let config = Config::load(cli.config.as_deref(), &environment(), flags).map_err(anyhow::Error::msg)?;
+    init_logging(&config);
+    match cli.command {
+        Command::Serve { .. } => {
+            let running = server::start(&config).await?;
+            println!("gongjiang is listening on http://{} (database: {})", running.addr, server::redact(&config.database_url));
+            running.until_signal().await;
+        }
+        Command::Demo { .. } => {
+            let db = server::connect(&config).await?;
+            let logins = demo::load(&db).await?;
+            db.close().await;
+            let running = server::start(&config).await?;
+            print_demo_banner(&running, &logins);
+            running.until_signal().await;
+        }
+        Command::Migrate => {
+            let db = server::connect(&config).await?;
+            println!("database at {} is up to date", server::redact(&config.database_url));
+            db.close().await;
+        }
+        Command::Admin { action } => {
+            let db = server::connect(&config).await?;
+            let result = admin(&db, action).await;
+            db.close().await;
+            result?;
+        }
+        Command::Backup { file } => {
+            let db = server::connect(&config).await?;
+            let done = db.backup_sqlite(&file).await?;
+            db.close().await;
+            if done {
+                println!("backup written to {file}");
+            } else {
+                println!("this is a PostgreSQL database: back it up with pg_dump, e.g.\n  pg_dump --format=custom --file={file} '{}'", server::redact(&config.database_url));
+                return Ok(ExitCode::from(2));
+            }
+        }
+        Command::Audit { action: AuditCommand::Verify } => {
+            let db = server::connect(&config).await?;
+            let v = gongjiang_app::audit::verify(&db).await?;
+            db.close().await;
+            if v.is_intact() {
+                println!("audit chain intact: {} entries verified", v.checked);
+            } else {
+                println!("AUDIT CHAIN BROKEN after entry {}: {:?} (head matches: {})", v.checked, v.problem, v.head_matches);
+                return Ok(ExitCode::from(3));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn remove_sqlite_files(path: &str) -> anyhow::Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let file = format!("{path}{suffix}");
+        if std::path::Path::new(&file).exists() {
+            std::fs::remove_file(&file)?;
+        }
+    }
+    Ok(())
+}
+
+fn explain(e: ServiceError) -> anyhow::Error {
+    match e {
+        ServiceError::Invalid(invalid) => anyhow::anyhow!("invalid input: {}", invalid.0.iter().map(|f| format!("{} ({}{})", f.field, f.code, f.params.iter().map(|(k, v)| format!(", {k}={v}")).collect::<String>())).collect::<Vec<_>>().join("; ")),
+        ServiceError::NotFound => anyhow::anyhow!("not found"),
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+async fn admin(db: &Database, action: AdminCommand) -> anyhow::Result<()> {
+    let caller = Caller::system("command line");
+    let unit_id = |code: String| async move {
+        let mut conn = db.read().await?;
+        gongjiang_db::units::by_code(&mut conn, &code.trim().to_ascii_uppercase()).await?.map(|u| u.id).ok_or_else(|| anyhow::anyhow!("no unit has the code {code}"))
+    };
+    match action {
+        AdminCommand::CreateUnit { code, name, kind, parent } => {
+            let parent_id = match parent {
+                Some(p) => Some(unit_id(p).await?),
+                None => None,
+            };
+            let unit = units::create(db, &caller, units::UnitInput { parent_id, kind, code, name }).await.map_err(explain)?;
+            println!("unit {} ({}) created with id {}", unit.name, unit.code, unit.id);
+        }
+        AdminCommand::CreateUser { username, name, unit, role, password } => {
+            let unit_id = unit_id(unit).await?;
+            let person = people::create(db, &caller, people::PersonInput { unit_id, name, ..Default::default() }).await.map_err(explain)?;
+            let (user, generated) = accounts::create_for_person(db, &caller, person.id, &username, password.as_deref()).await.map_err(explain)?;
+            if let Some(role) = role {
+                accounts::grant(db, &caller, user.id, &role, unit_id).await.map_err(explain)?;
+            }
+            println!("account {} created for {}", user.username, user.display_name);
+            if let Some(p) = generated {
+                println!("initial password (must be changed at first login): {p}");
+            }
+        }
+        AdminCommand::ResetPassword { username, password } => match password {
+            Some(p) => {
+                accounts::set_password(db, &caller, &username, &p, false).await.map_err(explain)?;
+                println!("password of {username} set");
+            }
+            None => {
+                let user = {
+                    let mut conn = db.read().await?;
+                    gongjiang_db::users::by_username(&mut conn, &username.to_ascii_lowercase()).await?.ok_or_else(|| anyhow::anyhow!("no user {username}"))?
+                };
+                let p = accounts::reset_password(db, &caller, user.id, "command line").await.map_err(explain)?;
+                println!("new password of {username} (must be changed at next login): {p}");
+            }
+        },
+        AdminCommand::Grant { username, role, unit } => {
+            let grant = accounts::grant_by_username(db, &caller, &username, &role, &unit).await.map_err(explain)?;
+            println!("{username} is now {} of {}", grant.role, grant.unit_name);
+        }
+    }
+    Ok(())
+}
+
+fn print_demo_banner(running: &server::Running, logins: &[demo::DemoLogin]) {
+    println!();
+    println!("  工匠 gongjiang 演示 / demo");
+    println!("  打开 / open:  http://{}/", running.addr);
+    println!("  所有演示账号的密码 / password of every demo account:  {}", demo::DEMO_PASSWORD);
+    println!();
+    for l in logins {
+        println!("  {:<12} {}  {}", l.username, l.role_label, l.description);
+    }
+    println!();
+    println!("  按 Ctrl-C 停止 / press Ctrl-C to stop");
+}

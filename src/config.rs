@@ -1,0 +1,174 @@
+//! Configuration, in layers: defaults, then an optional TOML file, then `GONGJIANG_*`
+//! environment variables, then command-line flags. Unknown keys are errors that name them.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// `sqlite://…` (default, under the data folder) or `postgres://…`.
+    pub database_url: String,
+    pub bind: String,
+    pub port: u16,
+    pub data_dir: String,
+    /// Mark cookies `Secure`: set this when the site is served over HTTPS.
+    pub secure_cookies: bool,
+    /// Trust `X-Forwarded-For` for the client address (only behind your own proxy).
+    pub trust_proxy: bool,
+    pub session_idle_minutes: i64,
+    pub max_failed_logins: i64,
+    pub lockout_minutes: i64,
+    /// A tracing filter, e.g. `info` or `gongjiang=debug`.
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: String::new(),
+            bind: "127.0.0.1".into(),
+            port: 8080,
+            data_dir: "data".into(),
+            secure_cookies: false,
+            trust_proxy: false,
+            session_idle_minutes: 12 * 60,
+            max_failed_logins: 5,
+            lockout_minutes: 15,
+            log: "info".into(),
+        }
+    }
+}
+
+/// One layer: every key optional, unknown keys refused.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layer {
+    pub database_url: Option<String>,
+    pub bind: Option<String>,
+    pub port: Option<u16>,
+    pub data_dir: Option<String>,
+    pub secure_cookies: Option<bool>,
+    pub trust_proxy: Option<bool>,
+    pub session_idle_minutes: Option<i64>,
+    pub max_failed_logins: Option<i64>,
+    pub lockout_minutes: Option<i64>,
+    pub log: Option<String>,
+}
+
+const KEYS: &[&str] = &[
+    "database_url",
+    "bind",
+    "port",
+    "data_dir",
+    "secure_cookies",
+    "trust_proxy",
+    "session_idle_minutes",
+    "max_failed_logins",
+    "lockout_minutes",
+    "log",
+];
+
+impl Config {
+    fn apply(&mut self, l: Layer) {
+        macro_rules! take {
+            ($($f:ident),*) => { $( if let Some(v) = l.$f { self.$f = v; } )* };
+        }
+        take!(database_url, bind, port, data_dir, secure_cookies, trust_proxy, session_idle_minutes, max_failed_logins, lockout_minutes, log);
+    }
+
+    /// Builds the configuration from the file (if any), the environment and the flags.
+    pub fn load(file: Option<&str>, env: &BTreeMap<String, String>, flags: Layer) -> Result<Config, String> {
+        let mut config = Config::default();
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read configuration file {path}: {e}"))?;
+            let layer: Layer = toml::from_str(&text).map_err(|e| format!("configuration file {path}: {e}"))?;
+            config.apply(layer);
+        }
+        config.apply(env_layer(env)?);
+        config.apply(flags);
+        if config.database_url.is_empty() {
+            config.database_url = format!("sqlite://{}/gongjiang.db", config.data_dir.trim_end_matches('/'));
+        }
+        if config.session_idle_minutes <= 0 || config.max_failed_logins <= 0 || config.lockout_minutes <= 0 {
+            return Err("session_idle_minutes, max_failed_logins and lockout_minutes must be positive".into());
+        }
+        Ok(config)
+    }
+
+    pub fn web_settings(&self) -> gongjiang_web::WebSettings {
+        gongjiang_web::WebSettings {
+            auth: gongjiang_app::auth::AuthSettings {
+                session_idle_ms: self.session_idle_minutes * 60_000,
+                max_failures: self.max_failed_logins,
+                lockout_ms: self.lockout_minutes * 60_000,
+                ..Default::default()
+            },
+            secure_cookies: self.secure_cookies,
+            trust_proxy: self.trust_proxy,
+        }
+    }
+}
+
+/// `GONGJIANG_PORT=9000` and the like. `GONGJIANG_CONFIG` names the file and is not a key.
+fn env_layer(env: &BTreeMap<String, String>) -> Result<Layer, String> {
+    let mut table = toml::Table::new();
+    let mut unknown = Vec::new();
+    for (name, value) in env {
+        let Some(key) = name.strip_prefix("GONGJIANG_") else { continue };
+        let key = key.to_ascii_lowercase();
+        if key == "config" || key == "test_db" || key == "test_pg_url" {
+            continue;
+        }
+        if !KEYS.contains(&key.as_str()) {
+            unknown.push(name.clone());
+            continue;
+        }
+        let parsed = match key.as_str() {
+            "port" | "session_idle_minutes" | "max_failed_logins" | "lockout_minutes" => {
+                toml::Value::Integer(value.parse().map_err(|_| format!("{name}: not a number: {value}"))?)
+            }
+            "secure_cookies" | "trust_proxy" => toml::Value::Boolean(matches!(value.as_str(), "1" | "true" | "yes" | "on")),
+            _ => toml::Value::String(value.clone()),
+        };
+        table.insert(key, parsed);
+    }
+    if !unknown.is_empty() {
+        return Err(format!("unknown configuration variable(s): {} (known: {})", unknown.join(", "), KEYS.iter().map(|k| format!("GONGJIANG_{}", k.to_uppercase())).collect::<Vec<_>>().join(", ")));
+    }
+    table.try_into().map_err(|e| format!("environment: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn layers_apply_in_order() {
+        let dir = std::env::temp_dir().join(format!("gj-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("gongjiang.toml");
+        std::fs::write(&file, "port = 9000\nbind = \"0.0.0.0\"\n").unwrap();
+        let flags = Layer { bind: Some("127.0.0.2".into()), ..Default::default() };
+        let c = Config::load(file.to_str(), &env(&[("GONGJIANG_PORT", "9100"), ("PATH", "/bin")]), flags).unwrap();
+        assert_eq!((c.port, c.bind.as_str()), (9100, "127.0.0.2"));
+        assert_eq!(c.database_url, "sqlite://data/gongjiang.db");
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let dir = std::env::temp_dir().join(format!("gj-config-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("bad.toml");
+        std::fs::write(&file, "prot = 9000\n").unwrap();
+        let err = Config::load(file.to_str(), &BTreeMap::new(), Layer::default()).unwrap_err();
+        assert!(err.contains("prot"), "{err}");
+        let err = Config::load(None, &env(&[("GONGJIANG_DATABSE_URL", "x")]), Layer::default()).unwrap_err();
+        assert!(err.contains("GONGJIANG_DATABSE_URL"), "{err}");
+        let err = Config::load(None, &env(&[("GONGJIANG_PORT", "eighty")]), Layer::default()).unwrap_err();
+        assert!(err.contains("GONGJIANG_PORT"), "{err}");
+    }
+}

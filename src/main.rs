@@ -1,0 +1,5 @@
+//! The `gongjiang` command.
+
+fn main() -> std::process::ExitCode {
+    gongjiang::cli::main()
+}
