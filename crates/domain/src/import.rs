@@ -179,6 +179,7 @@ pub fn plan_unit_import(
     let mut errs = RowErrors { layout: &layout, errors: Vec::new() };
     let mut parsed: Vec<UnitRow> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut unparsed_parents: Vec<(usize, UnitCode)> = Vec::new();
     for row in non_blank_rows(sheet) {
         let n = row.number;
         let code = errs.check(n, UnitCode::parse("code", layout.cell(row, "code")));
@@ -192,8 +193,16 @@ pub fn plan_unit_import(
                 errs.add(n, FieldError::new("code", "duplicate_in_file").with("row", first));
             }
         }
-        if let (Some(code), Some(name), Some(kind), Some(parent_code)) = (code, name, kind, parent_code) {
-            parsed.push(UnitRow { row: n, code, name, kind, parent_code });
+        match (code, name, kind, parent_code) {
+            (Some(code), Some(name), Some(kind), Some(parent_code)) => parsed.push(UnitRow { row: n, code, name, kind, parent_code }),
+            // A row with other problems still has its parent checked, so every problem shows.
+            (_, _, _, Some(parent_code)) => unparsed_parents.push((n, parent_code)),
+            _ => {}
+        }
+    }
+    for (n, parent) in unparsed_parents {
+        if !existing.contains_key(parent.as_str()) && !seen.contains_key(parent.as_str()) {
+            errs.add(n, FieldError::new("parent_code", "unknown_unit_code").with("value", parent.as_str()));
         }
     }
     // Resolve each row's parent to an existing unit or another row, then order by depth.

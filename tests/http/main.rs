@@ -1,0 +1,15 @@
+//! Black-box tests over HTTP: the real server, a fresh database per test. Run once on SQLite
+//! and once on PostgreSQL (`GONGJIANG_TEST_DB=postgres`) by `scripts/test`.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod api;
+mod audit;
+mod auth;
+mod cli;
+mod imports;
+mod instances;
+mod people;
+mod roles;
+mod units;
