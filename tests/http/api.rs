@@ -75,6 +75,11 @@ async fn bad_urls_and_bodies_never_cause_a_server_error() {
         ("GET", "/admin/people?page=99999"),
         ("GET", "/admin/audit?actor=abc"),
         ("GET", "/admin/audit?page=0&entity=%00"),
+        ("GET", "/admin/people?q=%00%01"),
+        ("GET", "/admin/units?q=%00"),
+        ("GET", "/api/v1/people?q=%00"),
+        ("POST", "/login?x=1"),
+        ("POST", "/admin/units/1/rename"),
         ("GET", "/assets/../../etc/passwd"),
         ("GET", "/lang/%FF"),
         ("POST", "/admin/units/1/move"),
@@ -85,7 +90,7 @@ async fn bad_urls_and_bodies_never_cause_a_server_error() {
         ("PATCH", "/api/v1/units/1"),
     ];
     for (method, path) in probes {
-        let r = admin.request(method.parse().unwrap(), app.url(path)).header("x-csrf-token", &csrf).header("content-type", "application/x-www-form-urlencoded").body("garbage=%%%&unit_id=x").send().await.unwrap();
+        let r = admin.request(method.parse().unwrap(), app.url(path)).header("x-csrf-token", &csrf).header("content-type", "application/x-www-form-urlencoded").body("garbage=%%%&unit_id=x&username=a%00b&password=p%00&name=a%00b&reason=x%00y").send().await.unwrap();
         assert!(r.status().is_client_error() || r.status().is_success() || r.status().is_redirection(), "{method} {path}: {}", r.status());
     }
 }

@@ -98,7 +98,10 @@ pub async fn login(
         }
     }
     let username = username.trim().to_ascii_lowercase();
-    let user = {
+    // No account name holds control characters (and PostgreSQL refuses NUL in a query).
+    let user = if username.chars().any(char::is_control) {
+        None
+    } else {
         let mut conn = db.read().await?;
         users::by_username(&mut conn, &username).await?
     };

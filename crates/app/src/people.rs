@@ -110,6 +110,6 @@ pub async fn list(db: &Database, caller: &Caller, query: &str, within_unit: Opti
         Some(id) => Some(crate::units::path_of(&mut conn, id).await?),
         None => None,
     };
-    let filter = PeopleFilter { query: query.trim().to_owned(), within };
+    let filter = PeopleFilter { query: gongjiang_domain::error::search_term(query), within };
     Ok(people::list(&mut conn, &caller.scope(Action::ManagePeople), &filter, page).await?)
 }

@@ -160,7 +160,7 @@ async fn set_closed(db: &Database, caller: &Caller, id: i64, closed: bool, reaso
 }
 
 pub(crate) fn non_empty(reason: &str) -> Option<String> {
-    let r: String = reason.trim().chars().take(500).collect();
+    let r: String = reason.trim().chars().filter(|c| !c.is_control() || *c == '\n').take(500).collect();
     (!r.is_empty()).then_some(r)
 }
 
@@ -170,7 +170,7 @@ pub async fn list(db: &Database, caller: &Caller, query: &str, include_closed: b
     caller.ensure_somewhere(Action::ManageUnits)?;
     let roots = caller.scope(Action::ManageUnits);
     let mut conn = db.read().await?;
-    let found = units::list_within(&mut conn, &roots, query.trim(), include_closed).await?;
+    let found = units::list_within(&mut conn, &roots, &gongjiang_domain::error::search_term(query), include_closed).await?;
     Ok(tree_order(found))
 }
 

@@ -95,3 +95,9 @@ mod tests {
         assert_eq!(text("name", "a\u{0}b", 1, 4).unwrap_err().code, "control_characters");
     }
 }
+
+/// A search or filter term: trimmed, control characters dropped (PostgreSQL refuses NUL in
+/// text), at most 100 characters. Searching never fails on odd input; it just finds less.
+pub fn search_term(raw: &str) -> String {
+    raw.chars().filter(|c| !c.is_control()).take(100).collect::<String>().trim().to_owned()
+}

@@ -158,7 +158,7 @@ mod tests {
             let Ok(entries) = std::fs::read_dir(format!("{root}{dir}")) else { continue };
             for entry in entries.flatten() {
                 let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-                for marker in ["t(\"", "tf(\"", "tp(\""] {
+                for marker in [".t(\"", ".tf(\"", ".tp(\""] {
                     for piece in text.split(marker).skip(1) {
                         let key = piece.split('"').next().unwrap_or_default();
                         if !key.is_empty() && !key.contains('{') && !key.ends_with('.') && !zh.contains_key(key) {

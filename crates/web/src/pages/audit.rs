@@ -12,6 +12,7 @@ use gongjiang_db::Page;
 use gongjiang_db::audit::AuditFilter;
 use gongjiang_domain::audit::{ChainBreak, Entry};
 use gongjiang_domain::clock::parse_date_start_ms;
+use gongjiang_domain::error::search_term;
 use serde::Deserialize;
 
 const PAGE_SIZE: i64 = 50;
@@ -37,9 +38,10 @@ pub struct AuditQuery {
 
 impl AuditQuery {
     pub fn filter(&self) -> Result<AuditFilter, gongjiang_domain::FieldError> {
-        let (entity_type, entity_id) = match self.entity.trim().split_once(':') {
+        let entity = search_term(&self.entity);
+        let (entity_type, entity_id) = match entity.split_once(':') {
             Some((t, id)) => (t.trim().to_owned(), id.trim().to_owned()),
-            None => (self.entity.trim().to_owned(), String::new()),
+            None => (entity.clone(), String::new()),
         };
         let date = |field: &str, raw: &str| -> Result<Option<i64>, gongjiang_domain::FieldError> {
             if raw.trim().is_empty() {
@@ -49,7 +51,7 @@ impl AuditQuery {
         };
         Ok(AuditFilter {
             actor_user_id: super::parse_id("actor", &self.actor)?,
-            action_prefix: self.action.trim().to_owned(),
+            action_prefix: search_term(&self.action),
             entity_type,
             entity_id,
             from_ms: date("from", &self.from)?,
