@@ -8,7 +8,11 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "gongjiang", version, about = "工匠 gongjiang: worker innovation and skills competitions for trade unions")]
+#[command(
+    name = "gongjiang",
+    version,
+    about = "工匠 gongjiang: worker innovation and skills competitions for trade unions"
+)]
 struct Cli {
     /// A TOML configuration file (keys as in docs/configuration.md).
     #[arg(long, env = "GONGJIANG_CONFIG", global = true)]
@@ -110,7 +114,10 @@ enum AuditCommand {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -127,39 +134,57 @@ pub fn main() -> ExitCode {
 }
 
 fn environment() -> BTreeMap<String, String> {
-    std::env::vars().filter(|(k, _)| k.starts_with("GONGJIANG_") && k != "GONGJIANG_NEW_PASSWORD").collect()
+    std::env::vars()
+        .filter(|(k, _)| k.starts_with("GONGJIANG_") && k != "GONGJIANG_NEW_PASSWORD")
+        .collect()
 }
 
 fn init_logging(config: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let mut flags = Layer { database_url: cli.database_url.clone(), ..Default::default() };
+    let mut flags = Layer {
+        database_url: cli.database_url.clone(),
+        ..Default::default()
+    };
     match &cli.command {
         Command::Serve { bind, port } => {
             flags.bind = bind.clone();
             flags.port = *port;
         }
-        Command::Demo { data_dir, bind, port } => {
+        Command::Demo {
+            data_dir,
+            bind,
+            port,
+        } => {
             flags.data_dir = Some(data_dir.clone());
             flags.bind = bind.clone();
             flags.port = *port;
             if flags.database_url.is_none() {
                 // The demo always starts from a fresh SQLite file in its own folder.
-                flags.database_url = Some(format!("sqlite://{}/gongjiang.db", data_dir.trim_end_matches('/')));
+                flags.database_url = Some(format!(
+                    "sqlite://{}/gongjiang.db",
+                    data_dir.trim_end_matches('/')
+                ));
                 remove_sqlite_files(&format!("{}/gongjiang.db", data_dir.trim_end_matches('/')))?;
             }
         }
         _ => {}
     }
-    let config = Config::load(cli.config.as_deref(), &environment(), flags).map_err(anyhow::Error::msg)?;
+    let config =
+        Config::load(cli.config.as_deref(), &environment(), flags).map_err(anyhow::Error::msg)?;
     init_logging(&config);
     match cli.command {
         Command::Serve { .. } => {
             let running = server::start(&config).await?;
-            println!("gongjiang is listening on http://{} (database: {})", running.addr, server::redact(&config.database_url));
+            println!(
+                "gongjiang is listening on http://{} (database: {})",
+                running.addr,
+                server::redact(&config.database_url)
+            );
             running.until_signal().await;
         }
         Command::Demo { .. } => {
@@ -172,7 +197,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Migrate => {
             let db = server::connect(&config).await?;
-            println!("database at {} is up to date", server::redact(&config.database_url));
+            println!(
+                "database at {} is up to date",
+                server::redact(&config.database_url)
+            );
             db.close().await;
         }
         Command::Admin { action } => {
@@ -188,18 +216,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if done {
                 println!("backup written to {file}");
             } else {
-                println!("this is a PostgreSQL database: back it up with pg_dump, e.g.\n  pg_dump --format=custom --file={file} '{}'", server::redact(&config.database_url));
+                println!(
+                    "this is a PostgreSQL database: back it up with pg_dump, e.g.\n  pg_dump --format=custom --file={file} '{}'",
+                    server::redact(&config.database_url)
+                );
                 return Ok(ExitCode::from(2));
             }
         }
-        Command::Audit { action: AuditCommand::Verify } => {
+        Command::Audit {
+            action: AuditCommand::Verify,
+        } => {
             let db = server::connect(&config).await?;
             let v = gongjiang_app::audit::verify(&db).await?;
             db.close().await;
             if v.is_intact() {
                 println!("audit chain intact: {} entries verified", v.checked);
             } else {
-                println!("AUDIT CHAIN BROKEN after entry {}: {:?} (head matches: {})", v.checked, v.problem, v.head_matches);
+                println!(
+                    "AUDIT CHAIN BROKEN after entry {}: {:?} (head matches: {})",
+                    v.checked, v.problem, v.head_matches
+                );
                 return Ok(ExitCode::from(3));
             }
         }
@@ -219,7 +255,23 @@ fn remove_sqlite_files(path: &str) -> anyhow::Result<()> {
 
 fn explain(e: ServiceError) -> anyhow::Error {
     match e {
-        ServiceError::Invalid(invalid) => anyhow::anyhow!("invalid input: {}", invalid.0.iter().map(|f| format!("{} ({}{})", f.field, f.code, f.params.iter().map(|(k, v)| format!(", {k}={v}")).collect::<String>())).collect::<Vec<_>>().join("; ")),
+        ServiceError::Invalid(invalid) => anyhow::anyhow!(
+            "invalid input: {}",
+            invalid
+                .0
+                .iter()
+                .map(|f| format!(
+                    "{} ({}{})",
+                    f.field,
+                    f.code,
+                    f.params
+                        .iter()
+                        .map(|(k, v)| format!(", {k}={v}"))
+                        .collect::<String>()
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
         ServiceError::NotFound => anyhow::anyhow!("not found"),
         other => anyhow::anyhow!("{other}"),
     }
@@ -229,45 +281,103 @@ async fn admin(db: &Database, action: AdminCommand) -> anyhow::Result<()> {
     let caller = Caller::system("command line");
     let unit_id = |code: String| async move {
         let mut conn = db.read().await?;
-        gongjiang_db::units::by_code(&mut conn, &code.trim().to_ascii_uppercase()).await?.map(|u| u.id).ok_or_else(|| anyhow::anyhow!("no unit has the code {code}"))
+        gongjiang_db::units::by_code(&mut conn, &code.trim().to_ascii_uppercase())
+            .await?
+            .map(|u| u.id)
+            .ok_or_else(|| anyhow::anyhow!("no unit has the code {code}"))
     };
     match action {
-        AdminCommand::CreateUnit { code, name, kind, parent } => {
+        AdminCommand::CreateUnit {
+            code,
+            name,
+            kind,
+            parent,
+        } => {
             let parent_id = match parent {
                 Some(p) => Some(unit_id(p).await?),
                 None => None,
             };
-            let unit = units::create(db, &caller, units::UnitInput { parent_id, kind, code, name }).await.map_err(explain)?;
-            println!("unit {} ({}) created with id {}", unit.name, unit.code, unit.id);
+            let unit = units::create(
+                db,
+                &caller,
+                units::UnitInput {
+                    parent_id,
+                    kind,
+                    code,
+                    name,
+                },
+            )
+            .await
+            .map_err(explain)?;
+            println!(
+                "unit {} ({}) created with id {}",
+                unit.name, unit.code, unit.id
+            );
         }
-        AdminCommand::CreateUser { username, name, unit, role, password } => {
+        AdminCommand::CreateUser {
+            username,
+            name,
+            unit,
+            role,
+            password,
+        } => {
             let unit_id = unit_id(unit).await?;
-            let person = people::create(db, &caller, people::PersonInput { unit_id, name, ..Default::default() }).await.map_err(explain)?;
-            let (user, generated) = accounts::create_for_person(db, &caller, person.id, &username, password.as_deref()).await.map_err(explain)?;
+            let person = people::create(
+                db,
+                &caller,
+                people::PersonInput {
+                    unit_id,
+                    name,
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(explain)?;
+            let (user, generated) =
+                accounts::create_for_person(db, &caller, person.id, &username, password.as_deref())
+                    .await
+                    .map_err(explain)?;
             if let Some(role) = role {
-                accounts::grant(db, &caller, user.id, &role, unit_id).await.map_err(explain)?;
+                accounts::grant(db, &caller, user.id, &role, unit_id)
+                    .await
+                    .map_err(explain)?;
             }
-            println!("account {} created for {}", user.username, user.display_name);
+            println!(
+                "account {} created for {}",
+                user.username, user.display_name
+            );
             if let Some(p) = generated {
                 println!("initial password (must be changed at first login): {p}");
             }
         }
         AdminCommand::ResetPassword { username, password } => match password {
             Some(p) => {
-                accounts::set_password(db, &caller, &username, &p, false).await.map_err(explain)?;
+                accounts::set_password(db, &caller, &username, &p, false)
+                    .await
+                    .map_err(explain)?;
                 println!("password of {username} set");
             }
             None => {
                 let user = {
                     let mut conn = db.read().await?;
-                    gongjiang_db::users::by_username(&mut conn, &username.to_ascii_lowercase()).await?.ok_or_else(|| anyhow::anyhow!("no user {username}"))?
+                    gongjiang_db::users::by_username(&mut conn, &username.to_ascii_lowercase())
+                        .await?
+                        .ok_or_else(|| anyhow::anyhow!("no user {username}"))?
                 };
-                let p = accounts::reset_password(db, &caller, user.id, "command line").await.map_err(explain)?;
+                let p = accounts::reset_password(db, &caller, user.id, "command line")
+                    .await
+                    .map_err(explain)?;
                 println!("new password of {username} (must be changed at next login): {p}");
             }
         },
-        AdminCommand::Grant { username, role, unit } => {
-            let grant = accounts::grant_by_username(db, &caller, &username, &role, &unit).await.map_err(explain)?;
+        AdminCommand::Grant {
+            username,
+            role,
+            unit,
+        } => {
+            let grant = accounts::grant_by_username(db, &caller, &username, &role, &unit)
+                .await
+                .map_err(explain)?;
             println!("{username} is now {} of {}", grant.role, grant.unit_name);
         }
     }
@@ -278,7 +388,10 @@ fn print_demo_banner(running: &server::Running, logins: &[demo::DemoLogin]) {
     println!();
     println!("  工匠 gongjiang 演示 / demo");
     println!("  打开 / open:  http://{}/", running.addr);
-    println!("  所有演示账号的密码 / password of every demo account:  {}", demo::DEMO_PASSWORD);
+    println!(
+        "  所有演示账号的密码 / password of every demo account:  {}",
+        demo::DEMO_PASSWORD
+    );
     println!();
     for l in logins {
         println!("  {:<12} {}  {}", l.username, l.role_label, l.description);

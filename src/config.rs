@@ -73,24 +73,50 @@ impl Config {
         macro_rules! take {
             ($($f:ident),*) => { $( if let Some(v) = l.$f { self.$f = v; } )* };
         }
-        take!(database_url, bind, port, data_dir, secure_cookies, trust_proxy, session_idle_minutes, max_failed_logins, lockout_minutes, log);
+        take!(
+            database_url,
+            bind,
+            port,
+            data_dir,
+            secure_cookies,
+            trust_proxy,
+            session_idle_minutes,
+            max_failed_logins,
+            lockout_minutes,
+            log
+        );
     }
 
     /// Builds the configuration from the file (if any), the environment and the flags.
-    pub fn load(file: Option<&str>, env: &BTreeMap<String, String>, flags: Layer) -> Result<Config, String> {
+    pub fn load(
+        file: Option<&str>,
+        env: &BTreeMap<String, String>,
+        flags: Layer,
+    ) -> Result<Config, String> {
         let mut config = Config::default();
         if let Some(path) = file {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read configuration file {path}: {e}"))?;
-            let layer: Layer = toml::from_str(&text).map_err(|e| format!("configuration file {path}: {e}"))?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read configuration file {path}: {e}"))?;
+            let layer: Layer =
+                toml::from_str(&text).map_err(|e| format!("configuration file {path}: {e}"))?;
             config.apply(layer);
         }
         config.apply(env_layer(env)?);
         config.apply(flags);
         if config.database_url.is_empty() {
-            config.database_url = format!("sqlite://{}/gongjiang.db", config.data_dir.trim_end_matches('/'));
+            config.database_url = format!(
+                "sqlite://{}/gongjiang.db",
+                config.data_dir.trim_end_matches('/')
+            );
         }
-        if config.session_idle_minutes <= 0 || config.max_failed_logins <= 0 || config.lockout_minutes <= 0 {
-            return Err("session_idle_minutes, max_failed_logins and lockout_minutes must be positive".into());
+        if config.session_idle_minutes <= 0
+            || config.max_failed_logins <= 0
+            || config.lockout_minutes <= 0
+        {
+            return Err(
+                "session_idle_minutes, max_failed_logins and lockout_minutes must be positive"
+                    .into(),
+            );
         }
         Ok(config)
     }
@@ -114,7 +140,9 @@ fn env_layer(env: &BTreeMap<String, String>) -> Result<Layer, String> {
     let mut table = toml::Table::new();
     let mut unknown = Vec::new();
     for (name, value) in env {
-        let Some(key) = name.strip_prefix("GONGJIANG_") else { continue };
+        let Some(key) = name.strip_prefix("GONGJIANG_") else {
+            continue;
+        };
         let key = key.to_ascii_lowercase();
         if key == "config" || key == "test_db" || key == "test_pg_url" {
             continue;
@@ -125,15 +153,28 @@ fn env_layer(env: &BTreeMap<String, String>) -> Result<Layer, String> {
         }
         let parsed = match key.as_str() {
             "port" | "session_idle_minutes" | "max_failed_logins" | "lockout_minutes" => {
-                toml::Value::Integer(value.parse().map_err(|_| format!("{name}: not a number: {value}"))?)
+                toml::Value::Integer(
+                    value
+                        .parse()
+                        .map_err(|_| format!("{name}: not a number: {value}"))?,
+                )
             }
-            "secure_cookies" | "trust_proxy" => toml::Value::Boolean(matches!(value.as_str(), "1" | "true" | "yes" | "on")),
+            "secure_cookies" | "trust_proxy" => {
+                toml::Value::Boolean(matches!(value.as_str(), "1" | "true" | "yes" | "on"))
+            }
             _ => toml::Value::String(value.clone()),
         };
         table.insert(key, parsed);
     }
     if !unknown.is_empty() {
-        return Err(format!("unknown configuration variable(s): {} (known: {})", unknown.join(", "), KEYS.iter().map(|k| format!("GONGJIANG_{}", k.to_uppercase())).collect::<Vec<_>>().join(", ")));
+        return Err(format!(
+            "unknown configuration variable(s): {} (known: {})",
+            unknown.join(", "),
+            KEYS.iter()
+                .map(|k| format!("GONGJIANG_{}", k.to_uppercase()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     table.try_into().map_err(|e| format!("environment: {e}"))
 }
@@ -143,7 +184,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -152,8 +196,16 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("gongjiang.toml");
         std::fs::write(&file, "port = 9000\nbind = \"0.0.0.0\"\n").unwrap();
-        let flags = Layer { bind: Some("127.0.0.2".into()), ..Default::default() };
-        let c = Config::load(file.to_str(), &env(&[("GONGJIANG_PORT", "9100"), ("PATH", "/bin")]), flags).unwrap();
+        let flags = Layer {
+            bind: Some("127.0.0.2".into()),
+            ..Default::default()
+        };
+        let c = Config::load(
+            file.to_str(),
+            &env(&[("GONGJIANG_PORT", "9100"), ("PATH", "/bin")]),
+            flags,
+        )
+        .unwrap();
         assert_eq!((c.port, c.bind.as_str()), (9100, "127.0.0.2"));
         assert_eq!(c.database_url, "sqlite://data/gongjiang.db");
     }
@@ -166,9 +218,19 @@ mod tests {
         std::fs::write(&file, "prot = 9000\n").unwrap();
         let err = Config::load(file.to_str(), &BTreeMap::new(), Layer::default()).unwrap_err();
         assert!(err.contains("prot"), "{err}");
-        let err = Config::load(None, &env(&[("GONGJIANG_DATABSE_URL", "x")]), Layer::default()).unwrap_err();
+        let err = Config::load(
+            None,
+            &env(&[("GONGJIANG_DATABSE_URL", "x")]),
+            Layer::default(),
+        )
+        .unwrap_err();
         assert!(err.contains("GONGJIANG_DATABSE_URL"), "{err}");
-        let err = Config::load(None, &env(&[("GONGJIANG_PORT", "eighty")]), Layer::default()).unwrap_err();
+        let err = Config::load(
+            None,
+            &env(&[("GONGJIANG_PORT", "eighty")]),
+            Layer::default(),
+        )
+        .unwrap_err();
         assert!(err.contains("GONGJIANG_PORT"), "{err}");
     }
 }

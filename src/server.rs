@@ -32,7 +32,10 @@ impl Running {
 /// Connects to the database (creating and migrating it) and starts listening.
 pub async fn start(config: &Config) -> anyhow::Result<Running> {
     let db = connect(config).await?;
-    let state = gongjiang_web::AppState { db: db.clone(), settings: Arc::new(config.web_settings()) };
+    let state = gongjiang_web::AppState {
+        db: db.clone(),
+        settings: Arc::new(config.web_settings()),
+    };
     let app = gongjiang_web::build(state);
     let listener = tokio::net::TcpListener::bind((config.bind.as_str(), config.port))
         .await
@@ -40,20 +43,33 @@ pub async fn start(config: &Config) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            })
-            .await
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = stopped.await;
+        })
+        .await
     });
-    Ok(Running { addr, db, stop, task })
+    Ok(Running {
+        addr,
+        db,
+        stop,
+        task,
+    })
 }
 
 /// Connects and brings the schema up to date.
 pub async fn connect(config: &Config) -> anyhow::Result<gongjiang_app::Database> {
     let db = gongjiang_app::Database::connect(&config.database_url)
         .await
-        .with_context(|| format!("cannot open the database at {}", redact(&config.database_url)))?;
+        .with_context(|| {
+            format!(
+                "cannot open the database at {}",
+                redact(&config.database_url)
+            )
+        })?;
     let applied = db.migrate().await.context("cannot migrate the database")?;
     if !applied.is_empty() {
         tracing::info!(?applied, "database migrated");
@@ -100,7 +116,13 @@ async fn shutdown_signal() {
 mod tests {
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(super::redact("postgres://gj:secret@db:5432/gj"), "postgres://gj:***@db:5432/gj");
-        assert_eq!(super::redact("sqlite://data/gongjiang.db"), "sqlite://data/gongjiang.db");
+        assert_eq!(
+            super::redact("postgres://gj:secret@db:5432/gj"),
+            "postgres://gj:***@db:5432/gj"
+        );
+        assert_eq!(
+            super::redact("sqlite://data/gongjiang.db"),
+            "sqlite://data/gongjiang.db"
+        );
     }
 }

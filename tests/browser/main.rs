@@ -2,6 +2,7 @@
 //! switch language, create a unit, import people from a good Excel file and a bad one, and
 //! find the changes in the audit log. Run by `scripts/test` (they need Chromium and
 //! ChromeDriver, hence `#[ignore]` for a plain `cargo test`).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot proceed should stop loudly
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -33,13 +34,21 @@ enum Screen {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 async fn browser(screen: Screen) -> Browser {
     let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
     let port = free_port();
-    let driver = Command::new(&chromedriver).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("chromedriver runs (scripts/test installs it)");
+    let driver = Command::new(&chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver runs (scripts/test installs it)");
     let profile = std::env::temp_dir().join(format!("gj-chromium-{}-{port}", std::process::id()));
     let mut args = vec![
         "--headless=new".to_owned(),
@@ -65,9 +74,18 @@ async fn browser(screen: Screen) -> Browser {
     caps.insert("goog:chromeOptions".into(), options);
     let mut last_error = String::new();
     for _ in 0..50 {
-        let builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new()).capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await;
+        let builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await;
         match builder {
-            Ok(client) => return Browser { client, driver, profile },
+            Ok(client) => {
+                return Browser {
+                    client,
+                    driver,
+                    profile,
+                };
+            }
             Err(e) => {
                 last_error = e.to_string();
                 tokio::time::sleep(Duration::from_millis(200)).await;
@@ -78,7 +96,11 @@ async fn browser(screen: Screen) -> Browser {
 }
 
 async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
-    c.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
 }
 
 /// The visible text of the page; a page that is being replaced is read again.
@@ -102,7 +124,10 @@ async fn wait_text(c: &Client, needle: &str) {
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    panic!("the page never said {needle:?}; it says:\n{}", page_text(c).await);
+    panic!(
+        "the page never said {needle:?}; it says:\n{}",
+        page_text(c).await
+    );
 }
 
 async fn screenshot(c: &Client, name: &str) {
@@ -115,19 +140,41 @@ async fn screenshot(c: &Client, name: &str) {
 
 /// Fails when the page is wider than the screen (a phone would scroll sideways).
 async fn fits_the_screen(c: &Client, what: &str) {
-    let fits = c.execute("return document.documentElement.scrollWidth <= window.innerWidth + 1;", vec![]).await.expect("script");
+    let fits = c
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth + 1;",
+            vec![],
+        )
+        .await
+        .expect("script");
     assert_eq!(fits, json!(true), "{what} is wider than the screen");
 }
 
 /// Opens a navigation entry as a person would: through the menu on a phone.
 async fn navigate(c: &Client, screen: Screen, label: &str) {
     if let Screen::Phone = screen {
-        let open = c.execute("return document.querySelector('details.menu').open;", vec![]).await.expect("script");
+        let open = c
+            .execute(
+                "return document.querySelector('details.menu').open;",
+                vec![],
+            )
+            .await
+            .expect("script");
         if open != json!(true) {
-            c.find(Locator::Css("details.menu > summary")).await.expect("menu").click().await.expect("open menu");
+            c.find(Locator::Css("details.menu > summary"))
+                .await
+                .expect("menu")
+                .click()
+                .await
+                .expect("open menu");
         }
     }
-    c.find(Locator::LinkText(label)).await.unwrap_or_else(|_| panic!("no link {label}")).click().await.expect("click");
+    c.find(Locator::LinkText(label))
+        .await
+        .unwrap_or_else(|_| panic!("no link {label}"))
+        .click()
+        .await
+        .expect("click");
 }
 
 async fn journey(screen: Screen) {
@@ -140,32 +187,94 @@ async fn journey(screen: Screen) {
     c.goto(&app.url("/")).await.expect("open");
     wait_text(c, "工匠平台服务于工会").await;
     fits_the_screen(c, "the home page").await;
-    c.find(Locator::LinkText("登录")).await.expect("login link").click().await.expect("click");
-    wait_for(c, "#username").await.send_keys("admin").await.expect("type");
-    c.find(Locator::Css("#password")).await.expect("password").send_keys(PASSWORD).await.expect("type");
+    c.find(Locator::LinkText("登录"))
+        .await
+        .expect("login link")
+        .click()
+        .await
+        .expect("click");
+    wait_for(c, "#username")
+        .await
+        .send_keys("admin")
+        .await
+        .expect("type");
+    c.find(Locator::Css("#password"))
+        .await
+        .expect("password")
+        .send_keys(PASSWORD)
+        .await
+        .expect("type");
     screenshot(c, &format!("{name}-login")).await;
-    c.find(Locator::Css("button[type=submit].primary")).await.expect("submit").click().await.expect("click");
+    c.find(Locator::Css("button[type=submit].primary"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
     wait_text(c, "王建国，您好").await;
     fits_the_screen(c, "the dashboard").await;
     screenshot(c, &format!("{name}-home")).await;
 
     // Switch to English and back.
-    c.find(Locator::LinkText("English")).await.expect("language link").click().await.expect("click");
+    c.find(Locator::LinkText("English"))
+        .await
+        .expect("language link")
+        .click()
+        .await
+        .expect("click");
     wait_text(c, "Welcome, 王建国").await;
-    c.find(Locator::LinkText("中文")).await.expect("language link").click().await.expect("click");
+    c.find(Locator::LinkText("中文"))
+        .await
+        .expect("language link")
+        .click()
+        .await
+        .expect("click");
     wait_text(c, "王建国，您好").await;
 
     // Create a unit through the admin pages.
     navigate(c, screen, "管理").await;
-    wait_for(c, "a.tile[href='/admin/units']").await.click().await.expect("units tile");
+    wait_for(c, "a.tile[href='/admin/units']")
+        .await
+        .click()
+        .await
+        .expect("units tile");
     wait_text(c, "华江钢铁集团有限公司工会").await;
     fits_the_screen(c, "the unit tree").await;
-    c.find(Locator::LinkText("新建单位")).await.expect("new unit").click().await.expect("click");
-    wait_for(c, "#parent_id").await.select_by_value(&app.seed.industry.to_string()).await.expect("parent");
-    c.find(Locator::Css("#kind")).await.expect("kind").select_by_value("enterprise_union").await.expect("kind");
-    c.find(Locator::Css("#code")).await.expect("code").send_keys("HJDT").await.expect("type");
-    c.find(Locator::Css("#name")).await.expect("name").send_keys("华江地铁运营有限公司工会").await.expect("type");
-    c.find(Locator::Css("form button.primary")).await.expect("create").click().await.expect("click");
+    c.find(Locator::LinkText("新建单位"))
+        .await
+        .expect("new unit")
+        .click()
+        .await
+        .expect("click");
+    wait_for(c, "#parent_id")
+        .await
+        .select_by_value(&app.seed.industry.to_string())
+        .await
+        .expect("parent");
+    c.find(Locator::Css("#kind"))
+        .await
+        .expect("kind")
+        .select_by_value("enterprise_union")
+        .await
+        .expect("kind");
+    c.find(Locator::Css("#code"))
+        .await
+        .expect("code")
+        .send_keys("HJDT")
+        .await
+        .expect("type");
+    c.find(Locator::Css("#name"))
+        .await
+        .expect("name")
+        .send_keys("华江地铁运营有限公司工会")
+        .await
+        .expect("type");
+    c.find(Locator::Css("form button.primary"))
+        .await
+        .expect("create")
+        .click()
+        .await
+        .expect("click");
     wait_text(c, "单位已创建").await;
     screenshot(c, &format!("{name}-unit-created")).await;
 
@@ -173,21 +282,69 @@ async fn journey(screen: Screen) {
     let dir = std::env::temp_dir().join(format!("gj-browser-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let good = dir.join("人员.xlsx");
-    std::fs::write(&good, xlsx::sheet(&["姓名", "所属单位编码", "工号", "工种"], &[&["钱学军", "HJDT", "D001", "地铁列车司机"], &["孙晓红", "HJDT", "D002", "电工"]])).expect("write");
+    std::fs::write(
+        &good,
+        xlsx::sheet(
+            &["姓名", "所属单位编码", "工号", "工种"],
+            &[
+                &["钱学军", "HJDT", "D001", "地铁列车司机"],
+                &["孙晓红", "HJDT", "D002", "电工"],
+            ],
+        ),
+    )
+    .expect("write");
     let bad = dir.join("有错误的人员.xlsx");
-    std::fs::write(&bad, xlsx::sheet(&["姓名", "所属单位编码", "手机号码"], &[&["周海燕", "HJDT", "12345"], &["吴", "NOWHERE", ""]])).expect("write");
+    std::fs::write(
+        &bad,
+        xlsx::sheet(
+            &["姓名", "所属单位编码", "手机号码"],
+            &[&["周海燕", "HJDT", "12345"], &["吴", "NOWHERE", ""]],
+        ),
+    )
+    .expect("write");
     c.goto(&app.url("/admin")).await.expect("admin");
-    wait_for(c, "a.tile[href='/admin/import']").await.click().await.expect("import tile");
-    wait_for(c, "#file-people").await.send_keys(good.to_str().expect("path")).await.expect("choose file");
-    c.find(Locator::Css("#import-people button[type=submit]")).await.expect("upload").click().await.expect("click");
+    wait_for(c, "a.tile[href='/admin/import']")
+        .await
+        .click()
+        .await
+        .expect("import tile");
+    wait_for(c, "#file-people")
+        .await
+        .send_keys(good.to_str().expect("path"))
+        .await
+        .expect("choose file");
+    c.find(Locator::Css("#import-people button[type=submit]"))
+        .await
+        .expect("upload")
+        .click()
+        .await
+        .expect("click");
     wait_text(c, "导入成功：新增 2 条").await;
 
     // A bad file: nothing imported, each problem with its row.
-    wait_for(c, "#file-people").await.send_keys(bad.to_str().expect("path")).await.expect("choose file");
-    c.find(Locator::Css("#import-people button[type=submit]")).await.expect("upload").click().await.expect("click");
-    let errors = wait_for(c, "#import-errors").await.text().await.expect("errors");
+    wait_for(c, "#file-people")
+        .await
+        .send_keys(bad.to_str().expect("path"))
+        .await
+        .expect("choose file");
+    c.find(Locator::Css("#import-people button[type=submit]"))
+        .await
+        .expect("upload")
+        .click()
+        .await
+        .expect("click");
+    let errors = wait_for(c, "#import-errors")
+        .await
+        .text()
+        .await
+        .expect("errors");
     assert!(errors.contains("文件未导入：发现 3 处问题"), "{errors}");
-    assert!(errors.contains("手机号码「12345」无效") && errors.contains("找不到编码为「NOWHERE」的单位") && errors.contains("至少 2 个字符"), "{errors}");
+    assert!(
+        errors.contains("手机号码「12345」无效")
+            && errors.contains("找不到编码为「NOWHERE」的单位")
+            && errors.contains("至少 2 个字符"),
+        "{errors}"
+    );
     screenshot(c, &format!("{name}-import-errors")).await;
     fits_the_screen(c, "the import errors").await;
     let _ = std::fs::remove_dir_all(&dir);
@@ -196,10 +353,16 @@ async fn journey(screen: Screen) {
     c.goto(&app.url("/admin/audit")).await.expect("audit");
     wait_text(c, "批量导入人员").await;
     let text = page_text(c).await;
-    assert!(text.contains("新建单位") && text.contains("unit:") && text.contains("王建国"), "{text}");
+    assert!(
+        text.contains("新建单位") && text.contains("unit:") && text.contains("王建国"),
+        "{text}"
+    );
     screenshot(c, &format!("{name}-audit")).await;
     let count = app.count_people().await;
-    assert_eq!(count, 8, "the six seeded people and the two imported, not the bad rows");
+    assert_eq!(
+        count, 8,
+        "the six seeded people and the two imported, not the bad rows"
+    );
 }
 
 #[tokio::test]

@@ -57,12 +57,16 @@ pub fn on_postgres() -> bool {
 }
 
 fn pg_admin_url() -> String {
-    std::env::var("GONGJIANG_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("GONGJIANG_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 fn unique() -> String {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     format!("{}_{n}_{nanos}", std::process::id())
 }
 
@@ -70,8 +74,15 @@ async fn fresh_database() -> (Backend, String) {
     if on_postgres() {
         let name = format!("gj_test_{}", unique());
         let admin_url = pg_admin_url();
-        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url).await.expect("PostgreSQL must be running (see README)");
-        sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.expect("create test database");
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url)
+            .await
+            .expect("PostgreSQL must be running (see README)");
+        sqlx::Executor::execute(
+            &mut conn,
+            sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")),
+        )
+        .await
+        .expect("create test database");
         let url = match admin_url.rfind('/') {
             Some(i) => format!("{}/{name}", &admin_url[..i]),
             None => panic!("bad GONGJIANG_TEST_PG_URL"),
@@ -86,7 +97,13 @@ async fn fresh_database() -> (Backend, String) {
 }
 
 pub fn test_config(database_url: &str) -> Config {
-    let flags = Layer { database_url: Some(database_url.to_owned()), port: Some(0), bind: Some("127.0.0.1".into()), log: Some("warn".into()), ..Default::default() };
+    let flags = Layer {
+        database_url: Some(database_url.to_owned()),
+        port: Some(0),
+        bind: Some("127.0.0.1".into()),
+        log: Some("warn".into()),
+        ..Default::default()
+    };
     Config::load(None, &BTreeMap::new(), flags).expect("test config")
 }
 
@@ -97,12 +114,20 @@ impl TestApp {
         let config = test_config(&url);
         let running = server::start(&config).await.expect("server starts");
         let seed = seed(&running.db).await;
-        TestApp { base: format!("http://{}", running.addr), config, seed, running: Some(running), backend }
+        TestApp {
+            base: format!("http://{}", running.addr),
+            config,
+            seed,
+            running: Some(running),
+            backend,
+        }
     }
 
     /// A second server on the same database (as a second instance behind a proxy).
     pub async fn another_instance(&self) -> Running {
-        server::start(&self.config).await.expect("second instance starts")
+        server::start(&self.config)
+            .await
+            .expect("second instance starts")
     }
 
     pub fn db(&self) -> &gongjiang_app::Database {
@@ -122,24 +147,49 @@ impl TestApp {
 
     /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
     pub fn client(&self) -> Client {
-        Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+        Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
     }
 
     pub async fn login(&self, username: &str) -> Client {
         let client = self.client();
         let response = self.try_login(&client, username, PASSWORD).await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "login of {username} should redirect");
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "login of {username} should redirect"
+        );
         client
     }
 
     pub async fn try_login(&self, client: &Client, username: &str, password: &str) -> Response {
         let csrf = self.csrf(client, "/login").await;
-        client.post(self.url("/login")).form(&[("_csrf", csrf.as_str()), ("username", username), ("password", password), ("next", "/")]).send().await.expect("login request")
+        client
+            .post(self.url("/login"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .expect("login request")
     }
 
     /// The CSRF token of the forms on `path`, as the client sees it.
     pub async fn csrf(&self, client: &Client, path: &str) -> String {
-        let html = client.get(self.url(path)).send().await.expect("get").text().await.expect("body");
+        let html = client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("body");
         csrf_in(&html).unwrap_or_else(|| panic!("no CSRF token on {path}"))
     }
 
@@ -154,15 +204,32 @@ impl TestApp {
     }
 
     /// Posts a form with the client's CSRF token (taken from `/account`, or `/login` if anonymous).
-    pub async fn post_form(&self, client: &Client, path: &str, fields: &[(&str, &str)]) -> Response {
+    pub async fn post_form(
+        &self,
+        client: &Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
         let csrf = self.token(client).await;
         let mut form: Vec<(&str, &str)> = vec![("_csrf", csrf.as_str())];
         form.extend_from_slice(fields);
-        client.post(self.url(path)).form(&form).send().await.expect("post")
+        client
+            .post(self.url(path))
+            .form(&form)
+            .send()
+            .await
+            .expect("post")
     }
 
     pub async fn token(&self, client: &Client) -> String {
-        let html = client.get(self.url("/account")).send().await.expect("get").text().await.unwrap_or_default();
+        let html = client
+            .get(self.url("/account"))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .unwrap_or_default();
         match csrf_in(&html) {
             Some(t) => t,
             None => self.csrf(client, "/login").await,
@@ -172,16 +239,29 @@ impl TestApp {
     /// Uploads a file to an import form.
     pub async fn upload(&self, client: &Client, path: &str, bytes: Vec<u8>) -> Response {
         let csrf = self.token(client).await;
-        let form = reqwest::multipart::Form::new()
-            .text("_csrf", csrf)
-            .part("file", reqwest::multipart::Part::bytes(bytes).file_name("upload.xlsx"));
-        client.post(self.url(path)).multipart(form).send().await.expect("upload")
+        let form = reqwest::multipart::Form::new().text("_csrf", csrf).part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name("upload.xlsx"),
+        );
+        client
+            .post(self.url(path))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload")
     }
 
     /// The audit entries with this action, as the federation admin reads them through the API.
     pub async fn audit(&self, action: &str) -> Vec<serde_json::Value> {
         let admin = self.login("admin").await;
-        let body: serde_json::Value = admin.get(self.url(&format!("/api/v1/audit?action={action}"))).send().await.expect("audit").json().await.expect("json");
+        let body: serde_json::Value = admin
+            .get(self.url(&format!("/api/v1/audit?action={action}")))
+            .send()
+            .await
+            .expect("audit")
+            .json()
+            .await
+            .expect("json");
         body["items"].as_array().cloned().unwrap_or_default()
     }
 
@@ -204,7 +284,12 @@ pub fn csrf_in(html: &str) -> Option<String> {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        let backend = std::mem::replace(&mut self.backend, Backend::Sqlite { dir: std::path::PathBuf::new() });
+        let backend = std::mem::replace(
+            &mut self.backend,
+            Backend::Sqlite {
+                dir: std::path::PathBuf::new(),
+            },
+        );
         match backend {
             Backend::Sqlite { dir } => {
                 if !dir.as_os_str().is_empty() {
@@ -214,10 +299,21 @@ impl Drop for TestApp {
             Backend::Postgres { admin_url, name } => {
                 // Drop runs outside any runtime we may block: use a thread with its own.
                 let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("rt");
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("rt");
                     rt.block_on(async move {
-                        if let Ok(mut conn) = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url).await {
-                            let _ = sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await;
+                        if let Ok(mut conn) =
+                            <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url).await
+                        {
+                            let _ = sqlx::Executor::execute(
+                                &mut conn,
+                                sqlx::AssertSqlSafe(format!(
+                                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                                )),
+                            )
+                            .await;
                         }
                     });
                 })
@@ -227,24 +323,96 @@ impl Drop for TestApp {
     }
 }
 
-async fn user(db: &gongjiang_app::Database, unit_id: i64, name: &str, username: &str, role: Option<&str>) -> (i64, i64) {
+async fn user(
+    db: &gongjiang_app::Database,
+    unit_id: i64,
+    name: &str,
+    username: &str,
+    role: Option<&str>,
+) -> (i64, i64) {
     let caller = Caller::system("test seed");
-    let person = people::create(db, &caller, people::PersonInput { unit_id, name: name.into(), ..Default::default() }).await.expect("person");
-    let (account, _) = accounts::create_for_person(db, &caller, person.id, username, Some(PASSWORD)).await.expect("account");
+    let person = people::create(
+        db,
+        &caller,
+        people::PersonInput {
+            unit_id,
+            name: name.into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("person");
+    let (account, _) =
+        accounts::create_for_person(db, &caller, person.id, username, Some(PASSWORD))
+            .await
+            .expect("account");
     if let Some(role) = role {
-        accounts::grant(db, &caller, account.id, role, unit_id).await.expect("grant");
+        accounts::grant(db, &caller, account.id, role, unit_id)
+            .await
+            .expect("grant");
     }
     (person.id, account.id)
 }
 
 async fn seed(db: &gongjiang_app::Database) -> Seed {
     let caller = Caller::system("test seed");
-    let mk = |parent: Option<i64>, kind: &str, code: &str, name: &str| units::UnitInput { parent_id: parent, kind: kind.into(), code: code.into(), name: name.into() };
-    let federation = units::create(db, &caller, mk(None, "federation", "HJ", "华江市总工会")).await.expect("federation").id;
-    let industry = units::create(db, &caller, mk(Some(federation), "industry_union", "HJ-JX", "华江市机械冶金工会")).await.expect("industry").id;
-    let enterprise = units::create(db, &caller, mk(Some(industry), "enterprise_union", "HJGT", "华江钢铁集团有限公司工会")).await.expect("enterprise").id;
-    let branch = units::create(db, &caller, mk(Some(enterprise), "branch_union", "HJGT-01", "炼钢厂分会")).await.expect("branch").id;
-    let other_enterprise = units::create(db, &caller, mk(Some(industry), "enterprise_union", "HJQC", "华江汽车集团有限公司工会")).await.expect("other").id;
+    let mk = |parent: Option<i64>, kind: &str, code: &str, name: &str| units::UnitInput {
+        parent_id: parent,
+        kind: kind.into(),
+        code: code.into(),
+        name: name.into(),
+    };
+    let federation = units::create(db, &caller, mk(None, "federation", "HJ", "华江市总工会"))
+        .await
+        .expect("federation")
+        .id;
+    let industry = units::create(
+        db,
+        &caller,
+        mk(
+            Some(federation),
+            "industry_union",
+            "HJ-JX",
+            "华江市机械冶金工会",
+        ),
+    )
+    .await
+    .expect("industry")
+    .id;
+    let enterprise = units::create(
+        db,
+        &caller,
+        mk(
+            Some(industry),
+            "enterprise_union",
+            "HJGT",
+            "华江钢铁集团有限公司工会",
+        ),
+    )
+    .await
+    .expect("enterprise")
+    .id;
+    let branch = units::create(
+        db,
+        &caller,
+        mk(Some(enterprise), "branch_union", "HJGT-01", "炼钢厂分会"),
+    )
+    .await
+    .expect("branch")
+    .id;
+    let other_enterprise = units::create(
+        db,
+        &caller,
+        mk(
+            Some(industry),
+            "enterprise_union",
+            "HJQC",
+            "华江汽车集团有限公司工会",
+        ),
+    )
+    .await
+    .expect("other")
+    .id;
     Seed {
         federation,
         industry,

@@ -20,7 +20,14 @@ pub fn sheet(headers: &[&str], rows: &[&[&str]]) -> Vec<u8> {
 /// The first sheet of an `.xlsx` as rows of text.
 pub fn read(bytes: &[u8]) -> Vec<Vec<String>> {
     use calamine::{Reader, Xlsx};
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("xlsx");
-    let range = book.worksheet_range_at(0).expect("a sheet").expect("readable");
-    range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("xlsx");
+    let range = book
+        .worksheet_range_at(0)
+        .expect("a sheet")
+        .expect("readable");
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
 }

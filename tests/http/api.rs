@@ -8,13 +8,21 @@ use serde_json::Value;
 #[tokio::test]
 async fn the_openapi_document_matches_the_code_and_the_committed_copy() {
     let app = TestApp::spawn().await;
-    let served = app.get(&app.client(), "/api/openapi.json").await.text().await.unwrap();
+    let served = app
+        .get(&app.client(), "/api/openapi.json")
+        .await
+        .text()
+        .await
+        .unwrap();
     let committed_path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/openapi.json");
     if std::env::var("UPDATE_OPENAPI").is_ok() {
         std::fs::write(committed_path, &served).unwrap();
     }
     let committed = std::fs::read_to_string(committed_path).unwrap_or_default();
-    assert!(committed == served, "docs/openapi.json is out of date: run `UPDATE_OPENAPI=1 cargo test --test http openapi` and commit it");
+    assert!(
+        committed == served,
+        "docs/openapi.json is out of date: run `UPDATE_OPENAPI=1 cargo test --test http openapi` and commit it"
+    );
     // Every documented operation exists: an anonymous call is refused as unauthorized, not 404/405.
     let doc: Value = serde_json::from_str(&served).unwrap();
     let paths = doc["paths"].as_object().unwrap();
@@ -23,8 +31,17 @@ async fn the_openapi_document_matches_the_code_and_the_committed_copy() {
     for (path, ops) in paths {
         let concrete = path.replace("{id}", "1");
         for method in ops.as_object().unwrap().keys() {
-            let r = client.request(method.to_uppercase().parse().unwrap(), app.url(&concrete)).header("x-csrf-token", "x").send().await.unwrap();
-            assert!(matches!(r.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN), "{method} {path}: {}", r.status());
+            let r = client
+                .request(method.to_uppercase().parse().unwrap(), app.url(&concrete))
+                .header("x-csrf-token", "x")
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                matches!(r.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN),
+                "{method} {path}: {}",
+                r.status()
+            );
         }
     }
 }
@@ -38,25 +55,44 @@ async fn api_errors_have_one_shape_in_the_users_language() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["code"], "unauthorized");
     assert_eq!(body["error"]["message"], "请先登录。");
-    let r = client.get(app.url("/api/v1/nothing")).header("accept-language", "en").send().await.unwrap();
+    let r = client
+        .get(app.url("/api/v1/nothing"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
-    assert!(body["error"]["message"].as_str().unwrap().starts_with("What you are looking for"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("What you are looking for")
+    );
 }
 
 #[tokio::test]
 async fn health_and_readiness_answer_and_pages_carry_security_headers() {
     let app = TestApp::spawn().await;
     let client = app.client();
-    assert_eq!(app.get_text(&client, "/healthz").await, (StatusCode::OK, "ok".into()));
-    assert_eq!(app.get_text(&client, "/readyz").await, (StatusCode::OK, "ready".into()));
+    assert_eq!(
+        app.get_text(&client, "/healthz").await,
+        (StatusCode::OK, "ok".into())
+    );
+    assert_eq!(
+        app.get_text(&client, "/readyz").await,
+        (StatusCode::OK, "ready".into())
+    );
     let r = app.get(&client, "/login").await;
     let csp = r.headers()["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"));
     assert_eq!(r.headers()["x-frame-options"], "DENY");
     let page = r.text().await.unwrap();
-    assert!(!page.contains("http://") && !page.contains("https://"), "nothing is loaded from elsewhere");
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "nothing is loaded from elsewhere"
+    );
     let (status, css) = app.get_text(&client, "/assets/app.css").await;
     assert_eq!(status, StatusCode::OK);
     assert!(!css.contains("url(http"));
@@ -90,7 +126,18 @@ async fn bad_urls_and_bodies_never_cause_a_server_error() {
         ("PATCH", "/api/v1/units/1"),
     ];
     for (method, path) in probes {
-        let r = admin.request(method.parse().unwrap(), app.url(path)).header("x-csrf-token", &csrf).header("content-type", "application/x-www-form-urlencoded").body("garbage=%%%&unit_id=x&username=a%00b&password=p%00&name=a%00b&reason=x%00y").send().await.unwrap();
-        assert!(r.status().is_client_error() || r.status().is_success() || r.status().is_redirection(), "{method} {path}: {}", r.status());
+        let r = admin
+            .request(method.parse().unwrap(), app.url(path))
+            .header("x-csrf-token", &csrf)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("garbage=%%%&unit_id=x&username=a%00b&password=p%00&name=a%00b&reason=x%00y")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.status().is_client_error() || r.status().is_success() || r.status().is_redirection(),
+            "{method} {path}: {}",
+            r.status()
+        );
     }
 }

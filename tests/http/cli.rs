@@ -1,6 +1,6 @@
 //! The command line: migrate, admin commands, backup, audit verification, configuration errors.
 
-use crate::common::{on_postgres, test_config, TestApp};
+use crate::common::{TestApp, on_postgres, test_config};
 use std::process::Command;
 
 fn gongjiang(url: &str, args: &[&str]) -> std::process::Output {
@@ -14,7 +14,11 @@ fn gongjiang(url: &str, args: &[&str]) -> std::process::Output {
 }
 
 fn text(o: &std::process::Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 #[tokio::test]
@@ -22,26 +26,114 @@ async fn admin_commands_set_up_a_federation_and_an_admin_who_can_log_in() {
     let mut app = TestApp::spawn().await;
     let url = app.config.database_url.clone();
     app.stop().await;
-    let o = gongjiang(&url, &["admin", "create-unit", "--code", "NJ", "--name", "南江市总工会"]);
+    let o = gongjiang(
+        &url,
+        &[
+            "admin",
+            "create-unit",
+            "--code",
+            "NJ",
+            "--name",
+            "南江市总工会",
+        ],
+    );
     assert!(o.status.success(), "{}", text(&o));
-    let o = gongjiang(&url, &["admin", "create-user", "--username", "nj.admin", "--name", "南江管理员", "--unit", "NJ", "--role", "federation_admin", "--password", "南江-admin-2026"]);
+    let o = gongjiang(
+        &url,
+        &[
+            "admin",
+            "create-user",
+            "--username",
+            "nj.admin",
+            "--name",
+            "南江管理员",
+            "--unit",
+            "NJ",
+            "--role",
+            "federation_admin",
+            "--password",
+            "南江-admin-2026",
+        ],
+    );
     assert!(o.status.success(), "{}", text(&o));
-    let o = gongjiang(&url, &["admin", "create-user", "--username", "nj.worker", "--name", "南江职工", "--unit", "NJ"]);
+    let o = gongjiang(
+        &url,
+        &[
+            "admin",
+            "create-user",
+            "--username",
+            "nj.worker",
+            "--name",
+            "南江职工",
+            "--unit",
+            "NJ",
+        ],
+    );
     assert!(text(&o).contains("initial password"), "{}", text(&o));
-    let o = gongjiang(&url, &["admin", "grant", "--username", "nj.worker", "--role", "emperor", "--unit", "NJ"]);
-    assert!(!o.status.success() && text(&o).contains("unknown_role"), "{}", text(&o));
-    let o = gongjiang(&url, &["admin", "reset-password", "--username", "nj.worker", "--password", "short"]);
+    let o = gongjiang(
+        &url,
+        &[
+            "admin",
+            "grant",
+            "--username",
+            "nj.worker",
+            "--role",
+            "emperor",
+            "--unit",
+            "NJ",
+        ],
+    );
+    assert!(
+        !o.status.success() && text(&o).contains("unknown_role"),
+        "{}",
+        text(&o)
+    );
+    let o = gongjiang(
+        &url,
+        &[
+            "admin",
+            "reset-password",
+            "--username",
+            "nj.worker",
+            "--password",
+            "short",
+        ],
+    );
     assert!(!o.status.success() && text(&o).contains("password_too_short"));
     let o = gongjiang(&url, &["audit", "verify"]);
-    assert!(o.status.success() && text(&o).contains("audit chain intact"), "{}", text(&o));
+    assert!(
+        o.status.success() && text(&o).contains("audit chain intact"),
+        "{}",
+        text(&o)
+    );
 
     let config = test_config(&url);
     let running = gongjiang::server::start(&config).await.unwrap();
-    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let base = format!("http://{}", running.addr);
-    let html = client.get(format!("{base}/login")).send().await.unwrap().text().await.unwrap();
+    let html = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let csrf = crate::common::csrf_in(&html).unwrap();
-    let r = client.post(format!("{base}/login")).form(&[("_csrf", csrf.as_str()), ("username", "nj.admin"), ("password", "南江-admin-2026")]).send().await.unwrap();
+    let r = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("username", "nj.admin"),
+            ("password", "南江-admin-2026"),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
     running.stop().await;
 }
@@ -54,16 +146,25 @@ async fn tampering_with_the_audit_log_is_detected() {
     // The database refuses changes to the log...
     {
         let mut tx = db.begin().await.unwrap();
-        let refused = sqlx::query("UPDATE audit_log SET actor_name = 'x' WHERE seq = 2").execute(&mut *tx).await;
+        let refused = sqlx::query("UPDATE audit_log SET actor_name = 'x' WHERE seq = 2")
+            .execute(&mut *tx)
+            .await;
         assert!(refused.is_err(), "the audit log is append-only");
     }
     app.stop().await;
     // ...so an attacker with direct access first removes the guard, then edits an entry.
-    let drop_guard = if on_postgres() { "DROP TRIGGER audit_log_no_update ON audit_log" } else { "DROP TRIGGER audit_log_no_update" };
+    let drop_guard = if on_postgres() {
+        "DROP TRIGGER audit_log_no_update ON audit_log"
+    } else {
+        "DROP TRIGGER audit_log_no_update"
+    };
     let db = gongjiang_app::Database::connect(&url).await.unwrap();
     let mut tx = db.begin().await.unwrap();
     sqlx::query(drop_guard).execute(&mut *tx).await.unwrap();
-    sqlx::query("UPDATE audit_log SET actor_name = '冒名者' WHERE seq = 3").execute(&mut *tx).await.unwrap();
+    sqlx::query("UPDATE audit_log SET actor_name = '冒名者' WHERE seq = 3")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     db.close().await;
     let o = gongjiang(&url, &["audit", "verify"]);
@@ -75,7 +176,10 @@ async fn tampering_with_the_audit_log_is_detected() {
 async fn backup_makes_a_consistent_copy_of_sqlite() {
     if on_postgres() {
         let app = TestApp::spawn().await;
-        let o = gongjiang(&app.config.database_url, &["backup", "/tmp/never-written.dump"]);
+        let o = gongjiang(
+            &app.config.database_url,
+            &["backup", "/tmp/never-written.dump"],
+        );
         assert_eq!(o.status.code(), Some(2));
         assert!(text(&o).contains("pg_dump"));
         return;
@@ -85,14 +189,24 @@ async fn backup_makes_a_consistent_copy_of_sqlite() {
     std::fs::create_dir_all(&dir).unwrap();
     let copy = dir.join("copy.db");
     let _ = std::fs::remove_file(&copy);
-    let o = gongjiang(&app.config.database_url, &["backup", copy.to_str().unwrap()]);
+    let o = gongjiang(
+        &app.config.database_url,
+        &["backup", copy.to_str().unwrap()],
+    );
     assert!(o.status.success(), "{}", text(&o));
     let copy_url = format!("sqlite://{}", copy.display());
     let o = gongjiang(&copy_url, &["audit", "verify"]);
-    assert!(text(&o).contains("audit chain intact"), "the copy is whole: {}", text(&o));
+    assert!(
+        text(&o).contains("audit chain intact"),
+        "the copy is whole: {}",
+        text(&o)
+    );
     let db = gongjiang_app::Database::connect(&copy_url).await.unwrap();
     let mut conn = db.read().await.unwrap();
-    assert_eq!(gongjiang_db::units::count(&mut conn).await.unwrap(), app.count_units().await);
+    assert_eq!(
+        gongjiang_db::units::count(&mut conn).await.unwrap(),
+        app.count_units().await
+    );
     drop(conn);
     db.close().await;
     let _ = std::fs::remove_dir_all(dir);
@@ -100,7 +214,11 @@ async fn backup_makes_a_consistent_copy_of_sqlite() {
 
 #[test]
 fn unknown_configuration_is_refused_by_name() {
-    let o = Command::new(env!("CARGO_BIN_EXE_gongjiang")).args(["migrate"]).env("GONGJIANG_PROT", "9000").output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_gongjiang"))
+        .args(["migrate"])
+        .env("GONGJIANG_PROT", "9000")
+        .output()
+        .unwrap();
     assert!(!o.status.success());
     assert!(text(&o).contains("GONGJIANG_PROT"), "{}", text(&o));
 }

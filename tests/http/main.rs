@@ -1,5 +1,6 @@
 //! Black-box tests over HTTP: the real server, a fresh database per test. Run once on SQLite
 //! and once on PostgreSQL (`GONGJIANG_TEST_DB=postgres`) by `scripts/test`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot proceed should stop loudly
 
 #[path = "../common/mod.rs"]
 mod common;

@@ -9,21 +9,74 @@ async fn people_are_recorded_searched_and_edited() {
     let app = TestApp::spawn().await;
     let admin = app.login("admin").await;
     let branch = app.seed.branch.to_string();
-    let r = app.post_form(&admin, "/admin/people", &[("unit_id", &branch), ("name", "欧阳振华"), ("employee_no", "G1001"), ("gender", "male"), ("phone", "138 0000 1111"), ("trade", "焊工"), ("post", "班组长")]).await;
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/people",
+            &[
+                ("unit_id", &branch),
+                ("name", "欧阳振华"),
+                ("employee_no", "G1001"),
+                ("gender", "male"),
+                ("phone", "138 0000 1111"),
+                ("trade", "焊工"),
+                ("post", "班组长"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, list) = app.get_text(&admin, "/admin/people?q=欧阳").await;
     assert!(list.contains("欧阳振华") && list.contains("焊工"));
     let (_, list) = app.get_text(&admin, "/admin/people?q=13800001111").await;
     assert!(list.contains("欧阳振华"), "found by phone");
-    let id = list.split("/admin/people/").filter_map(|s| s.split('"').next()).find_map(|s| s.parse::<i64>().ok()).expect("a link to the person");
-    let r = app.post_form(&admin, &format!("/admin/people/{id}"), &[("unit_id", &branch), ("name", "欧阳振华"), ("employee_no", "G1001"), ("gender", "male"), ("phone", "bad"), ("trade", "焊工")]).await;
+    let id = list
+        .split("/admin/people/")
+        .filter_map(|s| s.split('"').next())
+        .find_map(|s| s.parse::<i64>().ok())
+        .expect("a link to the person");
+    let r = app
+        .post_form(
+            &admin,
+            &format!("/admin/people/{id}"),
+            &[
+                ("unit_id", &branch),
+                ("name", "欧阳振华"),
+                ("employee_no", "G1001"),
+                ("gender", "male"),
+                ("phone", "bad"),
+                ("trade", "焊工"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("手机号码「bad」无效"));
-    let r = app.post_form(&admin, &format!("/admin/people/{id}"), &[("unit_id", &branch), ("name", "欧阳振华"), ("employee_no", "G1001"), ("trade", "高级焊工"), ("reason", "技能等级晋升")]).await;
+    let r = app
+        .post_form(
+            &admin,
+            &format!("/admin/people/{id}"),
+            &[
+                ("unit_id", &branch),
+                ("name", "欧阳振华"),
+                ("employee_no", "G1001"),
+                ("trade", "高级焊工"),
+                ("reason", "技能等级晋升"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let updates = app.audit("person.update").await;
-    assert!(updates[0]["before"].as_str().unwrap().contains("\"trade\":\"焊工\""));
-    assert!(updates[0]["after"].as_str().unwrap().contains("\"trade\":\"高级焊工\""));
+    assert!(
+        updates[0]["before"]
+            .as_str()
+            .unwrap()
+            .contains("\"trade\":\"焊工\"")
+    );
+    assert!(
+        updates[0]["after"]
+            .as_str()
+            .unwrap()
+            .contains("\"trade\":\"高级焊工\"")
+    );
     assert_eq!(updates[0]["reason"], "技能等级晋升");
 }
 
@@ -33,27 +86,92 @@ async fn an_employee_number_is_unique_within_a_unit() {
     let admin = app.login("admin").await;
     let csrf = app.token(&admin).await;
     let body = json!({"unit_id": app.seed.branch, "name": "孙丽", "employee_no": "E7"});
-    assert_eq!(admin.post(app.url("/api/v1/people")).header("x-csrf-token", &csrf).json(&body).send().await.unwrap().status(), StatusCode::CREATED);
-    let r = admin.post(app.url("/api/v1/people")).header("x-csrf-token", &csrf).json(&body).send().await.unwrap();
+    assert_eq!(
+        admin
+            .post(app.url("/api/v1/people"))
+            .header("x-csrf-token", &csrf)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::CREATED
+    );
+    let r = admin
+        .post(app.url("/api/v1/people"))
+        .header("x-csrf-token", &csrf)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["error"]["fields"][0]["code"], "employee_no_taken");
-    let elsewhere = json!({"unit_id": app.seed.other_enterprise, "name": "孙丽", "employee_no": "E7"});
-    assert_eq!(admin.post(app.url("/api/v1/people")).header("x-csrf-token", &csrf).json(&elsewhere).send().await.unwrap().status(), StatusCode::CREATED);
+    let elsewhere =
+        json!({"unit_id": app.seed.other_enterprise, "name": "孙丽", "employee_no": "E7"});
+    assert_eq!(
+        admin
+            .post(app.url("/api/v1/people"))
+            .header("x-csrf-token", &csrf)
+            .json(&elsewhere)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::CREATED
+    );
 }
 
 #[tokio::test]
 async fn a_unit_admin_sees_and_changes_only_their_people() {
     let app = TestApp::spawn().await;
     let unitadmin = app.login("unitadmin").await;
-    let list: Value = unitadmin.get(app.url("/api/v1/people")).send().await.unwrap().json().await.unwrap();
-    let names: Vec<&str> = list["items"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
-    assert!(names.contains(&"刘伟") && !names.contains(&"王建国"), "{names:?}");
-    assert_eq!(app.get(&unitadmin, &format!("/admin/people/{}", app.seed.admin.0)).await.status(), StatusCode::FORBIDDEN);
-    let r = app.post_form(&unitadmin, "/admin/people", &[("unit_id", &app.seed.other_enterprise.to_string()), ("name", "外单位人员")]).await;
+    let list: Value = unitadmin
+        .get(app.url("/api/v1/people"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"刘伟") && !names.contains(&"王建国"),
+        "{names:?}"
+    );
+    assert_eq!(
+        app.get(&unitadmin, &format!("/admin/people/{}", app.seed.admin.0))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let r = app
+        .post_form(
+            &unitadmin,
+            "/admin/people",
+            &[
+                ("unit_id", &app.seed.other_enterprise.to_string()),
+                ("name", "外单位人员"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // Moving one of their people out of their subtree is refused too.
-    let r = app.post_form(&unitadmin, &format!("/admin/people/{}", app.seed.worker.0), &[("unit_id", &app.seed.other_enterprise.to_string()), ("name", "刘伟")]).await;
+    let r = app
+        .post_form(
+            &unitadmin,
+            &format!("/admin/people/{}", app.seed.worker.0),
+            &[
+                ("unit_id", &app.seed.other_enterprise.to_string()),
+                ("name", "刘伟"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
 
@@ -62,33 +180,124 @@ async fn accounts_are_created_for_people_and_roles_granted_and_revoked() {
     let app = TestApp::spawn().await;
     let unitadmin = app.login("unitadmin").await;
     let csrf = app.token(&unitadmin).await;
-    let person: Value = unitadmin.post(app.url("/api/v1/people")).header("x-csrf-token", &csrf).json(&json!({"unit_id": app.seed.branch, "name": "周海燕"})).send().await.unwrap().json().await.unwrap();
+    let person: Value = unitadmin
+        .post(app.url("/api/v1/people"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"unit_id": app.seed.branch, "name": "周海燕"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let pid = person["id"].as_i64().unwrap();
-    let r = app.post_form(&unitadmin, &format!("/admin/people/{pid}/account"), &[("username", "zhou.haiyan")]).await;
+    let r = app
+        .post_form(
+            &unitadmin,
+            &format!("/admin/people/{pid}/account"),
+            &[("username", "zhou.haiyan")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
-    let start = html.find("id=\"new-password\">").expect("generated password shown") + "id=\"new-password\">".len();
+    let start = html
+        .find("id=\"new-password\">")
+        .expect("generated password shown")
+        + "id=\"new-password\">".len();
     let password = html[start..].split('<').next().unwrap().to_owned();
-    let r = app.post_form(&unitadmin, &format!("/admin/people/{pid}/account"), &[("username", "zhou.haiyan")]).await;
+    let r = app
+        .post_form(
+            &unitadmin,
+            &format!("/admin/people/{pid}/account"),
+            &[("username", "zhou.haiyan")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::CONFLICT, "one account per person");
     let me = app.client();
-    assert_eq!(app.try_login(&me, "zhou.haiyan", &password).await.headers()["location"], "/account#password");
-    let uid: i64 = me.get(app.url("/api/v1/me")).send().await.unwrap().json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    assert_eq!(
+        app.try_login(&me, "zhou.haiyan", &password).await.headers()["location"],
+        "/account#password"
+    );
+    let uid: i64 = me
+        .get(app.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
 
     let branch = app.seed.branch.to_string();
-    let r = app.post_form(&unitadmin, &format!("/admin/users/{uid}/grants"), &[("role", "judge"), ("unit_id", &branch)]).await;
+    let r = app
+        .post_form(
+            &unitadmin,
+            &format!("/admin/users/{uid}/grants"),
+            &[("role", "judge"), ("unit_id", &branch)],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let r = app.post_form(&unitadmin, &format!("/admin/users/{uid}/grants"), &[("role", "federation_admin"), ("unit_id", &branch)]).await;
-    assert_eq!(r.status(), StatusCode::FORBIDDEN, "only federation admins make federation admins");
-    let r = app.post_form(&unitadmin, &format!("/admin/users/{uid}/grants"), &[("role", "judge"), ("unit_id", &app.seed.federation.to_string())]).await;
-    assert_eq!(r.status(), StatusCode::FORBIDDEN, "not on a unit above their own");
-    let roles: Value = me.get(app.url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
+    let r = app
+        .post_form(
+            &unitadmin,
+            &format!("/admin/users/{uid}/grants"),
+            &[("role", "federation_admin"), ("unit_id", &branch)],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "only federation admins make federation admins"
+    );
+    let r = app
+        .post_form(
+            &unitadmin,
+            &format!("/admin/users/{uid}/grants"),
+            &[
+                ("role", "judge"),
+                ("unit_id", &app.seed.federation.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "not on a unit above their own"
+    );
+    let roles: Value = me
+        .get(app.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(roles["roles"][0]["role"], "judge");
     let grants = app.audit("grant.create").await;
-    let grant_id = serde_json::from_str::<Value>(grants[0]["after"].as_str().unwrap()).unwrap()["id"].as_i64().unwrap();
-    let r = app.post_form(&unitadmin, &format!("/admin/grants/{grant_id}/revoke"), &[("reason", "调岗")]).await;
+    let grant_id =
+        serde_json::from_str::<Value>(grants[0]["after"].as_str().unwrap()).unwrap()["id"]
+            .as_i64()
+            .unwrap();
+    let r = app
+        .post_form(
+            &unitadmin,
+            &format!("/admin/grants/{grant_id}/revoke"),
+            &[("reason", "调岗")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let roles: Value = me.get(app.url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
-    assert!(roles["roles"].as_array().unwrap().is_empty(), "a revoked role is gone at once");
+    let roles: Value = me
+        .get(app.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        roles["roles"].as_array().unwrap().is_empty(),
+        "a revoked role is gone at once"
+    );
     let _ = PASSWORD;
 }

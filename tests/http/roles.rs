@@ -17,7 +17,15 @@ enum Access {
 }
 
 /// (method, path as in the router, path to call, body, who may use it)
-fn table(app: &TestApp, grant_id: i64) -> Vec<(&'static str, &'static str, String, Vec<(&'static str, String)>, Access)> {
+type Rule = (
+    &'static str,
+    &'static str,
+    String,
+    Vec<(&'static str, String)>,
+    Access,
+);
+
+fn table(app: &TestApp, grant_id: i64) -> Vec<Rule> {
     use Access::*;
     let s = &app.seed;
     let unit = s.branch;
@@ -28,56 +36,304 @@ fn table(app: &TestApp, grant_id: i64) -> Vec<(&'static str, &'static str, Strin
     vec![
         ("GET", "/", "/".into(), vec![], Public),
         ("GET", "/login", "/login".into(), vec![], Public),
-        ("POST", "/login", "/login".into(), vec![("username", "nobody".into()), ("password", "wrong-password-0".into())], Public),
+        (
+            "POST",
+            "/login",
+            "/login".into(),
+            vec![
+                ("username", "nobody".into()),
+                ("password", "wrong-password-0".into()),
+            ],
+            Public,
+        ),
         ("GET", "/lang/{code}", "/lang/en".into(), vec![], Public),
         ("GET", "/innovation", "/innovation".into(), vec![], Public),
         ("GET", "/challenges", "/challenges".into(), vec![], Public),
-        ("GET", "/competitions", "/competitions".into(), vec![], Public),
+        (
+            "GET",
+            "/competitions",
+            "/competitions".into(),
+            vec![],
+            Public,
+        ),
         ("GET", "/statistics", "/statistics".into(), vec![], Public),
         ("GET", "/healthz", "/healthz".into(), vec![], Public),
         ("GET", "/readyz", "/readyz".into(), vec![], Public),
-        ("GET", "/api/openapi.json", "/api/openapi.json".into(), vec![], Public),
-        ("GET", "/assets/{name}", "/assets/app.css".into(), vec![], Public),
+        (
+            "GET",
+            "/api/openapi.json",
+            "/api/openapi.json".into(),
+            vec![],
+            Public,
+        ),
+        (
+            "GET",
+            "/assets/{name}",
+            "/assets/app.css".into(),
+            vec![],
+            Public,
+        ),
         ("GET", "/account", "/account".into(), vec![], SignedIn),
-        ("POST", "/account/password", "/account/password".into(), vec![("current_password", "wrong-password-0".into())], SignedIn),
-        ("POST", "/account/tokens", "/account/tokens".into(), vec![("name", "矩阵".into())], SignedIn),
-        ("POST", "/account/tokens/{id}/revoke", "/account/tokens/999999/revoke".into(), vec![], SignedIn),
+        (
+            "POST",
+            "/account/password",
+            "/account/password".into(),
+            vec![("current_password", "wrong-password-0".into())],
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/account/tokens",
+            "/account/tokens".into(),
+            vec![("name", "矩阵".into())],
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/account/tokens/{id}/revoke",
+            "/account/tokens/999999/revoke".into(),
+            vec![],
+            SignedIn,
+        ),
         ("GET", "/admin", "/admin".into(), vec![], Admins),
         ("GET", "/admin/units", "/admin/units".into(), vec![], Admins),
-        ("POST", "/admin/units", "/admin/units".into(), vec![("parent_id", enterprise.clone()), ("kind", "branch_union".into()), ("code", "HJGT-77".into()), ("name", "矩阵测试分会".into())], Admins),
-        ("GET", "/admin/units/new", "/admin/units/new".into(), vec![], Admins),
-        ("GET", "/admin/units/export.xlsx", "/admin/units/export.xlsx".into(), vec![], Admins),
-        ("GET", "/admin/units/{id}", format!("/admin/units/{unit}"), vec![], Admins),
-        ("POST", "/admin/units/{id}/rename", format!("/admin/units/{unit}/rename"), vec![("name", "炼钢厂分会".into())], Admins),
-        ("POST", "/admin/units/{id}/move", format!("/admin/units/{unit}/move"), vec![("parent_id", enterprise.clone())], Admins),
-        ("POST", "/admin/units/{id}/close", format!("/admin/units/{unit}/close"), vec![], Admins),
-        ("POST", "/admin/units/{id}/reopen", format!("/admin/units/{unit}/reopen"), vec![], Admins),
-        ("GET", "/admin/people", "/admin/people".into(), vec![], Admins),
-        ("POST", "/admin/people", "/admin/people".into(), vec![("unit_id", branch.clone()), ("name", "矩阵测试".into())], Admins),
-        ("GET", "/admin/people/new", "/admin/people/new".into(), vec![], Admins),
-        ("GET", "/admin/people/export.xlsx", "/admin/people/export.xlsx".into(), vec![], Admins),
-        ("GET", "/admin/people/{id}", format!("/admin/people/{person}"), vec![], Admins),
-        ("POST", "/admin/people/{id}", format!("/admin/people/{person}"), vec![("unit_id", branch.clone()), ("name", "赵敏".into())], Admins),
-        ("GET", "/admin/people/{id}/edit", format!("/admin/people/{person}/edit"), vec![], Admins),
-        ("POST", "/admin/people/{id}/account", format!("/admin/people/{person}/account"), vec![("username", "matrix.user".into())], Admins),
-        ("POST", "/admin/users/{id}/reset-password", format!("/admin/users/{user}/reset-password"), vec![], Admins),
-        ("POST", "/admin/users/{id}/unlock", format!("/admin/users/{user}/unlock"), vec![], Admins),
-        ("POST", "/admin/users/{id}/disable", format!("/admin/users/{user}/disable"), vec![], Admins),
-        ("POST", "/admin/users/{id}/enable", format!("/admin/users/{user}/enable"), vec![], Admins),
-        ("POST", "/admin/users/{id}/grants", format!("/admin/users/{user}/grants"), vec![("role", "judge".into()), ("unit_id", branch.clone())], Admins),
-        ("POST", "/admin/grants/{id}/revoke", format!("/admin/grants/{grant_id}/revoke"), vec![], Admins),
-        ("GET", "/admin/import", "/admin/import".into(), vec![], Admins),
-        ("POST", "/admin/import/{kind}", "/admin/import/people".into(), vec![], Admins),
-        ("GET", "/admin/import/{kind}/template.xlsx", "/admin/import/units/template.xlsx".into(), vec![], Admins),
-        ("GET", "/admin/audit", "/admin/audit".into(), vec![], FederationAdmin),
-        ("GET", "/admin/audit/export.xlsx", "/admin/audit/export.xlsx".into(), vec![], FederationAdmin),
+        (
+            "POST",
+            "/admin/units",
+            "/admin/units".into(),
+            vec![
+                ("parent_id", enterprise.clone()),
+                ("kind", "branch_union".into()),
+                ("code", "HJGT-77".into()),
+                ("name", "矩阵测试分会".into()),
+            ],
+            Admins,
+        ),
+        (
+            "GET",
+            "/admin/units/new",
+            "/admin/units/new".into(),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/admin/units/export.xlsx",
+            "/admin/units/export.xlsx".into(),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/admin/units/{id}",
+            format!("/admin/units/{unit}"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/admin/units/{id}/rename",
+            format!("/admin/units/{unit}/rename"),
+            vec![("name", "炼钢厂分会".into())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/admin/units/{id}/move",
+            format!("/admin/units/{unit}/move"),
+            vec![("parent_id", enterprise.clone())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/admin/units/{id}/close",
+            format!("/admin/units/{unit}/close"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/admin/units/{id}/reopen",
+            format!("/admin/units/{unit}/reopen"),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/admin/people",
+            "/admin/people".into(),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/admin/people",
+            "/admin/people".into(),
+            vec![("unit_id", branch.clone()), ("name", "矩阵测试".into())],
+            Admins,
+        ),
+        (
+            "GET",
+            "/admin/people/new",
+            "/admin/people/new".into(),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/admin/people/export.xlsx",
+            "/admin/people/export.xlsx".into(),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/admin/people/{id}",
+            format!("/admin/people/{person}"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/admin/people/{id}",
+            format!("/admin/people/{person}"),
+            vec![("unit_id", branch.clone()), ("name", "赵敏".into())],
+            Admins,
+        ),
+        (
+            "GET",
+            "/admin/people/{id}/edit",
+            format!("/admin/people/{person}/edit"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/admin/people/{id}/account",
+            format!("/admin/people/{person}/account"),
+            vec![("username", "matrix.user".into())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/admin/users/{id}/reset-password",
+            format!("/admin/users/{user}/reset-password"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/admin/users/{id}/unlock",
+            format!("/admin/users/{user}/unlock"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/admin/users/{id}/disable",
+            format!("/admin/users/{user}/disable"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/admin/users/{id}/enable",
+            format!("/admin/users/{user}/enable"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/admin/users/{id}/grants",
+            format!("/admin/users/{user}/grants"),
+            vec![("role", "judge".into()), ("unit_id", branch.clone())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/admin/grants/{id}/revoke",
+            format!("/admin/grants/{grant_id}/revoke"),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/admin/import",
+            "/admin/import".into(),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/admin/import/{kind}",
+            "/admin/import/people".into(),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/admin/import/{kind}/template.xlsx",
+            "/admin/import/units/template.xlsx".into(),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/admin/audit",
+            "/admin/audit".into(),
+            vec![],
+            FederationAdmin,
+        ),
+        (
+            "GET",
+            "/admin/audit/export.xlsx",
+            "/admin/audit/export.xlsx".into(),
+            vec![],
+            FederationAdmin,
+        ),
         ("GET", "/api/v1/me", "/api/v1/me".into(), vec![], SignedIn),
-        ("GET", "/api/v1/tokens", "/api/v1/tokens".into(), vec![], SignedIn),
-        ("GET", "/api/v1/units", "/api/v1/units".into(), vec![], Admins),
-        ("GET", "/api/v1/units/{id}", format!("/api/v1/units/{unit}"), vec![], Admins),
-        ("GET", "/api/v1/people", "/api/v1/people".into(), vec![], Admins),
-        ("GET", "/api/v1/people/{id}", format!("/api/v1/people/{person}"), vec![], Admins),
-        ("GET", "/api/v1/audit", "/api/v1/audit".into(), vec![], FederationAdmin),
+        (
+            "GET",
+            "/api/v1/tokens",
+            "/api/v1/tokens".into(),
+            vec![],
+            SignedIn,
+        ),
+        (
+            "GET",
+            "/api/v1/units",
+            "/api/v1/units".into(),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/api/v1/units/{id}",
+            format!("/api/v1/units/{unit}"),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/api/v1/people",
+            "/api/v1/people".into(),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/api/v1/people/{id}",
+            format!("/api/v1/people/{person}"),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/api/v1/audit",
+            "/api/v1/audit".into(),
+            vec![],
+            FederationAdmin,
+        ),
     ]
 }
 
@@ -90,7 +346,13 @@ fn allowed(access: Access, role: &str) -> bool {
     }
 }
 
-async fn call(app: &TestApp, client: &Client, method: &str, path: &str, body: &[(&str, String)]) -> StatusCode {
+async fn call(
+    app: &TestApp,
+    client: &Client,
+    method: &str,
+    path: &str,
+    body: &[(&str, String)],
+) -> StatusCode {
     if method == "GET" {
         return app.get(client, path).await.status();
     }
@@ -107,7 +369,10 @@ async fn every_route_refuses_every_role_that_must_not_use_it() {
     let app = TestApp::spawn().await;
     let grant_id = {
         let mut conn = app.db().read().await.unwrap();
-        gongjiang_db::users::grants_of(&mut conn, app.seed.target.1).await.unwrap()[0].id
+        gongjiang_db::users::grants_of(&mut conn, app.seed.target.1)
+            .await
+            .unwrap()[0]
+            .id
     };
     let mut clients: Vec<(&str, Client)> = vec![("anonymous", app.client())];
     // Refused roles go first, so that an allowed change cannot make a later refusal a 404.
@@ -119,9 +384,15 @@ async fn every_route_refuses_every_role_that_must_not_use_it() {
         for (role, client) in &clients {
             let status = call(&app, client, method, &path, &body).await;
             let ok = if allowed(access, role) {
-                !matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) && !status.is_server_error() && !(status == StatusCode::SEE_OTHER && *role == "anonymous" && access != Access::Public)
+                let refused = matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+                    || status.is_server_error()
+                    || (status == StatusCode::SEE_OTHER
+                        && *role == "anonymous"
+                        && access != Access::Public);
+                !refused
             } else if *role == "anonymous" {
-                status == StatusCode::UNAUTHORIZED || (status == StatusCode::SEE_OTHER && !path.starts_with("/api/"))
+                status == StatusCode::UNAUTHORIZED
+                    || (status == StatusCode::SEE_OTHER && !path.starts_with("/api/"))
             } else {
                 status == StatusCode::FORBIDDEN
             };
@@ -136,18 +407,32 @@ async fn every_route_refuses_every_role_that_must_not_use_it() {
 #[tokio::test]
 async fn the_table_covers_every_route_in_the_router() {
     let app = TestApp::spawn().await;
-    let router = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/crates/web/src/router.rs")).unwrap();
+    let router = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/crates/web/src/router.rs"
+    ))
+    .unwrap();
     let covered: Vec<(&str, &str)> = table(&app, 0).iter().map(|(m, p, ..)| (*m, *p)).collect();
     let mut missing = Vec::new();
-    for line in router.lines().filter(|l| l.trim_start().starts_with(".route(\"")) {
+    for line in router
+        .lines()
+        .filter(|l| l.trim_start().starts_with(".route(\""))
+    {
         let path = line.split('"').nth(1).unwrap();
-        let methods: Vec<&str> = ["get(", "post("].iter().filter(|m| line.contains(*m)).map(|m| if *m == "get(" { "GET" } else { "POST" }).collect();
+        let methods: Vec<&str> = ["get(", "post("]
+            .iter()
+            .filter(|m| line.contains(*m))
+            .map(|m| if *m == "get(" { "GET" } else { "POST" })
+            .collect();
         for m in methods {
             if !covered.contains(&(m, path)) && path != "/logout" {
                 missing.push(format!("{m} {path}"));
             }
         }
     }
-    assert!(missing.is_empty(), "routes without an access rule in the matrix: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "routes without an access rule in the matrix: {missing:?}"
+    );
     // The API's routes come from the OpenAPI list; changes to them are checked in the api tests.
 }

@@ -7,15 +7,34 @@ use gongjiang_domain::audit::{ChainBreak, Entry, GENESIS_HASH, verify_chain};
 use gongjiang_domain::authz::Action;
 use gongjiang_domain::clock::format_datetime;
 
-pub async fn list(db: &Database, caller: &Caller, filter: &AuditFilter, page: Page) -> ServiceResult<(Vec<Entry>, i64)> {
+pub async fn list(
+    db: &Database,
+    caller: &Caller,
+    filter: &AuditFilter,
+    page: Page,
+) -> ServiceResult<(Vec<Entry>, i64)> {
     caller.ensure_somewhere(Action::ReadAudit)?;
     let mut conn = db.read().await?;
     Ok(gongjiang_db::audit::list(&mut conn, filter, page).await?)
 }
 
 /// The entries matching the filter (up to 100,000, newest first) as an `.xlsx` file.
-pub async fn export(db: &Database, caller: &Caller, filter: &AuditFilter, headers: Vec<String>) -> ServiceResult<Vec<u8>> {
-    let (entries, _) = list(db, caller, filter, Page { offset: 0, limit: 100_000 }).await?;
+pub async fn export(
+    db: &Database,
+    caller: &Caller,
+    filter: &AuditFilter,
+    headers: Vec<String>,
+) -> ServiceResult<Vec<u8>> {
+    let (entries, _) = list(
+        db,
+        caller,
+        filter,
+        Page {
+            offset: 0,
+            limit: 100_000,
+        },
+    )
+    .await?;
     let rows: Vec<Vec<String>> = entries
         .iter()
         .map(|e| {
@@ -62,11 +81,21 @@ pub async fn verify(db: &Database) -> ServiceResult<Verification> {
         }
         match verify_chain(last.clone(), &batch) {
             Ok(next) => last = next,
-            Err(problem) => return Ok(Verification { checked: last.0, problem: Some(problem), head_matches: false }),
+            Err(problem) => {
+                return Ok(Verification {
+                    checked: last.0,
+                    problem: Some(problem),
+                    head_matches: false,
+                });
+            }
         }
     }
     let head = gongjiang_db::audit::head(&mut conn).await?;
-    Ok(Verification { checked: last.0, problem: None, head_matches: head == last })
+    Ok(Verification {
+        checked: last.0,
+        problem: None,
+        head_matches: head == last,
+    })
 }
 
 /// The trail of one thing (newest first, at most 200 entries), for those who may `action` on
@@ -80,5 +109,14 @@ pub async fn history(
 ) -> ServiceResult<Vec<Entry>> {
     caller.ensure(action, path)?;
     let mut conn = db.read().await?;
-    Ok(gongjiang_db::audit::list(&mut conn, filter, Page { offset: 0, limit: 200 }).await?.0)
+    Ok(gongjiang_db::audit::list(
+        &mut conn,
+        filter,
+        Page {
+            offset: 0,
+            limit: 200,
+        },
+    )
+    .await?
+    .0)
 }

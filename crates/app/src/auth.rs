@@ -93,7 +93,9 @@ pub async fn login(
     let bucket = format!("login-failures:{origin}");
     {
         let mut conn = db.read().await?;
-        if rate_limits::current(&mut conn, &bucket, now, settings.origin_window_ms).await? >= settings.origin_max_failures {
+        if rate_limits::current(&mut conn, &bucket, now, settings.origin_window_ms).await?
+            >= settings.origin_max_failures
+        {
             return Err(LoginError::RateLimited);
         }
     }
@@ -113,7 +115,9 @@ pub async fn login(
         return Err(LoginError::BadCredentials);
     };
     if user.locked_until > now {
-        return Err(LoginError::Locked { until_ms: user.locked_until });
+        return Err(LoginError::Locked {
+            until_ms: user.locked_until,
+        });
     }
     let ok = passwords::verify(password.to_owned(), user.password_hash.clone()).await;
     let mut tx = db.begin().await?;
@@ -125,8 +129,16 @@ pub async fn login(
             let until = now + settings.lockout_ms;
             users::set_lock(&mut tx, user.id, until, 0).await?;
             let caller = Caller::system("login");
-            let mut change = Change { action: "account.lock".into(), entity_type: "user".into(), entity_id: user.id.to_string(), ..Default::default() };
-            change.after = Some(format!("{{\"locked_until\":{until},\"origin\":{}}}", serde_json::Value::String(origin.to_owned())));
+            let mut change = Change {
+                action: "account.lock".into(),
+                entity_type: "user".into(),
+                entity_id: user.id.to_string(),
+                ..Default::default()
+            };
+            change.after = Some(format!(
+                "{{\"locked_until\":{until},\"origin\":{}}}",
+                serde_json::Value::String(origin.to_owned())
+            ));
             change.reason = Some(format!("{failures} failed logins"));
             record(&mut tx, &caller, change).await?;
             locked = Some(until);
@@ -161,7 +173,12 @@ pub async fn login(
     .await?;
     sessions::delete_expired(&mut tx, now).await?;
     gongjiang_db::commit(tx).await?;
-    Ok(LoggedIn { token, user_id: user.id, must_change_password: user.must_change_password != 0, locale: user.locale })
+    Ok(LoggedIn {
+        token,
+        user_id: user.id,
+        must_change_password: user.must_change_password != 0,
+        locale: user.locale,
+    })
 }
 
 /// The signed-in user behind a request, with their grants.
@@ -177,13 +194,23 @@ pub struct SignedIn {
 
 impl SignedIn {
     pub fn caller(&self, origin: &str) -> Caller {
-        Caller::user(self.user.id, &self.user.display_name, origin, gongjiang_db::users::to_domain(&self.grants))
+        Caller::user(
+            self.user.id,
+            &self.user.display_name,
+            origin,
+            gongjiang_db::users::to_domain(&self.grants),
+        )
     }
 }
 
-async fn load_user(db: &Database, user_id: i64) -> ServiceResult<Option<(UserRecord, Vec<GrantView>)>> {
+async fn load_user(
+    db: &Database,
+    user_id: i64,
+) -> ServiceResult<Option<(UserRecord, Vec<GrantView>)>> {
     let mut conn = db.read().await?;
-    let Some(user) = users::get(&mut conn, user_id).await? else { return Ok(None) };
+    let Some(user) = users::get(&mut conn, user_id).await? else {
+        return Ok(None);
+    };
     if user.disabled != 0 {
         return Ok(None);
     }
@@ -192,14 +219,20 @@ async fn load_user(db: &Database, user_id: i64) -> ServiceResult<Option<(UserRec
 }
 
 /// The user of a live session cookie, extending the session when it was last seen a while ago.
-pub async fn from_session(db: &Database, settings: &AuthSettings, token: &str) -> ServiceResult<Option<SignedIn>> {
+pub async fn from_session(
+    db: &Database,
+    settings: &AuthSettings,
+    token: &str,
+) -> ServiceResult<Option<SignedIn>> {
     let now = now_ms();
     let hash = token_hash(token);
     let session = {
         let mut conn = db.read().await?;
         sessions::get_live(&mut conn, &hash, now).await?
     };
-    let Some(session) = session else { return Ok(None) };
+    let Some(session) = session else {
+        return Ok(None);
+    };
     if now - session.last_seen_at > TOUCH_EVERY_MS {
         let mut tx = db.begin().await?;
         sessions::touch(&mut tx, &hash, now, now + settings.session_idle_ms).await?;
@@ -207,7 +240,12 @@ pub async fn from_session(db: &Database, settings: &AuthSettings, token: &str) -
     }
     Ok(load_user(db, session.user_id)
         .await?
-        .map(|(user, grants)| SignedIn { user, grants, csrf: session.csrf_token, session: Some(hash) }))
+        .map(|(user, grants)| SignedIn {
+            user,
+            grants,
+            csrf: session.csrf_token,
+            session: Some(hash),
+        }))
 }
 
 /// The user of a personal API token (`Authorization: Bearer gj_…`).
@@ -223,7 +261,14 @@ pub async fn from_api_token(db: &Database, token: &str) -> ServiceResult<Option<
         tokens::touch(&mut tx, found.id, now).await?;
         gongjiang_db::commit(tx).await?;
     }
-    Ok(load_user(db, found.user_id).await?.map(|(user, grants)| SignedIn { user, grants, csrf: String::new(), session: None }))
+    Ok(load_user(db, found.user_id)
+        .await?
+        .map(|(user, grants)| SignedIn {
+            user,
+            grants,
+            csrf: String::new(),
+            session: None,
+        }))
 }
 
 pub async fn logout(db: &Database, session_hash: &str) -> ServiceResult<()> {
@@ -256,7 +301,12 @@ pub async fn change_password(
     let mut tx = db.begin().await?;
     users::set_password(&mut tx, me.user.id, &hash, false, now_ms()).await?;
     sessions::delete_for_user(&mut tx, me.user.id, me.session.as_deref()).await?;
-    let change = Change { action: "account.change_password".into(), entity_type: "user".into(), entity_id: me.user.id.to_string(), ..Default::default() };
+    let change = Change {
+        action: "account.change_password".into(),
+        entity_type: "user".into(),
+        entity_id: me.user.id.to_string(),
+        ..Default::default()
+    };
     record(&mut tx, &me.caller(origin), change).await?;
     gongjiang_db::commit(tx).await?;
     Ok(())
@@ -270,33 +320,66 @@ pub async fn set_locale(db: &Database, user_id: i64, locale: &str) -> ServiceRes
 }
 
 /// Creates a personal API token; the token is returned once and never stored.
-pub async fn create_api_token(db: &Database, me: &SignedIn, origin: &str, name: &str) -> ServiceResult<(i64, String)> {
+pub async fn create_api_token(
+    db: &Database,
+    me: &SignedIn,
+    origin: &str,
+    name: &str,
+) -> ServiceResult<(i64, String)> {
     let name = text("name", name, 1, 60)?;
     let token = random_token("gj_");
     let mut tx = db.begin().await?;
-    let id = tokens::insert(&mut tx, me.user.id, &name, &token_hash(&token), &token[..11], now_ms()).await?;
+    let id = tokens::insert(
+        &mut tx,
+        me.user.id,
+        &name,
+        &token_hash(&token),
+        &token[..11],
+        now_ms(),
+    )
+    .await?;
     let after = serde_json::json!({ "name": name, "prefix": &token[..11] });
-    record(&mut tx, &me.caller(origin), crate::change::<(), _>("api_token.create", "api_token", id, None, Some(&after))).await?;
+    record(
+        &mut tx,
+        &me.caller(origin),
+        crate::change::<(), _>("api_token.create", "api_token", id, None, Some(&after)),
+    )
+    .await?;
     gongjiang_db::commit(tx).await?;
     Ok((id, token))
 }
 
 /// Revokes one of the signed-in user's own tokens.
-pub async fn revoke_api_token(db: &Database, me: &SignedIn, origin: &str, id: i64) -> ServiceResult<()> {
+pub async fn revoke_api_token(
+    db: &Database,
+    me: &SignedIn,
+    origin: &str,
+    id: i64,
+) -> ServiceResult<()> {
     let mut tx = db.begin().await?;
-    let token = tokens::get(&mut tx, id).await?.ok_or(ServiceError::NotFound)?;
+    let token = tokens::get(&mut tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     if token.user_id != me.user.id {
         return Err(ServiceError::NotFound);
     }
     if token.revoked_at.is_none() {
         tokens::revoke(&mut tx, id, now_ms()).await?;
-        record(&mut tx, &me.caller(origin), crate::change::<(), _>("api_token.revoke", "api_token", id, None, Some(&token))).await?;
+        record(
+            &mut tx,
+            &me.caller(origin),
+            crate::change::<(), _>("api_token.revoke", "api_token", id, None, Some(&token)),
+        )
+        .await?;
     }
     gongjiang_db::commit(tx).await?;
     Ok(())
 }
 
-pub async fn list_api_tokens(db: &Database, user_id: i64) -> ServiceResult<Vec<tokens::TokenRecord>> {
+pub async fn list_api_tokens(
+    db: &Database,
+    user_id: i64,
+) -> ServiceResult<Vec<tokens::TokenRecord>> {
     let mut conn = db.read().await?;
     Ok(tokens::list_for_user(&mut conn, user_id).await?)
 }

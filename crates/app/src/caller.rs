@@ -15,11 +15,23 @@ pub struct Caller {
 
 impl Caller {
     pub fn user(user_id: i64, name: &str, origin: &str, grants: Grants) -> Caller {
-        Caller { actor: Actor { user_id: Some(user_id), name: name.to_owned(), origin: origin.to_owned() }, grants, system: false }
+        Caller {
+            actor: Actor {
+                user_id: Some(user_id),
+                name: name.to_owned(),
+                origin: origin.to_owned(),
+            },
+            grants,
+            system: false,
+        }
     }
 
     pub fn system(name: &str) -> Caller {
-        Caller { actor: Actor::system(name), grants: Grants::default(), system: true }
+        Caller {
+            actor: Actor::system(name),
+            grants: Grants::default(),
+            system: true,
+        }
     }
 
     pub fn user_id(&self) -> Option<i64> {
@@ -35,7 +47,11 @@ impl Caller {
     }
 
     pub fn ensure(&self, action: Action, target: &UnitPath) -> ServiceResult<()> {
-        if self.may(action, target) { Ok(()) } else { Err(ServiceError::Forbidden) }
+        if self.may(action, target) {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden)
+        }
     }
 
     pub fn may_somewhere(&self, action: Action) -> bool {
@@ -43,11 +59,19 @@ impl Caller {
     }
 
     pub fn ensure_somewhere(&self, action: Action) -> ServiceResult<()> {
-        if self.may_somewhere(action) { Ok(()) } else { Err(ServiceError::Forbidden) }
+        if self.may_somewhere(action) {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden)
+        }
     }
 
     /// The roots of the subtrees where the caller may do `action` (`/` for the system).
     pub fn scope(&self, action: Action) -> Vec<UnitPath> {
-        if self.system { vec![UnitPath::from_stored("/")] } else { self.grants.scope(action) }
+        if self.system {
+            vec![UnitPath::from_stored("/")]
+        } else {
+            self.grants.scope(action)
+        }
     }
 }

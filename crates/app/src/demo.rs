@@ -43,64 +43,265 @@ const DISTRICT_UNIONS: &[(&str, &str)] = &[
 
 /// (code, name, parent code, branches)
 const ENTERPRISES: &[(&str, &str, &str, &[&str])] = &[
-    ("HJGT", "华江钢铁集团有限公司工会", "HJ-JXYJ", &["炼钢厂分会", "冷轧厂分会", "热轧厂分会", "设备检修中心分会"]),
-    ("HJZJ", "华江重型机械股份有限公司工会", "HJ-JXYJ", &["铸锻分厂分会", "大型结构件车间分会"]),
-    ("HJQC", "华江汽车集团有限公司工会", "HJ-JXYJ", &["整车制造厂分会", "发动机厂分会", "技术中心分会", "售后服务公司分会"]),
-    ("HJLY", "华江铝业有限公司工会", "HJ-JXYJ", &["电解车间分会", "压延车间分会"]),
-    ("HJDT", "华江地铁运营有限公司工会", "HJ-JTYS", &["一号线客运分部分会", "车辆段分会", "供电分部分会"]),
-    ("HJGW", "华江港务集团有限公司工会", "HJ-JTYS", &["集装箱码头分会", "装卸机械队分会"]),
-    ("HJJC", "华江国际机场有限公司工会", "HJ-JTYS", &["航站楼运行部分会", "行李服务部分会"]),
-    ("HJGJ", "华江公交集团有限公司工会", "HJ-JTYS", &["第一客运分公司分会", "保修分公司分会"]),
-    ("HJHT8", "华江航天技术研究院第八研究所工会", "HJ-GFGY", &["203所电装车间分会", "总装测试中心分会"]),
-    ("HJCB", "华江船舶重工有限公司工会", "HJ-GFGY", &["船体车间分会", "舾装车间分会"]),
-    ("HJHF", "华江航空发动机有限公司工会", "HJ-GFGY", &["叶片分厂分会", "装配试车分厂分会"]),
-    ("HJDL", "国网华江供电公司工会", "HJ-NYHG", &["变电运维中心分会", "配电抢修班分会", "电力调度控制中心分会"]),
-    ("HJSH", "华江石化股份有限公司工会", "HJ-NYHG", &["炼油一部分会", "化工二部分会"]),
-    ("HJRQ", "华江燃气集团有限公司工会", "HJ-NYHG", &["管网运行分公司分会", "客户服务中心分会"]),
-    ("HJSW", "华江水务集团有限公司工会", "HJ-NYHG", &["第一水厂分会", "管网维修队分会"]),
-    ("HJYH", "华江银行股份有限公司工会", "HJ-JRGH", &["营业部分会", "科技信息部分会"]),
-    ("HJBX", "华江人寿保险公司工会", "HJ-JRGH", &["客户服务中心分会"]),
-    ("HJJG", "华江建工集团有限公司工会", "HJ-JSGH", &["第一建筑工程公司分会", "安装工程公司分会"]),
-    ("HJSZ", "华江市政工程有限公司工会", "HJ-JSGH", &["道桥养护队分会"]),
-    ("HJDZ", "华江电子信息集团有限公司工会", "HJ-GX", &["芯片封装测试厂分会", "软件开发中心分会"]),
-    ("HJYY", "华江生物医药有限公司工会", "HJ-GX", &["制剂车间分会", "质量检验中心分会"]),
-    ("HJZN", "华江智能装备有限公司工会", "HJ-GX", &["机器人装调车间分会"]),
-    ("HJFZ", "华江纺织集团有限公司工会", "HJ-DC", &["织造车间分会"]),
-    ("HJSP", "华江食品集团有限公司工会", "HJ-DC", &["烘焙车间分会"]),
-    ("HJBH", "华江百货股份有限公司工会", "HJ-XH", &["东城门店分会", "西湖门店分会"]),
+    (
+        "HJGT",
+        "华江钢铁集团有限公司工会",
+        "HJ-JXYJ",
+        &["炼钢厂分会", "冷轧厂分会", "热轧厂分会", "设备检修中心分会"],
+    ),
+    (
+        "HJZJ",
+        "华江重型机械股份有限公司工会",
+        "HJ-JXYJ",
+        &["铸锻分厂分会", "大型结构件车间分会"],
+    ),
+    (
+        "HJQC",
+        "华江汽车集团有限公司工会",
+        "HJ-JXYJ",
+        &[
+            "整车制造厂分会",
+            "发动机厂分会",
+            "技术中心分会",
+            "售后服务公司分会",
+        ],
+    ),
+    (
+        "HJLY",
+        "华江铝业有限公司工会",
+        "HJ-JXYJ",
+        &["电解车间分会", "压延车间分会"],
+    ),
+    (
+        "HJDT",
+        "华江地铁运营有限公司工会",
+        "HJ-JTYS",
+        &["一号线客运分部分会", "车辆段分会", "供电分部分会"],
+    ),
+    (
+        "HJGW",
+        "华江港务集团有限公司工会",
+        "HJ-JTYS",
+        &["集装箱码头分会", "装卸机械队分会"],
+    ),
+    (
+        "HJJC",
+        "华江国际机场有限公司工会",
+        "HJ-JTYS",
+        &["航站楼运行部分会", "行李服务部分会"],
+    ),
+    (
+        "HJGJ",
+        "华江公交集团有限公司工会",
+        "HJ-JTYS",
+        &["第一客运分公司分会", "保修分公司分会"],
+    ),
+    (
+        "HJHT8",
+        "华江航天技术研究院第八研究所工会",
+        "HJ-GFGY",
+        &["203所电装车间分会", "总装测试中心分会"],
+    ),
+    (
+        "HJCB",
+        "华江船舶重工有限公司工会",
+        "HJ-GFGY",
+        &["船体车间分会", "舾装车间分会"],
+    ),
+    (
+        "HJHF",
+        "华江航空发动机有限公司工会",
+        "HJ-GFGY",
+        &["叶片分厂分会", "装配试车分厂分会"],
+    ),
+    (
+        "HJDL",
+        "国网华江供电公司工会",
+        "HJ-NYHG",
+        &["变电运维中心分会", "配电抢修班分会", "电力调度控制中心分会"],
+    ),
+    (
+        "HJSH",
+        "华江石化股份有限公司工会",
+        "HJ-NYHG",
+        &["炼油一部分会", "化工二部分会"],
+    ),
+    (
+        "HJRQ",
+        "华江燃气集团有限公司工会",
+        "HJ-NYHG",
+        &["管网运行分公司分会", "客户服务中心分会"],
+    ),
+    (
+        "HJSW",
+        "华江水务集团有限公司工会",
+        "HJ-NYHG",
+        &["第一水厂分会", "管网维修队分会"],
+    ),
+    (
+        "HJYH",
+        "华江银行股份有限公司工会",
+        "HJ-JRGH",
+        &["营业部分会", "科技信息部分会"],
+    ),
+    (
+        "HJBX",
+        "华江人寿保险公司工会",
+        "HJ-JRGH",
+        &["客户服务中心分会"],
+    ),
+    (
+        "HJJG",
+        "华江建工集团有限公司工会",
+        "HJ-JSGH",
+        &["第一建筑工程公司分会", "安装工程公司分会"],
+    ),
+    (
+        "HJSZ",
+        "华江市政工程有限公司工会",
+        "HJ-JSGH",
+        &["道桥养护队分会"],
+    ),
+    (
+        "HJDZ",
+        "华江电子信息集团有限公司工会",
+        "HJ-GX",
+        &["芯片封装测试厂分会", "软件开发中心分会"],
+    ),
+    (
+        "HJYY",
+        "华江生物医药有限公司工会",
+        "HJ-GX",
+        &["制剂车间分会", "质量检验中心分会"],
+    ),
+    (
+        "HJZN",
+        "华江智能装备有限公司工会",
+        "HJ-GX",
+        &["机器人装调车间分会"],
+    ),
+    (
+        "HJFZ",
+        "华江纺织集团有限公司工会",
+        "HJ-DC",
+        &["织造车间分会"],
+    ),
+    (
+        "HJSP",
+        "华江食品集团有限公司工会",
+        "HJ-DC",
+        &["烘焙车间分会"],
+    ),
+    (
+        "HJBH",
+        "华江百货股份有限公司工会",
+        "HJ-XH",
+        &["东城门店分会", "西湖门店分会"],
+    ),
     ("HJYD", "华江市第一人民医院工会", "HJ-XH", &["护理部分会"]),
-    ("HJWL", "华江物流集团有限公司工会", "HJ-BJ", &["仓储分拣中心分会", "运输车队分会"]),
-    ("HJXN", "华江新能源汽车电池有限公司工会", "HJ-LG", &["电芯车间分会", "模组车间分会"]),
+    (
+        "HJWL",
+        "华江物流集团有限公司工会",
+        "HJ-BJ",
+        &["仓储分拣中心分会", "运输车队分会"],
+    ),
+    (
+        "HJXN",
+        "华江新能源汽车电池有限公司工会",
+        "HJ-LG",
+        &["电芯车间分会", "模组车间分会"],
+    ),
     ("HJGY", "华江港城工业园服务公司工会", "HJ-LG", &[]),
     ("HJSJ", "华江数据科技有限公司工会", "HJ-GX", &[]),
 ];
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗",
-    "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡",
-    "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任", "沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆", "汪", "范", "金",
-    "欧阳", "司马",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾",
+    "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁",
+    "任", "沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆", "汪", "范", "金", "欧阳", "司马",
 ];
-const GIVEN_MALE: &[&str] = &["建国", "志强", "伟", "磊", "军", "勇", "涛", "斌", "海峰", "国庆", "明", "超", "鹏", "浩", "宏伟", "建华", "振华", "立新", "俊杰", "晓东", "德胜", "永刚", "卫东", "文博", "子轩"];
-const GIVEN_FEMALE: &[&str] = &["丽", "静", "敏", "燕", "艳", "娟", "霞", "秀英", "桂英", "玉兰", "晓红", "海燕", "春梅", "雪", "婷", "欣怡", "雨桐", "佳琪", "慧", "丹"];
+const GIVEN_MALE: &[&str] = &[
+    "建国", "志强", "伟", "磊", "军", "勇", "涛", "斌", "海峰", "国庆", "明", "超", "鹏", "浩",
+    "宏伟", "建华", "振华", "立新", "俊杰", "晓东", "德胜", "永刚", "卫东", "文博", "子轩",
+];
+const GIVEN_FEMALE: &[&str] = &[
+    "丽", "静", "敏", "燕", "艳", "娟", "霞", "秀英", "桂英", "玉兰", "晓红", "海燕", "春梅", "雪",
+    "婷", "欣怡", "雨桐", "佳琪", "慧", "丹",
+];
 const TRADES: &[&str] = &[
-    "焊工", "电工", "钳工", "车工", "数控铣工", "汽车装调工", "电装工", "起重装卸机械操作工", "地铁列车司机", "电力调度员", "化工总控工",
-    "锅炉操作工", "仪器仪表维修工", "工具钳工", "收银员", "数据分析师", "木工", "速录员", "眼镜验光员", "中式烹调师", "养老护理员", "网络安全管理员",
+    "焊工",
+    "电工",
+    "钳工",
+    "车工",
+    "数控铣工",
+    "汽车装调工",
+    "电装工",
+    "起重装卸机械操作工",
+    "地铁列车司机",
+    "电力调度员",
+    "化工总控工",
+    "锅炉操作工",
+    "仪器仪表维修工",
+    "工具钳工",
+    "收银员",
+    "数据分析师",
+    "木工",
+    "速录员",
+    "眼镜验光员",
+    "中式烹调师",
+    "养老护理员",
+    "网络安全管理员",
 ];
-const POSTS: &[&str] = &["操作工", "班组长", "技术员", "工程师", "高级技师", "技师", "检修工", "质检员", "车间主任", "工段长"];
+const POSTS: &[&str] = &[
+    "操作工",
+    "班组长",
+    "技术员",
+    "工程师",
+    "高级技师",
+    "技师",
+    "检修工",
+    "质检员",
+    "车间主任",
+    "工段长",
+];
 
 fn person_name(rng: &mut StdRng) -> (String, Gender) {
     let surname = SURNAMES[rng.random_range(0..SURNAMES.len())];
     if rng.random_bool(0.62) {
-        (format!("{surname}{}", GIVEN_MALE[rng.random_range(0..GIVEN_MALE.len())]), Gender::Male)
+        (
+            format!(
+                "{surname}{}",
+                GIVEN_MALE[rng.random_range(0..GIVEN_MALE.len())]
+            ),
+            Gender::Male,
+        )
     } else {
-        (format!("{surname}{}", GIVEN_FEMALE[rng.random_range(0..GIVEN_FEMALE.len())]), Gender::Female)
+        (
+            format!(
+                "{surname}{}",
+                GIVEN_FEMALE[rng.random_range(0..GIVEN_FEMALE.len())]
+            ),
+            Gender::Female,
+        )
     }
 }
 
-async fn unit(tx: &mut gongjiang_db::Tx, parent: Option<&UnitRecord>, kind: &str, code: &str, name: &str, now: i64) -> ServiceResult<UnitRecord> {
+async fn unit(
+    tx: &mut gongjiang_db::Tx,
+    parent: Option<&UnitRecord>,
+    kind: &str,
+    code: &str,
+    name: &str,
+    now: i64,
+) -> ServiceResult<UnitRecord> {
     let path = parent.map(|p| p.unit_path());
-    let new = NewUnit { parent: parent.zip(path.as_ref()).map(|(p, path)| (p.id, path)), kind, code, name };
+    let new = NewUnit {
+        parent: parent.zip(path.as_ref()).map(|(p, path)| (p.id, path)),
+        kind,
+        code,
+        name,
+    };
     Ok(units::insert(tx, new, now).await?)
 }
 
@@ -120,18 +321,51 @@ pub async fn load(db: &Database) -> ServiceResult<Vec<DemoLogin>> {
     let federation = unit(&mut tx, None, "federation", "HJ", "华江市总工会", now).await?;
     let mut parents = std::collections::HashMap::new();
     for (code, name) in INDUSTRY_UNIONS {
-        parents.insert(*code, unit(&mut tx, Some(&federation), "industry_union", code, name, now).await?);
+        parents.insert(
+            *code,
+            unit(
+                &mut tx,
+                Some(&federation),
+                "industry_union",
+                code,
+                name,
+                now,
+            )
+            .await?,
+        );
     }
     for (code, name) in DISTRICT_UNIONS {
-        parents.insert(*code, unit(&mut tx, Some(&federation), "district_union", code, name, now).await?);
+        parents.insert(
+            *code,
+            unit(
+                &mut tx,
+                Some(&federation),
+                "district_union",
+                code,
+                name,
+                now,
+            )
+            .await?,
+        );
     }
     let mut workplaces: Vec<UnitRecord> = Vec::new();
-    let mut enterprises: std::collections::HashMap<&str, UnitRecord> = std::collections::HashMap::new();
+    let mut enterprises: std::collections::HashMap<&str, UnitRecord> =
+        std::collections::HashMap::new();
     for (code, name, parent, branches) in ENTERPRISES {
-        let Some(parent) = parents.get(parent) else { continue };
+        let Some(parent) = parents.get(parent) else {
+            continue;
+        };
         let enterprise = unit(&mut tx, Some(parent), "enterprise_union", code, name, now).await?;
         for (i, branch) in branches.iter().enumerate() {
-            let b = unit(&mut tx, Some(&enterprise), "branch_union", &format!("{code}-{:02}", i + 1), branch, now).await?;
+            let b = unit(
+                &mut tx,
+                Some(&enterprise),
+                "branch_union",
+                &format!("{code}-{:02}", i + 1),
+                branch,
+                now,
+            )
+            .await?;
             workplaces.push(b);
         }
         if branches.is_empty() {
@@ -141,12 +375,17 @@ pub async fn load(db: &Database) -> ServiceResult<Vec<DemoLogin>> {
     }
 
     // About eight people a workplace, with employee numbers per enterprise.
-    let mut people_by_unit: std::collections::HashMap<i64, Vec<(i64, String)>> = std::collections::HashMap::new();
+    let mut people_by_unit: std::collections::HashMap<i64, Vec<(i64, String)>> =
+        std::collections::HashMap::new();
     for (i, place) in workplaces.iter().enumerate() {
         let count = 6 + rng.random_range(0..5);
         for j in 0..count {
             let (name, gender) = person_name(&mut rng);
-            let phone = format!("13{}{:08}", rng.random_range(0..10), rng.random_range(0..100_000_000u32));
+            let phone = format!(
+                "13{}{:08}",
+                rng.random_range(0..10),
+                rng.random_range(0..100_000_000u32)
+            );
             let person = NewPerson {
                 name: PersonName::parse("name", &name)?,
                 unit_id: place.id,
@@ -165,31 +404,108 @@ pub async fn load(db: &Database) -> ServiceResult<Vec<DemoLogin>> {
     let staff = |unit: &UnitRecord, rng: &mut StdRng| (unit.id, person_name(rng));
     let mut accounts: Vec<(String, Role, i64, i64, String)> = Vec::new();
     let fed_staff = staff(&federation, &mut rng);
-    let admin_person = people::insert(&mut tx, &staff_person(fed_staff.0, &fed_staff.1.0, fed_staff.1.1, "权益保障部干部")?, "F001", now).await?;
-    accounts.push(("admin".into(), Role::FederationAdmin, federation.id, admin_person, fed_staff.1.0.clone()));
+    let admin_person = people::insert(
+        &mut tx,
+        &staff_person(fed_staff.0, &fed_staff.1.0, fed_staff.1.1, "权益保障部干部")?,
+        "F001",
+        now,
+    )
+    .await?;
+    accounts.push((
+        "admin".into(),
+        Role::FederationAdmin,
+        federation.id,
+        admin_person,
+        fed_staff.1.0.clone(),
+    ));
     let judge_staff = staff(&federation, &mut rng);
-    let judge_person = people::insert(&mut tx, &staff_person(judge_staff.0, &judge_staff.1.0, judge_staff.1.1, "高级工程师")?, "F002", now).await?;
-    accounts.push(("judge".into(), Role::Judge, federation.id, judge_person, judge_staff.1.0.clone()));
-    let steel = enterprises.get("HJGT").cloned().unwrap_or_else(|| federation.clone());
+    let judge_person = people::insert(
+        &mut tx,
+        &staff_person(
+            judge_staff.0,
+            &judge_staff.1.0,
+            judge_staff.1.1,
+            "高级工程师",
+        )?,
+        "F002",
+        now,
+    )
+    .await?;
+    accounts.push((
+        "judge".into(),
+        Role::Judge,
+        federation.id,
+        judge_person,
+        judge_staff.1.0.clone(),
+    ));
+    let steel = enterprises
+        .get("HJGT")
+        .cloned()
+        .unwrap_or_else(|| federation.clone());
     let steel_staff = staff(&steel, &mut rng);
-    let steel_admin = people::insert(&mut tx, &staff_person(steel_staff.0, &steel_staff.1.0, steel_staff.1.1, "工会办公室主任")?, "G001", now).await?;
-    accounts.push(("unitadmin".into(), Role::UnitAdmin, steel.id, steel_admin, steel_staff.1.0.clone()));
+    let steel_admin = people::insert(
+        &mut tx,
+        &staff_person(
+            steel_staff.0,
+            &steel_staff.1.0,
+            steel_staff.1.1,
+            "工会办公室主任",
+        )?,
+        "G001",
+        now,
+    )
+    .await?;
+    accounts.push((
+        "unitadmin".into(),
+        Role::UnitAdmin,
+        steel.id,
+        steel_admin,
+        steel_staff.1.0.clone(),
+    ));
     // A studio leader and workers from the steel group's branches.
-    let first_branch = workplaces.iter().find(|w| w.code.starts_with("HJGT-")).cloned().unwrap_or_else(|| steel.clone());
+    let first_branch = workplaces
+        .iter()
+        .find(|w| w.code.starts_with("HJGT-"))
+        .cloned()
+        .unwrap_or_else(|| steel.clone());
     if let Some(list) = people_by_unit.get(&first_branch.id) {
         if let Some((id, name)) = list.first() {
-            accounts.push(("leader".into(), Role::StudioLeader, first_branch.id, *id, name.clone()));
+            accounts.push((
+                "leader".into(),
+                Role::StudioLeader,
+                first_branch.id,
+                *id,
+                name.clone(),
+            ));
         }
         if let Some((id, name)) = list.get(1) {
-            accounts.push(("worker".into(), Role::Worker, first_branch.id, *id, name.clone()));
+            accounts.push((
+                "worker".into(),
+                Role::Worker,
+                first_branch.id,
+                *id,
+                name.clone(),
+            ));
         }
     }
     // Forty more workers across workplaces, for exams to come.
     let mut n = 0;
     'outer: for place in &workplaces {
-        for (id, name) in people_by_unit.get(&place.id).into_iter().flatten().skip(2).take(2) {
+        for (id, name) in people_by_unit
+            .get(&place.id)
+            .into_iter()
+            .flatten()
+            .skip(2)
+            .take(2)
+        {
             n += 1;
-            accounts.push((format!("worker{n:02}"), Role::Worker, place.id, *id, name.clone()));
+            accounts.push((
+                format!("worker{n:02}"),
+                Role::Worker,
+                place.id,
+                *id,
+                name.clone(),
+            ));
             if n >= 40 {
                 break 'outer;
             }
@@ -197,18 +513,46 @@ pub async fn load(db: &Database) -> ServiceResult<Vec<DemoLogin>> {
     }
     let mut logins = Vec::new();
     for (username, role, unit_id, person_id, name) in &accounts {
-        let user_id = users::insert(&mut tx, NewUser { person_id: Some(*person_id), username, display_name: name, password_hash: &hash, must_change_password: false }, now).await?;
+        let user_id = users::insert(
+            &mut tx,
+            NewUser {
+                person_id: Some(*person_id),
+                username,
+                display_name: name,
+                password_hash: &hash,
+                must_change_password: false,
+            },
+            now,
+        )
+        .await?;
         users::insert_grant(&mut tx, user_id, *role, *unit_id, None, now).await?;
         if !username.starts_with("worker") || username == "worker" || username == "worker01" {
-            let unit_name = if *unit_id == federation.id { federation.name.clone() } else { workplaces.iter().chain(enterprises.values()).find(|u| u.id == *unit_id).map(|u| u.name.clone()).unwrap_or_default() };
-            logins.push(DemoLogin { username: username.clone(), role_label: role_label(*role), description: format!("{name} · {unit_name}") });
+            let unit_name = if *unit_id == federation.id {
+                federation.name.clone()
+            } else {
+                workplaces
+                    .iter()
+                    .chain(enterprises.values())
+                    .find(|u| u.id == *unit_id)
+                    .map(|u| u.name.clone())
+                    .unwrap_or_default()
+            };
+            logins.push(DemoLogin {
+                username: username.clone(),
+                role_label: role_label(*role),
+                description: format!("{name} · {unit_name}"),
+            });
         }
     }
     let change = Change {
         action: "demo.load".into(),
         entity_type: "demo".into(),
         entity_id: "huajiang".into(),
-        after: Some(format!("{{\"units\":{},\"accounts\":{}}}", 1 + parents.len() + enterprises.len() + workplaces.len(), accounts.len())),
+        after: Some(format!(
+            "{{\"units\":{},\"accounts\":{}}}",
+            1 + parents.len() + enterprises.len() + workplaces.len(),
+            accounts.len()
+        )),
         ..Default::default()
     };
     record(&mut tx, &Caller::system("demo"), change).await?;
@@ -217,7 +561,15 @@ pub async fn load(db: &Database) -> ServiceResult<Vec<DemoLogin>> {
 }
 
 fn staff_person(unit_id: i64, name: &str, gender: Gender, post: &str) -> ServiceResult<NewPerson> {
-    Ok(NewPerson { name: PersonName::parse("name", name)?, unit_id, gender: Some(gender), phone: None, email: None, trade: String::new(), post: post.to_owned() })
+    Ok(NewPerson {
+        name: PersonName::parse("name", name)?,
+        unit_id,
+        gender: Some(gender),
+        phone: None,
+        email: None,
+        trade: String::new(),
+        post: post.to_owned(),
+    })
 }
 
 fn role_label(role: Role) -> &'static str {

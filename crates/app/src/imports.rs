@@ -8,7 +8,9 @@ use gongjiang_db::{Database, Page, people, units};
 use gongjiang_domain::audit::Change;
 use gongjiang_domain::authz::Action;
 use gongjiang_domain::clock::now_ms;
-use gongjiang_domain::import::{ExistingUnit, PERSON_COLUMNS, UNIT_COLUMNS, plan_person_import, plan_unit_import};
+use gongjiang_domain::import::{
+    ExistingUnit, PERSON_COLUMNS, UNIT_COLUMNS, plan_person_import, plan_unit_import,
+};
 use gongjiang_domain::unit::UnitPath;
 use std::collections::HashMap;
 
@@ -25,7 +27,12 @@ async fn existing_units(db: &Database) -> ServiceResult<HashMap<String, Existing
         .await?
         .into_iter()
         .map(|u| {
-            let e = ExistingUnit { id: u.id, kind: kind_of(&u), path: u.unit_path(), closed: u.is_closed() };
+            let e = ExistingUnit {
+                id: u.id,
+                kind: kind_of(&u),
+                path: u.unit_path(),
+                closed: u.is_closed(),
+            };
             (u.code, e)
         })
         .collect())
@@ -42,36 +49,61 @@ fn summary(what: &str, report: &ImportReport) -> Change {
 }
 
 /// Imports units from an `.xlsx` file. Parents may be existing units or rows of the same file.
-pub async fn import_units(db: &Database, caller: &Caller, bytes: &[u8]) -> ServiceResult<ImportReport> {
+pub async fn import_units(
+    db: &Database,
+    caller: &Caller,
+    bytes: &[u8],
+) -> ServiceResult<ImportReport> {
     caller.ensure_somewhere(Action::ManageUnits)?;
     let sheet = sheets::read_xlsx(bytes).map_err(ServiceError::ImportRejected)?;
     let existing = existing_units(db).await?;
-    let plan = plan_unit_import(&sheet, &existing, |path| caller.may(Action::ManageUnits, path)).map_err(ServiceError::ImportRejected)?;
+    let plan = plan_unit_import(&sheet, &existing, |path| {
+        caller.may(Action::ManageUnits, path)
+    })
+    .map_err(ServiceError::ImportRejected)?;
     let mut tx = db.begin().await?;
     let now = now_ms();
     let mut made: HashMap<String, (i64, UnitPath)> = HashMap::new();
     for row in &plan {
         let parent = match existing.get(row.parent_code.as_str()) {
             Some(p) => (p.id, p.path.clone()),
-            None => made.get(row.parent_code.as_str()).cloned().ok_or(ServiceError::Internal("import plan out of order".into()))?,
+            None => made
+                .get(row.parent_code.as_str())
+                .cloned()
+                .ok_or(ServiceError::Internal("import plan out of order".into()))?,
         };
-        let new = NewUnit { parent: Some((parent.0, &parent.1)), kind: row.kind.as_str(), code: row.code.as_str(), name: row.name.as_str() };
+        let new = NewUnit {
+            parent: Some((parent.0, &parent.1)),
+            kind: row.kind.as_str(),
+            code: row.code.as_str(),
+            name: row.name.as_str(),
+        };
         let unit = match units::insert(&mut tx, new, now).await {
             // Someone created the same code since the file was checked: refuse it all.
             Err(e) if e.is_unique_violation() => {
-                return Err(ServiceError::ImportRejected(vec![gongjiang_domain::import::RowError {
-                    row: row.row,
-                    column: String::new(),
-                    code: "unit_code_taken".into(),
-                    params: vec![("value".into(), row.code.as_str().into())],
-                }]));
+                return Err(ServiceError::ImportRejected(vec![
+                    gongjiang_domain::import::RowError {
+                        row: row.row,
+                        column: String::new(),
+                        code: "unit_code_taken".into(),
+                        params: vec![("value".into(), row.code.as_str().into())],
+                    },
+                ]));
             }
             other => other?,
         };
-        record(&mut tx, caller, change::<(), _>("unit.create", "unit", unit.id, None, Some(&unit))).await?;
+        record(
+            &mut tx,
+            caller,
+            change::<(), _>("unit.create", "unit", unit.id, None, Some(&unit)),
+        )
+        .await?;
         made.insert(unit.code.clone(), (unit.id, unit.unit_path()));
     }
-    let report = ImportReport { created: plan.len(), updated: 0 };
+    let report = ImportReport {
+        created: plan.len(),
+        updated: 0,
+    };
     record(&mut tx, caller, summary("units", &report)).await?;
     gongjiang_db::commit(tx).await?;
     Ok(report)
@@ -79,27 +111,58 @@ pub async fn import_units(db: &Database, caller: &Caller, bytes: &[u8]) -> Servi
 
 /// Imports people from an `.xlsx` file. A row whose unit already has a person with the row's
 /// employee number updates that person; other rows add people.
-pub async fn import_people(db: &Database, caller: &Caller, bytes: &[u8]) -> ServiceResult<ImportReport> {
+pub async fn import_people(
+    db: &Database,
+    caller: &Caller,
+    bytes: &[u8],
+) -> ServiceResult<ImportReport> {
     caller.ensure_somewhere(Action::ManagePeople)?;
     let sheet = sheets::read_xlsx(bytes).map_err(ServiceError::ImportRejected)?;
     let existing = existing_units(db).await?;
-    let plan = plan_person_import(&sheet, &existing, |path| caller.may(Action::ManagePeople, path)).map_err(ServiceError::ImportRejected)?;
+    let plan = plan_person_import(&sheet, &existing, |path| {
+        caller.may(Action::ManagePeople, path)
+    })
+    .map_err(ServiceError::ImportRejected)?;
     let mut tx = db.begin().await?;
     let now = now_ms();
     let mut report = ImportReport::default();
     for row in &plan {
-        let found = if row.employee_no.is_empty() { None } else { people::by_employee_no(&mut tx, row.person.unit_id, &row.employee_no).await? };
+        let found = if row.employee_no.is_empty() {
+            None
+        } else {
+            people::by_employee_no(&mut tx, row.person.unit_id, &row.employee_no).await?
+        };
         match found {
             Some(before) => {
                 people::update(&mut tx, before.id, &row.person, &row.employee_no, now).await?;
-                let after = people::get(&mut tx, before.id).await?.ok_or(ServiceError::NotFound)?;
-                record(&mut tx, caller, change("person.update", "person", before.id, Some(&before), Some(&after))).await?;
+                let after = people::get(&mut tx, before.id)
+                    .await?
+                    .ok_or(ServiceError::NotFound)?;
+                record(
+                    &mut tx,
+                    caller,
+                    change(
+                        "person.update",
+                        "person",
+                        before.id,
+                        Some(&before),
+                        Some(&after),
+                    ),
+                )
+                .await?;
                 report.updated += 1;
             }
             None => {
                 let id = people::insert(&mut tx, &row.person, &row.employee_no, now).await?;
-                let after = people::get(&mut tx, id).await?.ok_or(ServiceError::NotFound)?;
-                record(&mut tx, caller, change::<(), _>("person.create", "person", id, None, Some(&after))).await?;
+                let after = people::get(&mut tx, id)
+                    .await?
+                    .ok_or(ServiceError::NotFound)?;
+                record(
+                    &mut tx,
+                    caller,
+                    change::<(), _>("person.create", "person", id, None, Some(&after)),
+                )
+                .await?;
                 report.created += 1;
             }
         }
@@ -110,7 +173,16 @@ pub async fn import_people(db: &Database, caller: &Caller, bytes: &[u8]) -> Serv
 }
 
 fn headers(columns: &[gongjiang_domain::import::Column], english: bool) -> Vec<String> {
-    columns.iter().map(|c| if english { c.en.to_owned() } else { c.zh.to_owned() }).collect()
+    columns
+        .iter()
+        .map(|c| {
+            if english {
+                c.en.to_owned()
+            } else {
+                c.zh.to_owned()
+            }
+        })
+        .collect()
 }
 
 /// The units the caller manages, in the import template's columns (so an export re-imports).
@@ -118,7 +190,11 @@ pub async fn export_units(db: &Database, caller: &Caller, english: bool) -> Serv
     let list = crate::units::list(db, caller, "", true).await?;
     let by_id: HashMap<i64, String> = {
         let mut conn = db.read().await?;
-        units::all(&mut conn).await?.into_iter().map(|u| (u.id, u.code)).collect()
+        units::all(&mut conn)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.code))
+            .collect()
     };
     let rows: Vec<Vec<String>> = list
         .iter()
@@ -127,19 +203,43 @@ pub async fn export_units(db: &Database, caller: &Caller, english: bool) -> Serv
             vec![
                 u.code.clone(),
                 u.name.clone(),
-                if english { kind.label_en().to_owned() } else { kind.label_zh().to_owned() },
-                u.parent_id.and_then(|p| by_id.get(&p).cloned()).unwrap_or_default(),
+                if english {
+                    kind.label_en().to_owned()
+                } else {
+                    kind.label_zh().to_owned()
+                },
+                u.parent_id
+                    .and_then(|p| by_id.get(&p).cloned())
+                    .unwrap_or_default(),
             ]
         })
         .collect();
-    sheets::write_xlsx(if english { "Units" } else { "单位" }, &headers(UNIT_COLUMNS, english), &rows).map_err(ServiceError::Internal)
+    sheets::write_xlsx(
+        if english { "Units" } else { "单位" },
+        &headers(UNIT_COLUMNS, english),
+        &rows,
+    )
+    .map_err(ServiceError::Internal)
 }
 
 /// The people the caller manages, in the import template's columns.
-pub async fn export_people(db: &Database, caller: &Caller, english: bool) -> ServiceResult<Vec<u8>> {
+pub async fn export_people(
+    db: &Database,
+    caller: &Caller,
+    english: bool,
+) -> ServiceResult<Vec<u8>> {
     caller.ensure_somewhere(Action::ManagePeople)?;
     let mut conn = db.read().await?;
-    let (list, _) = people::list(&mut conn, &caller.scope(Action::ManagePeople), &PeopleFilter::default(), Page { offset: 0, limit: 1_000_000 }).await?;
+    let (list, _) = people::list(
+        &mut conn,
+        &caller.scope(Action::ManagePeople),
+        &PeopleFilter::default(),
+        Page {
+            offset: 0,
+            limit: 1_000_000,
+        },
+    )
+    .await?;
     let gender = |g: &str| match (g, english) {
         ("male", false) => "男",
         ("female", false) => "女",
@@ -149,7 +249,23 @@ pub async fn export_people(db: &Database, caller: &Caller, english: bool) -> Ser
     };
     let rows: Vec<Vec<String>> = list
         .iter()
-        .map(|p| vec![p.name.clone(), p.unit_code.clone(), p.employee_no.clone(), gender(&p.gender).to_owned(), p.phone.clone(), p.email.clone(), p.trade.clone(), p.post.clone()])
+        .map(|p| {
+            vec![
+                p.name.clone(),
+                p.unit_code.clone(),
+                p.employee_no.clone(),
+                gender(&p.gender).to_owned(),
+                p.phone.clone(),
+                p.email.clone(),
+                p.trade.clone(),
+                p.post.clone(),
+            ]
+        })
         .collect();
-    sheets::write_xlsx(if english { "People" } else { "人员" }, &headers(PERSON_COLUMNS, english), &rows).map_err(ServiceError::Internal)
+    sheets::write_xlsx(
+        if english { "People" } else { "人员" },
+        &headers(PERSON_COLUMNS, english),
+        &rows,
+    )
+    .map_err(ServiceError::Internal)
 }

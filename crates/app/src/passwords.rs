@@ -13,7 +13,8 @@ fn hasher() -> Argon2<'static> {
 pub fn hash_blocking(password: &str) -> ServiceResult<String> {
     let mut bytes = [0u8; 16];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
-    let salt = SaltString::encode_b64(&bytes).map_err(|e| ServiceError::Internal(format!("salt: {e}")))?;
+    let salt =
+        SaltString::encode_b64(&bytes).map_err(|e| ServiceError::Internal(format!("salt: {e}")))?;
     hasher()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -22,7 +23,9 @@ pub fn hash_blocking(password: &str) -> ServiceResult<String> {
 
 pub fn verify_blocking(password: &str, stored: &str) -> bool {
     match PasswordHash::new(stored) {
-        Ok(parsed) => hasher().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => hasher()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -34,14 +37,18 @@ pub async fn hash(password: String) -> ServiceResult<String> {
 }
 
 pub async fn verify(password: String, stored: String) -> bool {
-    tokio::task::spawn_blocking(move || verify_blocking(&password, &stored)).await.unwrap_or(false)
+    tokio::task::spawn_blocking(move || verify_blocking(&password, &stored))
+        .await
+        .unwrap_or(false)
 }
 
 /// A real hash to verify against when the user does not exist, so that the answer takes as
 /// long as for a real user and does not tell which names exist.
 pub fn dummy_hash() -> String {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| hash_blocking("no such user, no such password").unwrap_or_default()).clone()
+    DUMMY
+        .get_or_init(|| hash_blocking("no such user, no such password").unwrap_or_default())
+        .clone()
 }
 
 /// A readable random password for resets and new accounts: no look-alike characters.
@@ -49,7 +56,9 @@ pub fn generate() -> String {
     use rand::Rng;
     const CHARS: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
-    let body: String = (0..12).map(|_| CHARS[rng.random_range(0..CHARS.len())] as char).collect();
+    let body: String = (0..12)
+        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
+        .collect();
     format!("{}-{}-{}", &body[0..4], &body[4..8], &body[8..12])
 }
 

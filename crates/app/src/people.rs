@@ -38,41 +38,82 @@ fn parse(input: &PersonInput) -> Result<(NewPerson, String), Invalid> {
     let trade = invalid.check(optional_text("trade", &input.trade, 40));
     let post = invalid.check(optional_text("post", &input.post, 40));
     match (name, employee_no, gender, phone, email, trade, post) {
-        (Some(name), Some(no), Some(gender), Some(phone), Some(email), Some(trade), Some(post)) if invalid.is_empty() => {
-            Ok((NewPerson { name, unit_id: input.unit_id, gender, phone, email, trade, post }, no))
+        (Some(name), Some(no), Some(gender), Some(phone), Some(email), Some(trade), Some(post))
+            if invalid.is_empty() =>
+        {
+            Ok((
+                NewPerson {
+                    name,
+                    unit_id: input.unit_id,
+                    gender,
+                    phone,
+                    email,
+                    trade,
+                    post,
+                },
+                no,
+            ))
         }
         _ => Err(invalid),
     }
 }
 
 /// Checks that the caller may put people in this unit, and that it is open.
-async fn target_unit(conn: &mut gongjiang_db::Conn, caller: &Caller, unit_id: i64) -> ServiceResult<()> {
-    let unit = units::get(conn, unit_id).await?.ok_or_else(|| FieldError::new("unit_id", "unknown_unit"))?;
+async fn target_unit(
+    conn: &mut gongjiang_db::Conn,
+    caller: &Caller,
+    unit_id: i64,
+) -> ServiceResult<()> {
+    let unit = units::get(conn, unit_id)
+        .await?
+        .ok_or_else(|| FieldError::new("unit_id", "unknown_unit"))?;
     caller.ensure(Action::ManagePeople, &unit.unit_path())?;
     if unit.is_closed() {
-        return Err(FieldError::new("unit_id", "unit_closed").with("value", &unit.code).into());
+        return Err(FieldError::new("unit_id", "unit_closed")
+            .with("value", &unit.code)
+            .into());
     }
     Ok(())
 }
 
-async fn employee_no_free(conn: &mut gongjiang_db::Conn, unit_id: i64, no: &str, except: Option<i64>) -> ServiceResult<()> {
+async fn employee_no_free(
+    conn: &mut gongjiang_db::Conn,
+    unit_id: i64,
+    no: &str,
+    except: Option<i64>,
+) -> ServiceResult<()> {
     if no.is_empty() {
         return Ok(());
     }
     match people::by_employee_no(conn, unit_id, no).await? {
-        Some(other) if Some(other.id) != except => Err(FieldError::new("employee_no", "employee_no_taken").with("value", no).into()),
+        Some(other) if Some(other.id) != except => {
+            Err(FieldError::new("employee_no", "employee_no_taken")
+                .with("value", no)
+                .into())
+        }
         _ => Ok(()),
     }
 }
 
-pub async fn create(db: &Database, caller: &Caller, input: PersonInput) -> ServiceResult<PersonView> {
+pub async fn create(
+    db: &Database,
+    caller: &Caller,
+    input: PersonInput,
+) -> ServiceResult<PersonView> {
     let (person, no) = parse(&input)?;
     let mut tx = db.begin().await?;
     target_unit(&mut tx, caller, person.unit_id).await?;
     employee_no_free(&mut tx, person.unit_id, &no, None).await?;
     let id = people::insert(&mut tx, &person, &no, now_ms()).await?;
-    let view = people::get(&mut tx, id).await?.ok_or(ServiceError::NotFound)?;
-    record(&mut tx, caller, change::<(), _>("person.create", "person", id, None, Some(&view))).await?;
+    let view = people::get(&mut tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    record(
+        &mut tx,
+        caller,
+        change::<(), _>("person.create", "person", id, None, Some(&view)),
+    )
+    .await?;
     gongjiang_db::commit(tx).await?;
     Ok(view)
 }
@@ -80,21 +121,39 @@ pub async fn create(db: &Database, caller: &Caller, input: PersonInput) -> Servi
 /// A person the caller may manage.
 pub async fn get(db: &Database, caller: &Caller, id: i64) -> ServiceResult<PersonView> {
     let mut conn = db.read().await?;
-    let person = people::get(&mut conn, id).await?.ok_or(ServiceError::NotFound)?;
-    caller.ensure(Action::ManagePeople, &gongjiang_domain::unit::UnitPath::from_stored(person.unit_path.clone()))?;
+    let person = people::get(&mut conn, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    caller.ensure(
+        Action::ManagePeople,
+        &gongjiang_domain::unit::UnitPath::from_stored(person.unit_path.clone()),
+    )?;
     Ok(person)
 }
 
 /// Changes a person; moving them to another unit needs rights on both units.
-pub async fn update(db: &Database, caller: &Caller, id: i64, input: PersonInput, reason: &str) -> ServiceResult<PersonView> {
+pub async fn update(
+    db: &Database,
+    caller: &Caller,
+    id: i64,
+    input: PersonInput,
+    reason: &str,
+) -> ServiceResult<PersonView> {
     let (person, no) = parse(&input)?;
     let mut tx = db.begin().await?;
-    let before = people::get(&mut tx, id).await?.ok_or(ServiceError::NotFound)?;
-    caller.ensure(Action::ManagePeople, &gongjiang_domain::unit::UnitPath::from_stored(before.unit_path.clone()))?;
+    let before = people::get(&mut tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    caller.ensure(
+        Action::ManagePeople,
+        &gongjiang_domain::unit::UnitPath::from_stored(before.unit_path.clone()),
+    )?;
     target_unit(&mut tx, caller, person.unit_id).await?;
     employee_no_free(&mut tx, person.unit_id, &no, Some(id)).await?;
     people::update(&mut tx, id, &person, &no, now_ms()).await?;
-    let after = people::get(&mut tx, id).await?.ok_or(ServiceError::NotFound)?;
+    let after = people::get(&mut tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let mut c = change("person.update", "person", id, Some(&before), Some(&after));
     c.reason = non_empty(reason);
     record(&mut tx, caller, c).await?;
@@ -103,13 +162,28 @@ pub async fn update(db: &Database, caller: &Caller, id: i64, input: PersonInput,
 }
 
 /// People the caller may manage, filtered and a page at a time, with the total.
-pub async fn list(db: &Database, caller: &Caller, query: &str, within_unit: Option<i64>, page: Page) -> ServiceResult<(Vec<PersonView>, i64)> {
+pub async fn list(
+    db: &Database,
+    caller: &Caller,
+    query: &str,
+    within_unit: Option<i64>,
+    page: Page,
+) -> ServiceResult<(Vec<PersonView>, i64)> {
     caller.ensure_somewhere(Action::ManagePeople)?;
     let mut conn = db.read().await?;
     let within = match within_unit {
         Some(id) => Some(crate::units::path_of(&mut conn, id).await?),
         None => None,
     };
-    let filter = PeopleFilter { query: gongjiang_domain::error::search_term(query), within };
-    Ok(people::list(&mut conn, &caller.scope(Action::ManagePeople), &filter, page).await?)
+    let filter = PeopleFilter {
+        query: gongjiang_domain::error::search_term(query),
+        within,
+    };
+    Ok(people::list(
+        &mut conn,
+        &caller.scope(Action::ManagePeople),
+        &filter,
+        page,
+    )
+    .await?)
 }

@@ -30,7 +30,11 @@ pub async fn create(db: &Database, caller: &Caller, input: UnitInput) -> Service
     let name = invalid.check(UnitName::parse("name", &input.name));
     let mut tx = db.begin().await?;
     let parent = match input.parent_id {
-        Some(id) => Some(units::get(&mut tx, id).await?.ok_or_else(|| FieldError::new("parent", "unknown_unit"))?),
+        Some(id) => Some(
+            units::get(&mut tx, id)
+                .await?
+                .ok_or_else(|| FieldError::new("parent", "unknown_unit"))?,
+        ),
         None => None,
     };
     match &parent {
@@ -53,26 +57,44 @@ pub async fn create(db: &Database, caller: &Caller, input: UnitInput) -> Service
     {
         invalid.push(FieldError::new("code", "unit_code_taken").with("value", code.as_str()));
     }
-    let (Some(kind), Some(code), Some(name)) = (kind, code, name) else { return Err(invalid.into()) };
+    let (Some(kind), Some(code), Some(name)) = (kind, code, name) else {
+        return Err(invalid.into());
+    };
     invalid.into_result()?;
     let parent_path = parent.as_ref().map(|p| p.unit_path());
     let new = NewUnit {
-        parent: parent.as_ref().zip(parent_path.as_ref()).map(|(p, path)| (p.id, path)),
+        parent: parent
+            .as_ref()
+            .zip(parent_path.as_ref())
+            .map(|(p, path)| (p.id, path)),
         kind: kind.as_str(),
         code: code.as_str(),
         name: name.as_str(),
     };
     let unit = match units::insert(&mut tx, new, now_ms()).await {
-        Err(e) if e.is_unique_violation() => return Err(FieldError::new("code", "unit_code_taken").with("value", code.as_str()).into()),
+        Err(e) if e.is_unique_violation() => {
+            return Err(FieldError::new("code", "unit_code_taken")
+                .with("value", code.as_str())
+                .into());
+        }
         other => other?,
     };
-    record(&mut tx, caller, change::<(), _>("unit.create", "unit", unit.id, None, Some(&unit))).await?;
+    record(
+        &mut tx,
+        caller,
+        change::<(), _>("unit.create", "unit", unit.id, None, Some(&unit)),
+    )
+    .await?;
     gongjiang_db::commit(tx).await?;
     Ok(unit)
 }
 
 /// A unit the caller may manage, or why not.
-async fn managed(conn: &mut gongjiang_db::Conn, caller: &Caller, id: i64) -> ServiceResult<UnitRecord> {
+async fn managed(
+    conn: &mut gongjiang_db::Conn,
+    caller: &Caller,
+    id: i64,
+) -> ServiceResult<UnitRecord> {
     let unit = units::get(conn, id).await?.ok_or(ServiceError::NotFound)?;
     caller.ensure(Action::ManageUnits, &unit.unit_path())?;
     Ok(unit)
@@ -84,7 +106,13 @@ pub async fn get(db: &Database, caller: &Caller, id: i64) -> ServiceResult<UnitR
     managed(&mut conn, caller, id).await
 }
 
-pub async fn rename(db: &Database, caller: &Caller, id: i64, name: &str, reason: &str) -> ServiceResult<UnitRecord> {
+pub async fn rename(
+    db: &Database,
+    caller: &Caller,
+    id: i64,
+    name: &str,
+    reason: &str,
+) -> ServiceResult<UnitRecord> {
     let name = UnitName::parse("name", name)?;
     let mut tx = db.begin().await?;
     let before = managed(&mut tx, caller, id).await?;
@@ -92,7 +120,9 @@ pub async fn rename(db: &Database, caller: &Caller, id: i64, name: &str, reason:
         return Ok(before);
     }
     units::rename(&mut tx, id, name.as_str(), now_ms()).await?;
-    let after = units::get(&mut tx, id).await?.ok_or(ServiceError::NotFound)?;
+    let after = units::get(&mut tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let mut c = change("unit.rename", "unit", id, Some(&before), Some(&after));
     c.reason = non_empty(reason);
     record(&mut tx, caller, c).await?;
@@ -101,10 +131,18 @@ pub async fn rename(db: &Database, caller: &Caller, id: i64, name: &str, reason:
 }
 
 /// Moves a unit, with its subtree, under another parent; the caller must manage both places.
-pub async fn move_to(db: &Database, caller: &Caller, id: i64, new_parent_id: i64, reason: &str) -> ServiceResult<UnitRecord> {
+pub async fn move_to(
+    db: &Database,
+    caller: &Caller,
+    id: i64,
+    new_parent_id: i64,
+    reason: &str,
+) -> ServiceResult<UnitRecord> {
     let mut tx = db.begin().await?;
     let before = managed(&mut tx, caller, id).await?;
-    let parent = units::get(&mut tx, new_parent_id).await?.ok_or_else(|| FieldError::new("parent", "unknown_unit"))?;
+    let parent = units::get(&mut tx, new_parent_id)
+        .await?
+        .ok_or_else(|| FieldError::new("parent", "unknown_unit"))?;
     caller.ensure(Action::ManageUnits, &parent.unit_path())?;
     if parent.is_closed() {
         return Err(FieldError::new("parent", "parent_closed").into());
@@ -113,10 +151,17 @@ pub async fn move_to(db: &Database, caller: &Caller, id: i64, new_parent_id: i64
         return Ok(before);
     }
     let old_path = before.unit_path();
-    check_move(&old_path, kind_of(&before), &parent.unit_path(), kind_of(&parent))?;
+    check_move(
+        &old_path,
+        kind_of(&before),
+        &parent.unit_path(),
+        kind_of(&parent),
+    )?;
     let new_path = parent.unit_path().child(id);
     units::move_subtree(&mut tx, id, &old_path, parent.id, &new_path, now_ms()).await?;
-    let after = units::get(&mut tx, id).await?.ok_or(ServiceError::NotFound)?;
+    let after = units::get(&mut tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let mut c = change("unit.move", "unit", id, Some(&before), Some(&after));
     c.reason = non_empty(reason);
     record(&mut tx, caller, c).await?;
@@ -126,15 +171,31 @@ pub async fn move_to(db: &Database, caller: &Caller, id: i64, new_parent_id: i64
 
 /// Closes a unit (it stays, with its history, but takes no new children or people). A unit
 /// with open children cannot close.
-pub async fn close(db: &Database, caller: &Caller, id: i64, reason: &str) -> ServiceResult<UnitRecord> {
+pub async fn close(
+    db: &Database,
+    caller: &Caller,
+    id: i64,
+    reason: &str,
+) -> ServiceResult<UnitRecord> {
     set_closed(db, caller, id, true, reason).await
 }
 
-pub async fn reopen(db: &Database, caller: &Caller, id: i64, reason: &str) -> ServiceResult<UnitRecord> {
+pub async fn reopen(
+    db: &Database,
+    caller: &Caller,
+    id: i64,
+    reason: &str,
+) -> ServiceResult<UnitRecord> {
     set_closed(db, caller, id, false, reason).await
 }
 
-async fn set_closed(db: &Database, caller: &Caller, id: i64, closed: bool, reason: &str) -> ServiceResult<UnitRecord> {
+async fn set_closed(
+    db: &Database,
+    caller: &Caller,
+    id: i64,
+    closed: bool,
+    reason: &str,
+) -> ServiceResult<UnitRecord> {
     let mut tx = db.begin().await?;
     let before = managed(&mut tx, caller, id).await?;
     if before.is_closed() == closed {
@@ -145,14 +206,24 @@ async fn set_closed(db: &Database, caller: &Caller, id: i64, closed: bool, reaso
     }
     if !closed
         && let Some(parent_id) = before.parent_id
-        && units::get(&mut tx, parent_id).await?.is_some_and(|p| p.is_closed())
+        && units::get(&mut tx, parent_id)
+            .await?
+            .is_some_and(|p| p.is_closed())
     {
         return Err(ServiceError::Conflict("parent_closed"));
     }
     let now = now_ms();
     units::set_closed(&mut tx, id, closed.then_some(now), now).await?;
-    let after = units::get(&mut tx, id).await?.ok_or(ServiceError::NotFound)?;
-    let mut c = change(if closed { "unit.close" } else { "unit.reopen" }, "unit", id, Some(&before), Some(&after));
+    let after = units::get(&mut tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let mut c = change(
+        if closed { "unit.close" } else { "unit.reopen" },
+        "unit",
+        id,
+        Some(&before),
+        Some(&after),
+    );
     c.reason = non_empty(reason);
     record(&mut tx, caller, c).await?;
     gongjiang_db::commit(tx).await?;
@@ -160,17 +231,33 @@ async fn set_closed(db: &Database, caller: &Caller, id: i64, closed: bool, reaso
 }
 
 pub(crate) fn non_empty(reason: &str) -> Option<String> {
-    let r: String = reason.trim().chars().filter(|c| !c.is_control() || *c == '\n').take(500).collect();
+    let r: String = reason
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .take(500)
+        .collect();
     (!r.is_empty()).then_some(r)
 }
 
 /// The units the caller may manage, in tree order (each parent before its children, siblings
 /// by code), optionally only those matching `query`.
-pub async fn list(db: &Database, caller: &Caller, query: &str, include_closed: bool) -> ServiceResult<Vec<UnitRecord>> {
+pub async fn list(
+    db: &Database,
+    caller: &Caller,
+    query: &str,
+    include_closed: bool,
+) -> ServiceResult<Vec<UnitRecord>> {
     caller.ensure_somewhere(Action::ManageUnits)?;
     let roots = caller.scope(Action::ManageUnits);
     let mut conn = db.read().await?;
-    let found = units::list_within(&mut conn, &roots, &gongjiang_domain::error::search_term(query), include_closed).await?;
+    let found = units::list_within(
+        &mut conn,
+        &roots,
+        &gongjiang_domain::error::search_term(query),
+        include_closed,
+    )
+    .await?;
     Ok(tree_order(found))
 }
 
@@ -178,21 +265,42 @@ pub async fn list(db: &Database, caller: &Caller, query: &str, include_closed: b
 pub fn tree_order(mut units: Vec<UnitRecord>) -> Vec<UnitRecord> {
     let key = |u: &UnitRecord| -> Vec<String> {
         // Sort by the codes along the path; ids in the path are replaced by position keys below.
-        u.path.split('/').filter(|s| !s.is_empty()).map(|s| s.to_owned()).collect()
+        u.path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.to_owned())
+            .collect()
     };
-    let codes: std::collections::HashMap<String, String> = units.iter().map(|u| (u.id.to_string(), u.code.clone())).collect();
-    units.sort_by_cached_key(|u| key(u).into_iter().map(|id| codes.get(&id).cloned().unwrap_or(id)).collect::<Vec<_>>());
+    let codes: std::collections::HashMap<String, String> = units
+        .iter()
+        .map(|u| (u.id.to_string(), u.code.clone()))
+        .collect();
+    units.sort_by_cached_key(|u| {
+        key(u)
+            .into_iter()
+            .map(|id| codes.get(&id).cloned().unwrap_or(id))
+            .collect::<Vec<_>>()
+    });
     units
 }
 
 /// The units where the caller may put a new child unit or person: open ones in scope.
-pub async fn parents_for(db: &Database, caller: &Caller, action: Action) -> ServiceResult<Vec<UnitRecord>> {
+pub async fn parents_for(
+    db: &Database,
+    caller: &Caller,
+    action: Action,
+) -> ServiceResult<Vec<UnitRecord>> {
     let roots = caller.scope(action);
     let mut conn = db.read().await?;
-    Ok(tree_order(units::list_within(&mut conn, &roots, "", false).await?))
+    Ok(tree_order(
+        units::list_within(&mut conn, &roots, "", false).await?,
+    ))
 }
 
 /// The path of a unit, for checks by other services.
 pub async fn path_of(conn: &mut gongjiang_db::Conn, id: i64) -> ServiceResult<UnitPath> {
-    Ok(units::get(conn, id).await?.ok_or(ServiceError::NotFound)?.unit_path())
+    Ok(units::get(conn, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?
+        .unit_path())
 }

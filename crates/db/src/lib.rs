@@ -33,9 +33,16 @@ pub enum DbError {
     #[error("database error: {0}")]
     Sqlx(#[from] sqlx::Error),
     #[error("migration {version} ({name}) failed: {source}")]
-    Migration { version: i64, name: &'static str, source: sqlx::Error },
+    Migration {
+        version: i64,
+        name: &'static str,
+        source: sqlx::Error,
+    },
     #[error("cannot create the data folder {path}: {source}")]
-    DataFolder { path: String, source: std::io::Error },
+    DataFolder {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 impl DbError {
@@ -76,7 +83,11 @@ impl Database {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await?;
-            Ok(Database { writer: pool.clone(), reader: pool, backend: Backend::Postgres })
+            Ok(Database {
+                writer: pool.clone(),
+                reader: pool,
+                backend: Backend::Postgres,
+            })
         } else {
             Err(DbError::UnsupportedUrl(url.to_owned()))
         }
@@ -87,10 +98,16 @@ impl Database {
         if let Some(dir) = std::path::Path::new(&path).parent()
             && !dir.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(dir)
-                .map_err(|source| DbError::DataFolder { path: dir.display().to_string(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| DbError::DataFolder {
+                path: dir.display().to_string(),
+                source,
+            })?;
         }
-        let url = if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") };
+        let url = if url.contains('?') {
+            url.to_owned()
+        } else {
+            format!("{url}?mode=rwc")
+        };
         let options = AnyConnectOptions::from_str(&url)?;
         // Full durability: an acknowledged write survives a crash of the process or the machine.
         let writer = AnyPoolOptions::new()
@@ -115,7 +132,11 @@ impl Database {
             })
             .connect_with(options)
             .await?;
-        Ok(Database { writer, reader, backend: Backend::Sqlite })
+        Ok(Database {
+            writer,
+            reader,
+            backend: Backend::Sqlite,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -151,7 +172,10 @@ impl Database {
             return Ok(false);
         }
         let mut conn = self.writer.acquire().await?;
-        sqlx::query("VACUUM INTO $1").bind(target).execute(&mut *conn).await?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&mut *conn)
+            .await?;
         Ok(true)
     }
 
@@ -194,8 +218,16 @@ pub struct Page {
 impl Page {
     pub fn new(number: i64, size: i64) -> Page {
         let size = size.clamp(1, 500);
-        Page { offset: (number.max(1) - 1) * size, limit: size }
+        Page {
+            offset: (number.max(1) - 1) * size,
+            limit: size,
+        }
     }
+}
+
+/// Commits a transaction (a function so that callers need not know sqlx's error type).
+pub async fn commit(tx: Tx) -> DbResult<()> {
+    Ok(tx.commit().await?)
 }
 
 #[cfg(test)]
@@ -204,13 +236,11 @@ mod tests {
 
     #[test]
     fn sqlite_paths_and_like_patterns() {
-        assert_eq!(sqlite_path("sqlite://data/gongjiang.db?mode=rwc"), "data/gongjiang.db");
+        assert_eq!(
+            sqlite_path("sqlite://data/gongjiang.db?mode=rwc"),
+            "data/gongjiang.db"
+        );
         assert_eq!(sqlite_path("sqlite:///tmp/x.db"), "/tmp/x.db");
         assert_eq!(like_prefix("/1/2_%/"), "/1/2\\_\\%/%");
     }
-}
-
-/// Commits a transaction (a function so that callers need not know sqlx's error type).
-pub async fn commit(tx: Tx) -> DbResult<()> {
-    Ok(tx.commit().await?)
 }

@@ -22,15 +22,19 @@ pub async fn hit(conn: &mut Conn, bucket: &str, now: i64, window_ms: i64) -> DbR
 
 /// The hits counted in the current window, without adding one.
 pub async fn current(conn: &mut Conn, bucket: &str, now: i64, window_ms: i64) -> DbResult<i64> {
-    let hits: Option<i64> = sqlx::query_scalar("SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start > $2")
-        .bind(bucket)
-        .bind(now - window_ms)
-        .fetch_optional(conn)
-        .await?;
+    let hits: Option<i64> =
+        sqlx::query_scalar("SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start > $2")
+            .bind(bucket)
+            .bind(now - window_ms)
+            .fetch_optional(conn)
+            .await?;
     Ok(hits.unwrap_or(0))
 }
 
 pub async fn clear(conn: &mut Conn, bucket: &str) -> DbResult<()> {
-    sqlx::query("DELETE FROM rate_limits WHERE bucket = $1").bind(bucket).execute(conn).await?;
+    sqlx::query("DELETE FROM rate_limits WHERE bucket = $1")
+        .bind(bucket)
+        .execute(conn)
+        .await?;
     Ok(())
 }

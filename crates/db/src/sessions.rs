@@ -36,7 +36,11 @@ pub async fn insert(conn: &mut Conn, s: NewSession<'_>, now: i64) -> DbResult<()
 }
 
 /// The session with this token hash, if it has not expired.
-pub async fn get_live(conn: &mut Conn, token_hash: &str, now: i64) -> DbResult<Option<SessionRecord>> {
+pub async fn get_live(
+    conn: &mut Conn,
+    token_hash: &str,
+    now: i64,
+) -> DbResult<Option<SessionRecord>> {
     Ok(sqlx::query_as("SELECT token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2")
         .bind(token_hash)
         .bind(now)
@@ -55,20 +59,29 @@ pub async fn touch(conn: &mut Conn, token_hash: &str, now: i64, expires_at: i64)
 }
 
 pub async fn delete(conn: &mut Conn, token_hash: &str) -> DbResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(conn).await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Ends every session of a user but the one given (after a password change or reset).
 pub async fn delete_for_user(conn: &mut Conn, user_id: i64, keep: Option<&str>) -> DbResult<u64> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
-        .bind(user_id)
-        .bind(keep.unwrap_or(""))
-        .execute(conn)
-        .await?
-        .rows_affected())
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(keep.unwrap_or(""))
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
 }
 
 pub async fn delete_expired(conn: &mut Conn, now: i64) -> DbResult<u64> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(conn).await?.rows_affected())
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(conn)
+        .await?
+        .rows_affected())
 }

@@ -14,7 +14,14 @@ pub struct TokenRecord {
     pub revoked_at: Option<i64>,
 }
 
-pub async fn insert(conn: &mut Conn, user_id: i64, name: &str, token_hash: &str, prefix: &str, now: i64) -> DbResult<i64> {
+pub async fn insert(
+    conn: &mut Conn,
+    user_id: i64,
+    name: &str,
+    token_hash: &str,
+    prefix: &str,
+    now: i64,
+) -> DbResult<i64> {
     Ok(sqlx::query_scalar("INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
         .bind(user_id)
         .bind(name)
@@ -48,11 +55,19 @@ pub async fn find_active(conn: &mut Conn, token_hash: &str) -> DbResult<Option<T
 }
 
 pub async fn touch(conn: &mut Conn, id: i64, now: i64) -> DbResult<()> {
-    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now).bind(id).execute(conn).await?;
+    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 pub async fn revoke(conn: &mut Conn, id: i64, now: i64) -> DbResult<()> {
-    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL").bind(now).bind(id).execute(conn).await?;
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }

@@ -1,9 +1,9 @@
 //! Units of the federation tree.
 
-use sqlx::AssertSqlSafe;
 use crate::{Conn, DbResult, like_contains, like_prefix};
 use gongjiang_domain::unit::UnitPath;
 use serde::Serialize;
+use sqlx::AssertSqlSafe;
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct UnitRecord {
@@ -52,18 +52,30 @@ pub async fn insert(conn: &mut Conn, unit: NewUnit<'_>, now: i64) -> DbResult<Un
         Some((_, parent_path)) => parent_path.child(id),
         None => UnitPath::root(id),
     };
-    sqlx::query("UPDATE units SET path = $1 WHERE id = $2").bind(path.as_str()).bind(id).execute(&mut *conn).await?;
-    get(conn, id).await?.ok_or(crate::DbError::Sqlx(sqlx::Error::RowNotFound))
+    sqlx::query("UPDATE units SET path = $1 WHERE id = $2")
+        .bind(path.as_str())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    get(conn, id)
+        .await?
+        .ok_or(crate::DbError::Sqlx(sqlx::Error::RowNotFound))
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> DbResult<Option<UnitRecord>> {
     let sql = format!("SELECT {COLUMNS} FROM units WHERE id = $1");
-    Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?)
+    Ok(sqlx::query_as(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
 }
 
 pub async fn by_code(conn: &mut Conn, code: &str) -> DbResult<Option<UnitRecord>> {
     let sql = format!("SELECT {COLUMNS} FROM units WHERE code = $1");
-    Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(code).fetch_optional(conn).await?)
+    Ok(sqlx::query_as(AssertSqlSafe(sql))
+        .bind(code)
+        .fetch_optional(conn)
+        .await?)
 }
 
 /// Every unit (a federation has at most a few thousand): for imports and tree views.
@@ -73,7 +85,12 @@ pub async fn all(conn: &mut Conn) -> DbResult<Vec<UnitRecord>> {
 }
 
 /// The units inside any of the subtrees `roots`, optionally matching `query` in name or code.
-pub async fn list_within(conn: &mut Conn, roots: &[UnitPath], query: &str, include_closed: bool) -> DbResult<Vec<UnitRecord>> {
+pub async fn list_within(
+    conn: &mut Conn,
+    roots: &[UnitPath],
+    query: &str,
+    include_closed: bool,
+) -> DbResult<Vec<UnitRecord>> {
     let mut out = Vec::new();
     for root in roots {
         let mut sql = format!("SELECT {COLUMNS} FROM units WHERE path LIKE $1 ESCAPE '\\'");
@@ -86,7 +103,9 @@ pub async fn list_within(conn: &mut Conn, roots: &[UnitPath], query: &str, inclu
         sql.push_str(" ORDER BY path");
         let mut q = sqlx::query_as(AssertSqlSafe(sql)).bind(like_prefix(root.as_str()));
         if !query.is_empty() {
-            q = q.bind(like_contains(query)).bind(like_contains(&query.to_uppercase()));
+            q = q
+                .bind(like_contains(query))
+                .bind(like_contains(&query.to_uppercase()));
         }
         out.extend(q.fetch_all(&mut *conn).await?);
     }
@@ -94,12 +113,24 @@ pub async fn list_within(conn: &mut Conn, roots: &[UnitPath], query: &str, inclu
 }
 
 pub async fn rename(conn: &mut Conn, id: i64, name: &str, now: i64) -> DbResult<()> {
-    sqlx::query("UPDATE units SET name = $1, updated_at = $2 WHERE id = $3").bind(name).bind(now).bind(id).execute(conn).await?;
+    sqlx::query("UPDATE units SET name = $1, updated_at = $2 WHERE id = $3")
+        .bind(name)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Moves a unit and its whole subtree under a new parent by rewriting their paths.
-pub async fn move_subtree(conn: &mut Conn, id: i64, old: &UnitPath, new_parent: i64, new: &UnitPath, now: i64) -> DbResult<()> {
+pub async fn move_subtree(
+    conn: &mut Conn,
+    id: i64,
+    old: &UnitPath,
+    new_parent: i64,
+    new: &UnitPath,
+    now: i64,
+) -> DbResult<()> {
     sqlx::query("UPDATE units SET parent_id = $1, updated_at = $2 WHERE id = $3")
         .bind(new_parent)
         .bind(now)
@@ -116,7 +147,12 @@ pub async fn move_subtree(conn: &mut Conn, id: i64, old: &UnitPath, new_parent: 
     Ok(())
 }
 
-pub async fn set_closed(conn: &mut Conn, id: i64, closed_at: Option<i64>, now: i64) -> DbResult<()> {
+pub async fn set_closed(
+    conn: &mut Conn,
+    id: i64,
+    closed_at: Option<i64>,
+    now: i64,
+) -> DbResult<()> {
     sqlx::query("UPDATE units SET closed_at = $1, updated_at = $2 WHERE id = $3")
         .bind(closed_at)
         .bind(now)
@@ -127,9 +163,16 @@ pub async fn set_closed(conn: &mut Conn, id: i64, closed_at: Option<i64>, now: i
 }
 
 pub async fn open_children(conn: &mut Conn, id: i64) -> DbResult<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM units WHERE parent_id = $1 AND closed_at IS NULL").bind(id).fetch_one(conn).await?)
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM units WHERE parent_id = $1 AND closed_at IS NULL")
+            .bind(id)
+            .fetch_one(conn)
+            .await?,
+    )
 }
 
 pub async fn count(conn: &mut Conn) -> DbResult<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM units").fetch_one(conn).await?)
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM units")
+        .fetch_one(conn)
+        .await?)
 }

@@ -1,11 +1,11 @@
 //! User accounts and the roles granted to them.
 
-use sqlx::AssertSqlSafe;
 use crate::{Conn, DbResult};
 use gongjiang_domain::account::Role;
 use gongjiang_domain::authz::{Grant, Grants};
 use gongjiang_domain::unit::UnitPath;
 use serde::Serialize;
+use sqlx::AssertSqlSafe;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserRecord {
@@ -49,15 +49,27 @@ pub async fn insert(conn: &mut Conn, user: NewUser<'_>, now: i64) -> DbResult<i6
 
 pub async fn get(conn: &mut Conn, id: i64) -> DbResult<Option<UserRecord>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
-    Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?)
+    Ok(sqlx::query_as(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
 }
 
 pub async fn by_username(conn: &mut Conn, username: &str) -> DbResult<Option<UserRecord>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE username = $1");
-    Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(username).fetch_optional(conn).await?)
+    Ok(sqlx::query_as(AssertSqlSafe(sql))
+        .bind(username)
+        .fetch_optional(conn)
+        .await?)
 }
 
-pub async fn set_password(conn: &mut Conn, id: i64, hash: &str, must_change: bool, now: i64) -> DbResult<()> {
+pub async fn set_password(
+    conn: &mut Conn,
+    id: i64,
+    hash: &str,
+    must_change: bool,
+    now: i64,
+) -> DbResult<()> {
     sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3, failed_logins = 0, locked_until = 0 WHERE id = $4")
         .bind(hash)
         .bind(i64::from(must_change))
@@ -70,13 +82,20 @@ pub async fn set_password(conn: &mut Conn, id: i64, hash: &str, must_change: boo
 
 /// Counts a failed login; returns the new count.
 pub async fn add_failed_login(conn: &mut Conn, id: i64) -> DbResult<i64> {
-    Ok(sqlx::query_scalar("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins")
-        .bind(id)
-        .fetch_one(conn)
-        .await?)
+    Ok(sqlx::query_scalar(
+        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+    )
+    .bind(id)
+    .fetch_one(conn)
+    .await?)
 }
 
-pub async fn set_lock(conn: &mut Conn, id: i64, locked_until: i64, failed_logins: i64) -> DbResult<()> {
+pub async fn set_lock(
+    conn: &mut Conn,
+    id: i64,
+    locked_until: i64,
+    failed_logins: i64,
+) -> DbResult<()> {
     sqlx::query("UPDATE users SET locked_until = $1, failed_logins = $2 WHERE id = $3")
         .bind(locked_until)
         .bind(failed_logins)
@@ -87,18 +106,29 @@ pub async fn set_lock(conn: &mut Conn, id: i64, locked_until: i64, failed_logins
 }
 
 pub async fn set_disabled(conn: &mut Conn, id: i64, disabled: bool) -> DbResult<()> {
-    sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2").bind(i64::from(disabled)).bind(id).execute(conn).await?;
+    sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+        .bind(i64::from(disabled))
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 pub async fn set_locale(conn: &mut Conn, id: i64, locale: &str) -> DbResult<()> {
-    sqlx::query("UPDATE users SET locale = $1 WHERE id = $2").bind(locale).bind(id).execute(conn).await?;
+    sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
+        .bind(locale)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 pub async fn by_person(conn: &mut Conn, person_id: i64) -> DbResult<Option<UserRecord>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE person_id = $1");
-    Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(person_id).fetch_optional(conn).await?)
+    Ok(sqlx::query_as(AssertSqlSafe(sql))
+        .bind(person_id)
+        .fetch_optional(conn)
+        .await?)
 }
 
 /// A grant as pages show it.
@@ -129,9 +159,11 @@ pub fn to_domain(views: &[GrantView]) -> Grants {
         views
             .iter()
             .filter_map(|g| {
-                Role::parse("role", &g.role)
-                    .ok()
-                    .map(|role| Grant { role, unit_id: g.unit_id, unit_path: UnitPath::from_stored(g.unit_path.clone()) })
+                Role::parse("role", &g.role).ok().map(|role| Grant {
+                    role,
+                    unit_id: g.unit_id,
+                    unit_path: UnitPath::from_stored(g.unit_path.clone()),
+                })
             })
             .collect(),
     )
@@ -146,7 +178,14 @@ pub async fn grant_by_id(conn: &mut Conn, id: i64) -> DbResult<Option<GrantView>
     .await?)
 }
 
-pub async fn insert_grant(conn: &mut Conn, user_id: i64, role: Role, unit_id: i64, granted_by: Option<i64>, now: i64) -> DbResult<i64> {
+pub async fn insert_grant(
+    conn: &mut Conn,
+    user_id: i64,
+    role: Role,
+    unit_id: i64,
+    granted_by: Option<i64>,
+    now: i64,
+) -> DbResult<i64> {
     Ok(sqlx::query_scalar("INSERT INTO grants (user_id, role, unit_id, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
         .bind(user_id)
         .bind(role.as_str())
@@ -158,10 +197,15 @@ pub async fn insert_grant(conn: &mut Conn, user_id: i64, role: Role, unit_id: i6
 }
 
 pub async fn delete_grant(conn: &mut Conn, id: i64) -> DbResult<()> {
-    sqlx::query("DELETE FROM grants WHERE id = $1").bind(id).execute(conn).await?;
+    sqlx::query("DELETE FROM grants WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 pub async fn count(conn: &mut Conn) -> DbResult<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(conn).await?)
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(conn)
+        .await?)
 }

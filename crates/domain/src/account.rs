@@ -14,8 +14,14 @@ impl Username {
             return Err(FieldError::new(field, "required"));
         }
         let valid = (3..=40).contains(&value.len())
-            && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-        if valid { Ok(Username(value)) } else { Err(FieldError::new(field, "invalid_username")) }
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if valid {
+            Ok(Username(value))
+        } else {
+            Err(FieldError::new(field, "invalid_username"))
+        }
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -67,7 +73,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::FederationAdmin, Role::UnitAdmin, Role::StudioLeader, Role::Judge, Role::Worker];
+    pub const ALL: [Role; 5] = [
+        Role::FederationAdmin,
+        Role::UnitAdmin,
+        Role::StudioLeader,
+        Role::Judge,
+        Role::Worker,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -98,11 +110,20 @@ mod tests {
 
     #[test]
     fn usernames_and_passwords_follow_the_policy() {
-        assert_eq!(Username::parse("u", " Wang.Li ").unwrap().as_str(), "wang.li");
+        assert_eq!(
+            Username::parse("u", " Wang.Li ").unwrap().as_str(),
+            "wang.li"
+        );
         assert!(Username::parse("u", "王力").is_err());
         assert!(Username::parse("u", "ab").is_err());
-        assert_eq!(NewPassword::parse("p", "short1").unwrap_err().code, "password_too_short");
-        assert_eq!(NewPassword::parse("p", "onlyletterslong").unwrap_err().code, "password_too_simple");
+        assert_eq!(
+            NewPassword::parse("p", "short1").unwrap_err().code,
+            "password_too_short"
+        );
+        assert_eq!(
+            NewPassword::parse("p", "onlyletterslong").unwrap_err().code,
+            "password_too_simple"
+        );
         assert!(NewPassword::parse("p", "工匠精神2026年度").is_ok());
         assert_eq!(Role::parse("r", "judge").unwrap(), Role::Judge);
     }

@@ -32,7 +32,11 @@ pub struct Actor {
 
 impl Actor {
     pub fn system(name: &str) -> Actor {
-        Actor { user_id: None, name: name.to_owned(), origin: "cli".to_owned() }
+        Actor {
+            user_id: None,
+            name: name.to_owned(),
+            origin: "cli".to_owned(),
+        }
     }
 }
 
@@ -92,7 +96,10 @@ pub fn verify_chain<'a>(
     let (mut last_seq, mut last_hash) = prev;
     for e in entries {
         if e.seq != last_seq + 1 {
-            return Err(ChainBreak::Gap { expected: last_seq + 1, found: e.seq });
+            return Err(ChainBreak::Gap {
+                expected: last_seq + 1,
+                found: e.seq,
+            });
         }
         if e.prev_hash != last_hash {
             return Err(ChainBreak::Link { seq: e.seq });
@@ -114,10 +121,28 @@ mod tests {
         let mut prev = GENESIS_HASH.to_owned();
         (1..=n)
             .map(|seq| {
-                let actor = Actor { user_id: Some(1), name: "王磊".into(), origin: "127.0.0.1".into() };
-                let change = Change { action: "unit.rename".into(), entity_type: "unit".into(), entity_id: seq.to_string(), before: Some("{}".into()), after: None, reason: None };
+                let actor = Actor {
+                    user_id: Some(1),
+                    name: "王磊".into(),
+                    origin: "127.0.0.1".into(),
+                };
+                let change = Change {
+                    action: "unit.rename".into(),
+                    entity_type: "unit".into(),
+                    entity_id: seq.to_string(),
+                    before: Some("{}".into()),
+                    after: None,
+                    reason: None,
+                };
                 let hash = entry_hash(seq, 1000 + seq, &actor, &change, &prev);
-                let e = Entry { seq, at_ms: 1000 + seq, actor, change, prev_hash: prev.clone(), hash: hash.clone() };
+                let e = Entry {
+                    seq,
+                    at_ms: 1000 + seq,
+                    actor,
+                    change,
+                    prev_hash: prev.clone(),
+                    hash: hash.clone(),
+                };
                 prev = hash;
                 e
             })
@@ -127,29 +152,53 @@ mod tests {
     #[test]
     fn an_intact_chain_verifies() {
         let entries = chain(5);
-        assert_eq!(verify_chain((0, GENESIS_HASH.into()), &entries).unwrap().0, 5);
+        assert_eq!(
+            verify_chain((0, GENESIS_HASH.into()), &entries).unwrap().0,
+            5
+        );
     }
 
     #[test]
     fn edits_deletions_and_relinks_are_found() {
         let mut edited = chain(5);
         edited[2].change.after = Some("{\"name\":\"x\"}".into());
-        assert_eq!(verify_chain((0, GENESIS_HASH.into()), &edited), Err(ChainBreak::Content { seq: 3 }));
+        assert_eq!(
+            verify_chain((0, GENESIS_HASH.into()), &edited),
+            Err(ChainBreak::Content { seq: 3 })
+        );
 
         let mut deleted = chain(5);
         deleted.remove(1);
-        assert_eq!(verify_chain((0, GENESIS_HASH.into()), &deleted), Err(ChainBreak::Gap { expected: 2, found: 3 }));
+        assert_eq!(
+            verify_chain((0, GENESIS_HASH.into()), &deleted),
+            Err(ChainBreak::Gap {
+                expected: 2,
+                found: 3
+            })
+        );
 
         let mut relinked = chain(5);
         relinked[3].prev_hash = GENESIS_HASH.into();
-        assert_eq!(verify_chain((0, GENESIS_HASH.into()), &relinked), Err(ChainBreak::Link { seq: 4 }));
+        assert_eq!(
+            verify_chain((0, GENESIS_HASH.into()), &relinked),
+            Err(ChainBreak::Link { seq: 4 })
+        );
     }
 
     #[test]
     fn absent_and_empty_values_hash_differently() {
         let actor = Actor::system("cli");
-        let a = Change { reason: None, ..Default::default() };
-        let b = Change { reason: Some(String::new()), ..Default::default() };
-        assert_ne!(entry_hash(1, 1, &actor, &a, GENESIS_HASH), entry_hash(1, 1, &actor, &b, GENESIS_HASH));
+        let a = Change {
+            reason: None,
+            ..Default::default()
+        };
+        let b = Change {
+            reason: Some(String::new()),
+            ..Default::default()
+        };
+        assert_ne!(
+            entry_hash(1, 1, &actor, &a, GENESIS_HASH),
+            entry_hash(1, 1, &actor, &b, GENESIS_HASH)
+        );
     }
 }

@@ -41,7 +41,9 @@ impl Grants {
 
     fn roles_allowing(action: Action) -> &'static [Role] {
         match action {
-            Action::ManageUnits | Action::ManagePeople | Action::ManageAccounts => &[Role::FederationAdmin, Role::UnitAdmin],
+            Action::ManageUnits | Action::ManagePeople | Action::ManageAccounts => {
+                &[Role::FederationAdmin, Role::UnitAdmin]
+            }
             // Only federation staff hand out federation-wide power; unit admins staff their units.
             Action::GrantRole(Role::FederationAdmin) => &[Role::FederationAdmin],
             Action::GrantRole(_) => &[Role::FederationAdmin, Role::UnitAdmin],
@@ -52,7 +54,9 @@ impl Grants {
     /// Whether the user may do `action` on something that belongs to the unit at `target`.
     pub fn allows(&self, action: Action, target: &UnitPath) -> bool {
         let roles = Self::roles_allowing(action);
-        self.0.iter().any(|g| roles.contains(&g.role) && target.is_within(&g.unit_path))
+        self.0
+            .iter()
+            .any(|g| roles.contains(&g.role) && target.is_within(&g.unit_path))
     }
 
     /// Whether the user may do `action` somewhere (to show a page whose rows are then filtered).
@@ -64,8 +68,12 @@ impl Grants {
     /// The roots of the subtrees in which the user may do `action`: lists are filtered to them.
     pub fn scope(&self, action: Action) -> Vec<UnitPath> {
         let roles = Self::roles_allowing(action);
-        let mut roots: Vec<UnitPath> =
-            self.0.iter().filter(|g| roles.contains(&g.role)).map(|g| g.unit_path.clone()).collect();
+        let mut roots: Vec<UnitPath> = self
+            .0
+            .iter()
+            .filter(|g| roles.contains(&g.role))
+            .map(|g| g.unit_path.clone())
+            .collect();
         roots.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         // A root inside another root adds nothing.
         let mut kept: Vec<UnitPath> = Vec::new();
@@ -84,7 +92,11 @@ mod tests {
 
     fn grant(role: Role, path: &str) -> Grant {
         let unit_path = UnitPath::from_stored(path);
-        Grant { role, unit_id: *unit_path.ids().last().unwrap(), unit_path }
+        Grant {
+            role,
+            unit_id: *unit_path.ids().last().unwrap(),
+            unit_path,
+        }
     }
 
     #[test]
@@ -94,16 +106,30 @@ mod tests {
         assert!(!admin.allows(Action::ManageUnits, &UnitPath::from_stored("/1/3/")));
         assert!(!admin.allows(Action::ManageUnits, &UnitPath::from_stored("/1/")));
         assert!(!admin.allows(Action::ReadAudit, &UnitPath::from_stored("/1/2/")));
-        assert!(!admin.allows(Action::GrantRole(Role::FederationAdmin), &UnitPath::from_stored("/1/2/9/")));
-        assert!(admin.allows(Action::GrantRole(Role::Judge), &UnitPath::from_stored("/1/2/9/")));
+        assert!(!admin.allows(
+            Action::GrantRole(Role::FederationAdmin),
+            &UnitPath::from_stored("/1/2/9/")
+        ));
+        assert!(admin.allows(
+            Action::GrantRole(Role::Judge),
+            &UnitPath::from_stored("/1/2/9/")
+        ));
         let worker = Grants(vec![grant(Role::Worker, "/1/")]);
         assert!(!worker.allows(Action::ManagePeople, &UnitPath::from_stored("/1/2/")));
     }
 
     #[test]
     fn scope_drops_nested_roots() {
-        let g = Grants(vec![grant(Role::UnitAdmin, "/1/2/5/"), grant(Role::UnitAdmin, "/1/2/"), grant(Role::UnitAdmin, "/1/3/")]);
-        let scope: Vec<String> = g.scope(Action::ManageUnits).iter().map(|p| p.as_str().to_owned()).collect();
+        let g = Grants(vec![
+            grant(Role::UnitAdmin, "/1/2/5/"),
+            grant(Role::UnitAdmin, "/1/2/"),
+            grant(Role::UnitAdmin, "/1/3/"),
+        ]);
+        let scope: Vec<String> = g
+            .scope(Action::ManageUnits)
+            .iter()
+            .map(|p| p.as_str().to_owned())
+            .collect();
         assert_eq!(scope, vec!["/1/2/", "/1/3/"]);
     }
 }

@@ -23,7 +23,9 @@ fn china_time(ms: i64) -> Option<OffsetDateTime> {
 /// `2026-11-22 14:05:09`, in China Standard Time, where the users are.
 pub fn format_datetime(ms: i64) -> String {
     let format = format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
-    china_time(ms).and_then(|t| t.format(&format).ok()).unwrap_or_default()
+    china_time(ms)
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
 }
 
 /// Parses `2026-11-22` as the start of that day in China time.

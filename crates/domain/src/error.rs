@@ -13,7 +13,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, code: &str) -> Self {
-        Self { field: field.to_owned(), code: code.to_owned(), params: Vec::new() }
+        Self {
+            field: field.to_owned(),
+            code: code.to_owned(),
+            params: Vec::new(),
+        }
     }
 
     pub fn with(mut self, name: &str, value: impl ToString) -> Self {
@@ -57,7 +61,11 @@ impl Invalid {
 
 impl std::fmt::Display for Invalid {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let parts: Vec<String> = self.0.iter().map(|e| format!("{}: {}", e.field, e.code)).collect();
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.code))
+            .collect();
         write!(f, "invalid input ({})", parts.join(", "))
     }
 }
@@ -83,6 +91,17 @@ pub fn text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, Fi
     Ok(value.to_owned())
 }
 
+/// A search or filter term: trimmed, control characters dropped (PostgreSQL refuses NUL in
+/// text), at most 100 characters. Searching never fails on odd input; it just finds less.
+pub fn search_term(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !c.is_control())
+        .take(100)
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,14 +109,14 @@ mod tests {
     #[test]
     fn text_counts_characters_not_bytes() {
         assert_eq!(text("name", " 华江钢铁 ", 1, 4), Ok("华江钢铁".to_owned()));
-        assert_eq!(text("name", "华江钢铁集", 1, 4).unwrap_err().code, "too_long");
+        assert_eq!(
+            text("name", "华江钢铁集", 1, 4).unwrap_err().code,
+            "too_long"
+        );
         assert_eq!(text("name", "   ", 1, 4).unwrap_err().code, "required");
-        assert_eq!(text("name", "a\u{0}b", 1, 4).unwrap_err().code, "control_characters");
+        assert_eq!(
+            text("name", "a\u{0}b", 1, 4).unwrap_err().code,
+            "control_characters"
+        );
     }
-}
-
-/// A search or filter term: trimmed, control characters dropped (PostgreSQL refuses NUL in
-/// text), at most 100 characters. Searching never fails on odd input; it just finds less.
-pub fn search_term(raw: &str) -> String {
-    raw.chars().filter(|c| !c.is_control()).take(100).collect::<String>().trim().to_owned()
 }

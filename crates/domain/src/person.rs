@@ -55,8 +55,14 @@ impl Phone {
         if digits.is_empty() {
             return Ok(None);
         }
-        let ok = digits.len() == 11 && digits.starts_with('1') && digits.chars().all(|c| c.is_ascii_digit());
-        if ok { Ok(Some(Phone(digits))) } else { Err(FieldError::new(field, "invalid_phone").with("value", raw.trim())) }
+        let ok = digits.len() == 11
+            && digits.starts_with('1')
+            && digits.chars().all(|c| c.is_ascii_digit());
+        if ok {
+            Ok(Some(Phone(digits)))
+        } else {
+            Err(FieldError::new(field, "invalid_phone").with("value", raw.trim()))
+        }
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -83,7 +89,11 @@ impl Email {
             }
             None => false,
         };
-        if valid { Ok(Some(Email(value.to_owned()))) } else { Err(FieldError::new(field, "invalid_email").with("value", value)) }
+        if valid {
+            Ok(Some(Email(value.to_owned())))
+        } else {
+            Err(FieldError::new(field, "invalid_email").with("value", value))
+        }
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -115,12 +125,25 @@ mod tests {
 
     #[test]
     fn phones_and_emails_parse() {
-        assert_eq!(Phone::parse_optional("p", "138-1234 5678").unwrap().unwrap().as_str(), "13812345678");
+        assert_eq!(
+            Phone::parse_optional("p", "138-1234 5678")
+                .unwrap()
+                .unwrap()
+                .as_str(),
+            "13812345678"
+        );
         assert!(Phone::parse_optional("p", "1234").is_err());
         assert_eq!(Phone::parse_optional("p", "  ").unwrap(), None);
-        assert!(Email::parse_optional("e", "wang@hj.example.cn").unwrap().is_some());
+        assert!(
+            Email::parse_optional("e", "wang@hj.example.cn")
+                .unwrap()
+                .is_some()
+        );
         assert!(Email::parse_optional("e", "wang@").is_err());
-        assert_eq!(Gender::parse_optional("g", "女").unwrap(), Some(Gender::Female));
+        assert_eq!(
+            Gender::parse_optional("g", "女").unwrap(),
+            Some(Gender::Female)
+        );
         assert!(Gender::parse_optional("g", "x").is_err());
     }
 }

@@ -60,7 +60,9 @@ impl UnitKind {
         UnitKind::ALL
             .into_iter()
             .find(|k| {
-                k.as_str() == value || k.label_zh() == value || k.label_en().eq_ignore_ascii_case(value)
+                k.as_str() == value
+                    || k.label_zh() == value
+                    || k.label_en().eq_ignore_ascii_case(value)
             })
             .ok_or_else(|| FieldError::new(field, "unknown_unit_kind").with("value", value))
     }
@@ -74,7 +76,10 @@ impl UnitKind {
             (Federation, Some(_)) | (_, None) => false,
             (IndustryUnion | DistrictUnion, Some(p)) => p == Federation,
             // Enterprise unions may also sit under a group company's union.
-            (EnterpriseUnion, Some(p)) => matches!(p, Federation | IndustryUnion | DistrictUnion | EnterpriseUnion),
+            (EnterpriseUnion, Some(p)) => matches!(
+                p,
+                Federation | IndustryUnion | DistrictUnion | EnterpriseUnion
+            ),
             (BranchUnion, Some(p)) => matches!(p, EnterpriseUnion | BranchUnion),
         }
     }
@@ -98,7 +103,8 @@ impl UnitCode {
         if len == 0 {
             return Err(FieldError::new(field, "required"));
         }
-        if !(2..=32).contains(&len) || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        if !(2..=32).contains(&len) || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
             return Err(FieldError::new(field, "invalid_unit_code").with("value", raw.trim()));
         }
         Ok(UnitCode(value))
@@ -190,15 +196,27 @@ mod tests {
 
     #[test]
     fn codes_are_normalised_and_checked() {
-        assert_eq!(UnitCode::parse("code", " hj-steel ").unwrap().as_str(), "HJ-STEEL");
-        assert_eq!(UnitCode::parse("code", "钢铁").unwrap_err().code, "invalid_unit_code");
+        assert_eq!(
+            UnitCode::parse("code", " hj-steel ").unwrap().as_str(),
+            "HJ-STEEL"
+        );
+        assert_eq!(
+            UnitCode::parse("code", "钢铁").unwrap_err().code,
+            "invalid_unit_code"
+        );
         assert_eq!(UnitCode::parse("code", "").unwrap_err().code, "required");
     }
 
     #[test]
     fn kinds_parse_from_labels_in_both_languages() {
-        assert_eq!(UnitKind::parse("k", "企业工会").unwrap(), UnitKind::EnterpriseUnion);
-        assert_eq!(UnitKind::parse("k", "industry union").unwrap(), UnitKind::IndustryUnion);
+        assert_eq!(
+            UnitKind::parse("k", "企业工会").unwrap(),
+            UnitKind::EnterpriseUnion
+        );
+        assert_eq!(
+            UnitKind::parse("k", "industry union").unwrap(),
+            UnitKind::IndustryUnion
+        );
         assert!(UnitKind::parse("k", "公司").is_err());
     }
 
@@ -216,12 +234,17 @@ mod tests {
         let a = root.child(5);
         let b = a.child(23);
         assert!(b.is_within(&a) && b.is_within(&root) && !a.is_within(&b));
-        assert!(!UnitPath::from_stored("/1/50/").is_within(&a), "prefix match is per segment");
+        assert!(
+            !UnitPath::from_stored("/1/50/").is_within(&a),
+            "prefix match is per segment"
+        );
         assert_eq!(b.ids(), vec![1, 5, 23]);
         let moved = b.rebased(&a, &root.child(7));
         assert_eq!(moved.as_str(), "/1/7/23/");
         assert_eq!(
-            check_move(&a, UnitKind::IndustryUnion, &b, UnitKind::BranchUnion).unwrap_err().code,
+            check_move(&a, UnitKind::IndustryUnion, &b, UnitKind::BranchUnion)
+                .unwrap_err()
+                .code,
             "move_into_own_subtree"
         );
     }

@@ -53,7 +53,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Ctx>().cloned().ok_or(WebError::Internal("request context missing".into()))
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or(WebError::Internal("request context missing".into()))
     }
 }
 
@@ -101,31 +105,57 @@ pub fn cookie(name: &str, value: &str, max_age_s: Option<i64>, secure: bool) -> 
 
 fn client_origin(req: &Request, trust_proxy: bool) -> String {
     if trust_proxy
-        && let Some(forwarded) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(forwarded) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
         && let Some(first) = forwarded.split(',').next()
     {
         return first.trim().chars().take(64).collect();
     }
-    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// Finds the `_csrf` field of a form or multipart body, giving the body back whole.
 async fn submitted_csrf(req: Request) -> Result<(Request, Option<String>), WebError> {
-    if let Some(token) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+    if let Some(token) = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+    {
         let token = token.to_owned();
         return Ok((req, Some(token)));
     }
-    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| WebError::Invalid(gongjiang_domain::Invalid::one("body", "body_too_large")))?;
+    let bytes = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|_| WebError::Invalid(gongjiang_domain::Invalid::one("body", "body_too_large")))?;
     let token = if content_type.starts_with("application/x-www-form-urlencoded") {
         serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .ok()
-            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v))
+            .and_then(|pairs| {
+                pairs
+                    .into_iter()
+                    .find(|(k, _)| k == "_csrf")
+                    .map(|(_, v)| v)
+            })
     } else if content_type.starts_with("multipart/form-data") {
         multipart_field(&content_type, bytes.clone(), "_csrf").await
     } else {
@@ -136,7 +166,8 @@ async fn submitted_csrf(req: Request) -> Result<(Request, Option<String>), WebEr
 
 async fn multipart_field(content_type: &str, bytes: bytes::Bytes, name: &str) -> Option<String> {
     let boundary = multer::parse_boundary(content_type).ok()?;
-    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(bytes) });
+    let stream =
+        futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(bytes) });
     let mut multipart = multer::Multipart::new(stream, boundary);
     while let Ok(Some(field)) = multipart.next_field().await {
         if field.name() == Some(name) {
@@ -153,11 +184,25 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     let locale = jar
         .get(LANG_COOKIE)
         .and_then(|l| Locale::parse(l))
-        .or_else(|| req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::from_accept_language))
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Locale::from_accept_language)
+        })
         .unwrap_or_default();
     let tr = Tr::new(locale);
-    let here = req.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
-    let user_agent = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let here = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "/".into());
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
     let bearer = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -168,21 +213,54 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     let me = match (&bearer, jar.get(SESSION_COOKIE)) {
         (Some(token), _) => match auth::from_api_token(&state.db, token).await {
             Ok(Some(me)) => Some(Arc::new(me)),
-            Ok(None) => return finish(WebError::Unauthorized.into_response(), tr, is_api, &here, req.method()),
-            Err(e) => return finish(WebError::from(e).into_response(), tr, is_api, &here, req.method()),
+            Ok(None) => {
+                return finish(
+                    WebError::Unauthorized.into_response(),
+                    tr,
+                    is_api,
+                    &here,
+                    req.method(),
+                );
+            }
+            Err(e) => {
+                return finish(
+                    WebError::from(e).into_response(),
+                    tr,
+                    is_api,
+                    &here,
+                    req.method(),
+                );
+            }
         },
-        (None, Some(token)) => match auth::from_session(&state.db, &state.settings.auth, token).await {
-            Ok(found) => found.map(Arc::new),
-            Err(e) => return finish(WebError::from(e).into_response(), tr, is_api, &here, req.method()),
-        },
+        (None, Some(token)) => {
+            match auth::from_session(&state.db, &state.settings.auth, token).await {
+                Ok(found) => found.map(Arc::new),
+                Err(e) => {
+                    return finish(
+                        WebError::from(e).into_response(),
+                        tr,
+                        is_api,
+                        &here,
+                        req.method(),
+                    );
+                }
+            }
+        }
         (None, None) => None,
     };
 
     let anonymous = jar.get(CSRF_COOKIE).filter(|t| t.len() == 64).cloned();
-    let new_anonymous = if anonymous.is_none() { Some(auth::random_token("")) } else { None };
+    let new_anonymous = if anonymous.is_none() {
+        Some(auth::random_token(""))
+    } else {
+        None
+    };
     let csrf = match &me {
         Some(m) if m.session.is_some() => m.csrf.clone(),
-        _ => anonymous.clone().or_else(|| new_anonymous.clone()).unwrap_or_default(),
+        _ => anonymous
+            .clone()
+            .or_else(|| new_anonymous.clone())
+            .unwrap_or_default(),
     };
 
     let method = req.method().clone();
@@ -198,12 +276,23 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         }
     }
 
-    let ctx = Ctx { tr, me, csrf, origin, user_agent, here: here.clone(), secure_cookies: state.settings.secure_cookies };
+    let ctx = Ctx {
+        tr,
+        me,
+        csrf,
+        origin,
+        user_agent,
+        here: here.clone(),
+        secure_cookies: state.settings.secure_cookies,
+    };
     req.extensions_mut().insert(ctx);
     let response = next.run(req).await;
     let mut response = finish(response, tr, is_api, &here, &method);
     if let Some(token) = new_anonymous {
-        response.headers_mut().append(header::SET_COOKIE, cookie(CSRF_COOKIE, &token, None, state.settings.secure_cookies));
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            cookie(CSRF_COOKIE, &token, None, state.settings.secure_cookies),
+        );
     }
     response
 }
@@ -213,7 +302,10 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
 fn finish(response: Response, tr: Tr, is_api: bool, here: &str, method: &Method) -> Response {
     let mut response = render_error(response, tr, is_api, here, method);
     let h = response.headers_mut();
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert(
@@ -232,7 +324,9 @@ fn render_error(response: Response, tr: Tr, is_api: bool, here: &str, method: &M
                 .headers()
                 .get(header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
-                .is_some_and(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"));
+                .is_some_and(|ct| {
+                    ct.starts_with("text/html") || ct.starts_with("application/json")
+                });
             if is_ours {
                 return response;
             }
@@ -241,12 +335,24 @@ fn render_error(response: Response, tr: Tr, is_api: bool, here: &str, method: &M
                 StatusCode::NOT_FOUND => "not_found",
                 StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
                 StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
-                StatusCode::UNSUPPORTED_MEDIA_TYPE | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => "bad_request",
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+                | StatusCode::UNPROCESSABLE_ENTITY
+                | StatusCode::BAD_REQUEST => "bad_request",
                 s if s.is_server_error() => "internal",
                 _ => "bad_request",
             };
-            let status = if code == "bad_request" { StatusCode::BAD_REQUEST } else { status };
-            ErrorInfo { status, code: code.into(), fields: vec![], rows: vec![], reference: None }
+            let status = if code == "bad_request" {
+                StatusCode::BAD_REQUEST
+            } else {
+                status
+            };
+            ErrorInfo {
+                status,
+                code: code.into(),
+                fields: vec![],
+                rows: vec![],
+                reference: None,
+            }
         }
         None => return response,
     };
@@ -262,10 +368,16 @@ fn render_error(response: Response, tr: Tr, is_api: bool, here: &str, method: &M
 }
 
 pub fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)]).map(|e| e.trim_start_matches('=').to_owned()).unwrap_or_default()
+    serde_urlencoded::to_string([("", s)])
+        .map(|e| e.trim_start_matches('=').to_owned())
+        .unwrap_or_default()
 }
 
 /// Only paths on this site may be redirect targets (no `//evil.example`).
 pub fn local_path(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/" }
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next
+    } else {
+        "/"
+    }
 }

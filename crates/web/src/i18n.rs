@@ -29,16 +29,19 @@ impl Locale {
 
     /// The first supported language in an `Accept-Language` header.
     pub fn from_accept_language(header: &str) -> Option<Locale> {
-        header.split(',').filter_map(|part| part.split(';').next()).find_map(|tag| {
-            let tag = tag.trim().to_ascii_lowercase();
-            if tag.starts_with("zh") {
-                Some(Locale::ZhCn)
-            } else if tag.starts_with("en") {
-                Some(Locale::En)
-            } else {
-                None
-            }
-        })
+        header
+            .split(',')
+            .filter_map(|part| part.split(';').next())
+            .find_map(|tag| {
+                let tag = tag.trim().to_ascii_lowercase();
+                if tag.starts_with("zh") {
+                    Some(Locale::ZhCn)
+                } else if tag.starts_with("en") {
+                    Some(Locale::En)
+                } else {
+                    None
+                }
+            })
     }
 
     pub fn is_english(self) -> bool {
@@ -58,7 +61,11 @@ fn parse_catalog(source: &str) -> Catalog {
 
 fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalog) {
     for (k, v) in table {
-        let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
         match v {
             toml::Value::String(s) => {
                 out.insert(key, s.clone());
@@ -117,7 +124,10 @@ impl Tr {
 
     /// Like `tf` with parameters as owned pairs (as validation errors carry them).
     pub fn tp(&self, key: &str, params: &[(String, String)]) -> String {
-        let borrowed: Vec<(&str, &str)> = params.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let borrowed: Vec<(&str, &str)> = params
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
         self.tf(key, &borrowed)
     }
 
@@ -128,7 +138,11 @@ impl Tr {
 
     pub fn has(&self, key: &str) -> bool {
         let (zh, en) = catalogs();
-        if self.locale.is_english() { en.contains_key(key) } else { zh.contains_key(key) }
+        if self.locale.is_english() {
+            en.contains_key(key)
+        } else {
+            zh.contains_key(key)
+        }
     }
 }
 
@@ -146,7 +160,10 @@ mod tests {
         missing_en.sort();
         missing_zh.sort();
         assert!(missing_en.is_empty(), "missing in en.toml: {missing_en:?}");
-        assert!(missing_zh.is_empty(), "missing in zh-CN.toml: {missing_zh:?}");
+        assert!(
+            missing_zh.is_empty(),
+            "missing in zh-CN.toml: {missing_zh:?}"
+        );
     }
 
     #[test]
@@ -155,20 +172,29 @@ mod tests {
         let mut missing = Vec::new();
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
         for dir in ["templates", "src", "src/pages", "src/api"] {
-            let Ok(entries) = std::fs::read_dir(format!("{root}{dir}")) else { continue };
+            let Ok(entries) = std::fs::read_dir(format!("{root}{dir}")) else {
+                continue;
+            };
             for entry in entries.flatten() {
                 let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
                 for marker in [".t(\"", ".tf(\"", ".tp(\""] {
                     for piece in text.split(marker).skip(1) {
                         let key = piece.split('"').next().unwrap_or_default();
-                        if !key.is_empty() && !key.contains('{') && !key.ends_with('.') && !zh.contains_key(key) {
+                        if !key.is_empty()
+                            && !key.contains('{')
+                            && !key.ends_with('.')
+                            && !zh.contains_key(key)
+                        {
                             missing.push(format!("{}: {key}", entry.path().display()));
                         }
                     }
                 }
             }
         }
-        assert!(missing.is_empty(), "keys used but not translated: {missing:#?}");
+        assert!(
+            missing.is_empty(),
+            "keys used but not translated: {missing:#?}"
+        );
     }
 
     #[test]
@@ -176,14 +202,28 @@ mod tests {
         let zh = parse_catalog(ZH_SOURCE);
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../");
         let mut missing = Vec::new();
-        for dir in ["domain/src", "app/src", "web/src", "web/src/pages", "web/src/api"] {
-            let Ok(entries) = std::fs::read_dir(format!("{root}{dir}")) else { continue };
+        for dir in [
+            "domain/src",
+            "app/src",
+            "web/src",
+            "web/src/pages",
+            "web/src/api",
+        ] {
+            let Ok(entries) = std::fs::read_dir(format!("{root}{dir}")) else {
+                continue;
+            };
             for entry in entries.flatten() {
                 let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
                 for marker in ["FieldError::new(\"", "Conflict(\""] {
                     for piece in text.split(marker).skip(1) {
-                        let rest = if marker.starts_with("FieldError") { piece.split_once("\", \"").map(|(_, r)| r) } else { Some(piece) };
-                        let Some(code) = rest.and_then(|r| r.split('"').next()) else { continue };
+                        let rest = if marker.starts_with("FieldError") {
+                            piece.split_once("\", \"").map(|(_, r)| r)
+                        } else {
+                            Some(piece)
+                        };
+                        let Some(code) = rest.and_then(|r| r.split('"').next()) else {
+                            continue;
+                        };
                         if !code.is_empty() && !zh.contains_key(&format!("error.{code}")) {
                             missing.push(format!("{}: {code}", entry.path().display()));
                         }
@@ -193,14 +233,23 @@ mod tests {
         }
         missing.sort();
         missing.dedup();
-        assert!(missing.is_empty(), "error codes without a message: {missing:#?}");
+        assert!(
+            missing.is_empty(),
+            "error codes without a message: {missing:#?}"
+        );
     }
 
     #[test]
     fn placeholders_fill_and_languages_are_negotiated() {
         let tr = Tr::new(Locale::En);
-        assert_eq!(tr.tf("error.too_long", &[("max", "5")]), "At most 5 characters.");
-        assert_eq!(Locale::from_accept_language("fr;q=0.9, en-US;q=0.8"), Some(Locale::En));
+        assert_eq!(
+            tr.tf("error.too_long", &[("max", "5")]),
+            "At most 5 characters."
+        );
+        assert_eq!(
+            Locale::from_accept_language("fr;q=0.9, en-US;q=0.8"),
+            Some(Locale::En)
+        );
         assert_eq!(Locale::from_accept_language("zh-TW"), Some(Locale::ZhCn));
     }
 }

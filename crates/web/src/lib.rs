@@ -17,19 +17,13 @@ use gongjiang_app::auth::AuthSettings;
 use std::sync::Arc;
 
 /// What the web layer needs to know of the configuration.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct WebSettings {
     pub auth: AuthSettings,
     /// Mark cookies `Secure` (set when the site is served over HTTPS).
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
-}
-
-impl Default for WebSettings {
-    fn default() -> Self {
-        WebSettings { auth: AuthSettings::default(), secure_cookies: false, trust_proxy: false }
-    }
 }
 
 /// Shared by every request.

@@ -44,7 +44,10 @@ pub fn build(state: AppState) -> Router {
         .route("/admin/people/{id}", get(people::show).post(people::update))
         .route("/admin/people/{id}/edit", get(people::edit))
         .route("/admin/people/{id}/account", post(accounts::create))
-        .route("/admin/users/{id}/reset-password", post(accounts::reset_password))
+        .route(
+            "/admin/users/{id}/reset-password",
+            post(accounts::reset_password),
+        )
         .route("/admin/users/{id}/unlock", post(accounts::unlock))
         .route("/admin/users/{id}/disable", post(accounts::disable))
         .route("/admin/users/{id}/enable", post(accounts::enable))
@@ -56,7 +59,10 @@ pub fn build(state: AppState) -> Router {
         .route("/admin/audit", get(audit::list))
         .route("/admin/audit/export.xlsx", get(audit::export))
         .merge(api_routes)
-        .route("/api/openapi.json", get(move || openapi_json(openapi.clone())))
+        .route(
+            "/api/openapi.json",
+            get(move || openapi_json(openapi.clone())),
+        )
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/assets/{name}", get(assets::serve))
@@ -68,7 +74,10 @@ pub fn build(state: AppState) -> Router {
 
 async fn openapi_json(doc: Arc<String>) -> Response {
     let mut response = doc.as_str().to_owned().into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     response
 }
 
@@ -89,4 +98,3 @@ async fn readyz(State(state): State<AppState>) -> Result<&'static str, WebError>
 async fn not_found() -> WebError {
     WebError::NotFound
 }
-

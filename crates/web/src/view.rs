@@ -43,7 +43,10 @@ impl Layout {
             tr: ctx.tr,
             csrf: ctx.csrf.clone(),
             user_name: ctx.me.as_ref().map(|m| m.user.display_name.clone()),
-            is_admin: ctx.me.as_ref().is_some_and(|m| gongjiang_db::users::to_domain(&m.grants).is_admin()),
+            is_admin: ctx
+                .me
+                .as_ref()
+                .is_some_and(|m| gongjiang_db::users::to_domain(&m.grants).is_admin()),
             can_audit: caller.is_some_and(|c| c.may_somewhere(Action::ReadAudit)),
             section,
             title: title.into(),
@@ -78,7 +81,11 @@ impl Layout {
 
     pub fn action(&self, action: &str) -> String {
         let key = format!("audit_action.{action}");
-        if self.tr.has(&key) { self.tr.t_string(&key) } else { action.to_owned() }
+        if self.tr.has(&key) {
+            self.tr.t_string(&key)
+        } else {
+            action.to_owned()
+        }
     }
 }
 
@@ -100,14 +107,20 @@ impl FormErrors {
         let mut out = FormErrors::default();
         for e in &invalid.0 {
             let message = tr.error(&e.code, &e.params);
-            out.summary.push(format!("{}: {message}", tr.t_string(&format!("field.{}", e.field))));
+            out.summary.push(format!(
+                "{}: {message}",
+                tr.t_string(&format!("field.{}", e.field))
+            ));
             out.fields.entry(e.field.clone()).or_insert(message);
         }
         out
     }
 
     pub fn general(tr: Tr, code: &str) -> FormErrors {
-        FormErrors { fields: HashMap::new(), summary: vec![tr.error(code, &[])] }
+        FormErrors {
+            fields: HashMap::new(),
+            summary: vec![tr.error(code, &[])],
+        }
     }
 
     pub fn get(&self, field: &str) -> Option<&String> {
@@ -129,10 +142,18 @@ pub fn html_status<T: Template>(status: StatusCode, page: &T) -> WebResult<Respo
 
 /// An `.xlsx` file to download, named in UTF-8 (Chinese file names survive).
 pub fn xlsx(bytes: Vec<u8>, filename: &str) -> Response {
-    let disposition = format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}", urlencode(filename).replace('+', "%20"));
+    let disposition = format!(
+        "attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}",
+        urlencode(filename).replace('+', "%20")
+    );
     let mut response = bytes.into_response();
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
@@ -153,9 +174,16 @@ impl Pager {
     pub fn new(base: &str, params: &[(&str, &str)], page: i64, size: i64, total: i64) -> Pager {
         let pages = ((total + size - 1) / size).max(1);
         let link = |p: i64| {
-            let mut pairs: Vec<(&str, String)> = params.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (*k, (*v).to_owned())).collect();
+            let mut pairs: Vec<(&str, String)> = params
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| (*k, (*v).to_owned()))
+                .collect();
             pairs.push(("page", p.to_string()));
-            format!("{base}?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
+            format!(
+                "{base}?{}",
+                serde_urlencoded::to_string(&pairs).unwrap_or_default()
+            )
         };
         Pager {
             page,

@@ -37,7 +37,16 @@ pub async fn me(me: Me) -> Json<MeDto> {
         display_name: u.display_name.clone(),
         person_id: u.person_id,
         must_change_password: u.must_change_password != 0,
-        roles: me.user.grants.iter().map(|g| RoleDto { role: g.role.clone(), unit_id: g.unit_id, unit_name: g.unit_name.clone() }).collect(),
+        roles: me
+            .user
+            .grants
+            .iter()
+            .map(|g| RoleDto {
+                role: g.role.clone(),
+                unit_id: g.unit_id,
+                unit_name: g.unit_name.clone(),
+            })
+            .collect(),
     })
 }
 
@@ -59,7 +68,14 @@ pub async fn list_tokens(State(state): State<AppState>, me: Me) -> WebResult<Jso
     Ok(Json(
         tokens
             .into_iter()
-            .map(|t| TokenDto { id: t.id, name: t.name, prefix: t.prefix, created_at: t.created_at, last_used_at: t.last_used_at, revoked_at: t.revoked_at })
+            .map(|t| TokenDto {
+                id: t.id,
+                name: t.name,
+                prefix: t.prefix,
+                created_at: t.created_at,
+                last_used_at: t.last_used_at,
+                revoked_at: t.revoked_at,
+            })
             .collect(),
     ))
 }
@@ -78,14 +94,23 @@ pub struct CreatedToken {
 
 /// Creates a personal API token.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "account", request_body = NewToken, responses((status = 201, body = CreatedToken), (status = 422, body = super::ApiError)))]
-pub async fn create_token(State(state): State<AppState>, me: Me, Json(body): Json<NewToken>) -> WebResult<(StatusCode, Json<CreatedToken>)> {
-    let (id, token) = auth::create_api_token(&state.db, &me.user, &me.ctx.origin, &body.name).await?;
+pub async fn create_token(
+    State(state): State<AppState>,
+    me: Me,
+    Json(body): Json<NewToken>,
+) -> WebResult<(StatusCode, Json<CreatedToken>)> {
+    let (id, token) =
+        auth::create_api_token(&state.db, &me.user, &me.ctx.origin, &body.name).await?;
     Ok((StatusCode::CREATED, Json(CreatedToken { id, token })))
 }
 
 /// Revokes one of the signed-in user's tokens.
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "account", params(("id" = i64, Path)), responses((status = 204), (status = 404, body = super::ApiError)))]
-pub async fn revoke_token(State(state): State<AppState>, me: Me, Path(id): Path<i64>) -> WebResult<StatusCode> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> WebResult<StatusCode> {
     auth::revoke_api_token(&state.db, &me.user, &me.ctx.origin, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

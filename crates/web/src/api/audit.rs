@@ -54,10 +54,15 @@ pub struct AuditParams {
 
 /// Audit entries, newest first, 100 a page (federation admins only).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams), responses((status = 200, body = AuditPage), (status = 403, body = super::ApiError)))]
-pub async fn list(State(state): State<AppState>, me: Me, Query(q): Query<AuditQuery>) -> WebResult<Json<AuditPage>> {
+pub async fn list(
+    State(state): State<AppState>,
+    me: Me,
+    Query(q): Query<AuditQuery>,
+) -> WebResult<Json<AuditPage>> {
     let filter = q.filter()?;
     let page = q.page.parse::<i64>().unwrap_or(1).max(1);
-    let (entries, total) = audit::list(&state.db, &me.caller, &filter, Page::new(page, 100)).await?;
+    let (entries, total) =
+        audit::list(&state.db, &me.caller, &filter, Page::new(page, 100)).await?;
     let items = entries
         .into_iter()
         .map(|e| AuditEntryDto {

@@ -19,7 +19,11 @@ use utoipa_axum::routes;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "gongjiang API", version = "1", description = "The JSON API of gongjiang (工匠). Authenticate with a personal token (`Authorization: Bearer gj_…`, made on the account page) or with the session cookie plus an `X-CSRF-Token` header on changes."),
+    info(
+        title = "gongjiang API",
+        version = "1",
+        description = "The JSON API of gongjiang (工匠). Authenticate with a personal token (`Authorization: Bearer gj_…`, made on the account page) or with the session cookie plus an `X-CSRF-Token` header on changes."
+    ),
     components(schemas(ApiError, ApiErrorBody, FieldProblem))
 )]
 struct ApiDoc;
@@ -67,15 +71,27 @@ pub struct FieldProblem {
 }
 
 pub fn error_body(info: &ErrorInfo, tr: Tr) -> Response {
-    let mut fields: Vec<FieldProblem> =
-        info.fields.iter().map(|f| FieldProblem { field: f.field.clone(), code: f.code.clone(), message: tr.error(&f.code, &f.params) }).collect();
+    let mut fields: Vec<FieldProblem> = info
+        .fields
+        .iter()
+        .map(|f| FieldProblem {
+            field: f.field.clone(),
+            code: f.code.clone(),
+            message: tr.error(&f.code, &f.params),
+        })
+        .collect();
     fields.extend(info.rows.iter().map(|r| FieldProblem {
         field: format!("row {} {}", r.row, r.column),
         code: r.code.clone(),
         message: tr.error(&r.code, &r.params),
     }));
     let body = ApiError {
-        error: ApiErrorBody { code: info.code.clone(), message: tr.error(&info.code, &[]), fields, reference: info.reference.clone() },
+        error: ApiErrorBody {
+            code: info.code.clone(),
+            message: tr.error(&info.code, &[]),
+            fields,
+            reference: info.reference.clone(),
+        },
     };
     (info.status, Json(body)).into_response()
 }

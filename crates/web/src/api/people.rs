@@ -71,11 +71,27 @@ pub struct ListParams {
 
 /// People the caller manages, a page at a time.
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(ListParams), responses((status = 200, body = PeoplePage), (status = 403, body = super::ApiError)))]
-pub async fn list(State(state): State<AppState>, me: Me, Query(p): Query<ListParams>) -> WebResult<Json<PeoplePage>> {
+pub async fn list(
+    State(state): State<AppState>,
+    me: Me,
+    Query(p): Query<ListParams>,
+) -> WebResult<Json<PeoplePage>> {
     let page = p.page.unwrap_or(1).max(1);
     let per_page = p.per_page.unwrap_or(50).clamp(1, 500);
-    let (items, total) = people::list(&state.db, &me.caller, &p.q, p.unit, Page::new(page, per_page)).await?;
-    Ok(Json(PeoplePage { items: items.into_iter().map(PersonDto::from).collect(), total, page, per_page }))
+    let (items, total) = people::list(
+        &state.db,
+        &me.caller,
+        &p.q,
+        p.unit,
+        Page::new(page, per_page),
+    )
+    .await?;
+    Ok(Json(PeoplePage {
+        items: items.into_iter().map(PersonDto::from).collect(),
+        total,
+        page,
+        per_page,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -116,18 +132,42 @@ impl PersonBody {
 
 /// Records a person in a unit the caller manages.
 #[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = PersonBody, responses((status = 201, body = PersonDto), (status = 422, body = super::ApiError)))]
-pub async fn create(State(state): State<AppState>, me: Me, Json(body): Json<PersonBody>) -> WebResult<(StatusCode, Json<PersonDto>)> {
-    Ok((StatusCode::CREATED, Json(people::create(&state.db, &me.caller, body.input()).await?.into())))
+pub async fn create(
+    State(state): State<AppState>,
+    me: Me,
+    Json(body): Json<PersonBody>,
+) -> WebResult<(StatusCode, Json<PersonDto>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            people::create(&state.db, &me.caller, body.input())
+                .await?
+                .into(),
+        ),
+    ))
 }
 
 /// One person the caller manages.
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), responses((status = 200, body = PersonDto), (status = 404, body = super::ApiError)))]
-pub async fn get(State(state): State<AppState>, me: Me, Path(id): Path<i64>) -> WebResult<Json<PersonDto>> {
+pub async fn get(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> WebResult<Json<PersonDto>> {
     Ok(Json(people::get(&state.db, &me.caller, id).await?.into()))
 }
 
 /// Replaces a person's details.
 #[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = PersonBody, responses((status = 200, body = PersonDto), (status = 422, body = super::ApiError)))]
-pub async fn update(State(state): State<AppState>, me: Me, Path(id): Path<i64>, Json(body): Json<PersonBody>) -> WebResult<Json<PersonDto>> {
-    Ok(Json(people::update(&state.db, &me.caller, id, body.input(), &body.reason).await?.into()))
+pub async fn update(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Json(body): Json<PersonBody>,
+) -> WebResult<Json<PersonDto>> {
+    Ok(Json(
+        people::update(&state.db, &me.caller, id, body.input(), &body.reason)
+            .await?
+            .into(),
+    ))
 }

@@ -27,7 +27,16 @@ pub struct UnitDto {
 
 impl From<UnitRecord> for UnitDto {
     fn from(u: UnitRecord) -> Self {
-        UnitDto { id: u.id, parent_id: u.parent_id, kind: u.kind, code: u.code, name: u.name, closed_at: u.closed_at, created_at: u.created_at, updated_at: u.updated_at }
+        UnitDto {
+            id: u.id,
+            parent_id: u.parent_id,
+            kind: u.kind,
+            code: u.code,
+            name: u.name,
+            closed_at: u.closed_at,
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+        }
     }
 }
 
@@ -43,8 +52,18 @@ pub struct ListParams {
 
 /// The units the caller manages, parents before children.
 #[utoipa::path(get, path = "/api/v1/units", tag = "units", params(ListParams), responses((status = 200, body = Vec<UnitDto>), (status = 403, body = super::ApiError)))]
-pub async fn list(State(state): State<AppState>, me: Me, Query(p): Query<ListParams>) -> WebResult<Json<Vec<UnitDto>>> {
-    Ok(Json(units::list(&state.db, &me.caller, &p.q, p.closed).await?.into_iter().map(UnitDto::from).collect()))
+pub async fn list(
+    State(state): State<AppState>,
+    me: Me,
+    Query(p): Query<ListParams>,
+) -> WebResult<Json<Vec<UnitDto>>> {
+    Ok(Json(
+        units::list(&state.db, &me.caller, &p.q, p.closed)
+            .await?
+            .into_iter()
+            .map(UnitDto::from)
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -57,14 +76,30 @@ pub struct NewUnit {
 
 /// Creates a unit under a parent the caller manages.
 #[utoipa::path(post, path = "/api/v1/units", tag = "units", request_body = NewUnit, responses((status = 201, body = UnitDto), (status = 422, body = super::ApiError), (status = 403, body = super::ApiError)))]
-pub async fn create(State(state): State<AppState>, me: Me, Json(body): Json<NewUnit>) -> WebResult<(StatusCode, Json<UnitDto>)> {
-    let input = UnitInput { parent_id: Some(body.parent_id), kind: body.kind, code: body.code, name: body.name };
-    Ok((StatusCode::CREATED, Json(units::create(&state.db, &me.caller, input).await?.into())))
+pub async fn create(
+    State(state): State<AppState>,
+    me: Me,
+    Json(body): Json<NewUnit>,
+) -> WebResult<(StatusCode, Json<UnitDto>)> {
+    let input = UnitInput {
+        parent_id: Some(body.parent_id),
+        kind: body.kind,
+        code: body.code,
+        name: body.name,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(units::create(&state.db, &me.caller, input).await?.into()),
+    ))
 }
 
 /// One unit the caller manages.
 #[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), responses((status = 200, body = UnitDto), (status = 404, body = super::ApiError)))]
-pub async fn get(State(state): State<AppState>, me: Me, Path(id): Path<i64>) -> WebResult<Json<UnitDto>> {
+pub async fn get(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> WebResult<Json<UnitDto>> {
     Ok(Json(units::get(&state.db, &me.caller, id).await?.into()))
 }
 
@@ -81,7 +116,12 @@ pub struct UnitChange {
 
 /// Renames and/or moves a unit.
 #[utoipa::path(patch, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), request_body = UnitChange, responses((status = 200, body = UnitDto), (status = 422, body = super::ApiError)))]
-pub async fn update(State(state): State<AppState>, me: Me, Path(id): Path<i64>, Json(body): Json<UnitChange>) -> WebResult<Json<UnitDto>> {
+pub async fn update(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Json(body): Json<UnitChange>,
+) -> WebResult<Json<UnitDto>> {
     let mut unit = units::get(&state.db, &me.caller, id).await?;
     if let Some(name) = &body.name {
         unit = units::rename(&state.db, &me.caller, id, name, &body.reason).await?;
@@ -100,12 +140,30 @@ pub struct Reason {
 
 /// Closes a unit (it keeps its history). A unit with open children cannot close.
 #[utoipa::path(post, path = "/api/v1/units/{id}/close", tag = "units", params(("id" = i64, Path)), request_body = Reason, responses((status = 200, body = UnitDto), (status = 409, body = super::ApiError)))]
-pub async fn close(State(state): State<AppState>, me: Me, Path(id): Path<i64>, Json(body): Json<Reason>) -> WebResult<Json<UnitDto>> {
-    Ok(Json(units::close(&state.db, &me.caller, id, &body.reason).await?.into()))
+pub async fn close(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Json(body): Json<Reason>,
+) -> WebResult<Json<UnitDto>> {
+    Ok(Json(
+        units::close(&state.db, &me.caller, id, &body.reason)
+            .await?
+            .into(),
+    ))
 }
 
 /// Reopens a closed unit.
 #[utoipa::path(post, path = "/api/v1/units/{id}/reopen", tag = "units", params(("id" = i64, Path)), request_body = Reason, responses((status = 200, body = UnitDto), (status = 409, body = super::ApiError)))]
-pub async fn reopen(State(state): State<AppState>, me: Me, Path(id): Path<i64>, Json(body): Json<Reason>) -> WebResult<Json<UnitDto>> {
-    Ok(Json(units::reopen(&state.db, &me.caller, id, &body.reason).await?.into()))
+pub async fn reopen(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Json(body): Json<Reason>,
+) -> WebResult<Json<UnitDto>> {
+    Ok(Json(
+        units::reopen(&state.db, &me.caller, id, &body.reason)
+            .await?
+            .into(),
+    ))
 }

@@ -28,7 +28,13 @@ struct Account {
     errors: FormErrors,
 }
 
-async fn render(state: &AppState, me: &Me, status: StatusCode, errors: FormErrors, new_token: Option<String>) -> WebResult<Response> {
+async fn render(
+    state: &AppState,
+    me: &Me,
+    status: StatusCode,
+    errors: FormErrors,
+    new_token: Option<String>,
+) -> WebResult<Response> {
     let tokens = auth::list_api_tokens(&state.db, me.user.user.id).await?;
     let title = me.ctx.tr.t_string("account.title");
     html_status(
@@ -60,11 +66,31 @@ pub struct PasswordForm {
     repeat_password: String,
 }
 
-pub async fn change_password(State(state): State<AppState>, me: Me, Form(form): Form<PasswordForm>) -> WebResult<Response> {
-    match auth::change_password(&state.db, &me.user, &me.ctx.origin, &form.current_password, &form.new_password, &form.repeat_password).await {
+pub async fn change_password(
+    State(state): State<AppState>,
+    me: Me,
+    Form(form): Form<PasswordForm>,
+) -> WebResult<Response> {
+    match auth::change_password(
+        &state.db,
+        &me.user,
+        &me.ctx.origin,
+        &form.current_password,
+        &form.new_password,
+        &form.repeat_password,
+    )
+    .await
+    {
         Ok(()) => Ok(Redirect::to("/account?done=password_changed").into_response()),
         Err(ServiceError::Invalid(invalid)) => {
-            render(&state, &me, StatusCode::UNPROCESSABLE_ENTITY, FormErrors::from_invalid(me.ctx.tr, &invalid), None).await
+            render(
+                &state,
+                &me,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FormErrors::from_invalid(me.ctx.tr, &invalid),
+                None,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -76,18 +102,42 @@ pub struct TokenForm {
     name: String,
 }
 
-pub async fn create_token(State(state): State<AppState>, me: Me, Form(form): Form<TokenForm>) -> WebResult<Response> {
+pub async fn create_token(
+    State(state): State<AppState>,
+    me: Me,
+    Form(form): Form<TokenForm>,
+) -> WebResult<Response> {
     match auth::create_api_token(&state.db, &me.user, &me.ctx.origin, &form.name).await {
         // Shown once, on this page, never again: not a redirect.
-        Ok((_, token)) => render(&state, &me, StatusCode::OK, FormErrors::default(), Some(token)).await,
+        Ok((_, token)) => {
+            render(
+                &state,
+                &me,
+                StatusCode::OK,
+                FormErrors::default(),
+                Some(token),
+            )
+            .await
+        }
         Err(ServiceError::Invalid(invalid)) => {
-            render(&state, &me, StatusCode::UNPROCESSABLE_ENTITY, FormErrors::from_invalid(me.ctx.tr, &invalid), None).await
+            render(
+                &state,
+                &me,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FormErrors::from_invalid(me.ctx.tr, &invalid),
+                None,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
 }
 
-pub async fn revoke_token(State(state): State<AppState>, me: Me, Path(id): Path<i64>) -> WebResult<Response> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
     auth::revoke_api_token(&state.db, &me.user, &me.ctx.origin, id).await?;
     Ok(Redirect::to("/account?done=token_revoked#tokens").into_response())
 }

@@ -22,16 +22,52 @@ pub struct NewAccountForm {
 /// Shows a failed action on the person's page with its errors.
 async fn failed(state: &AppState, me: &Me, person_id: i64, e: ServiceError) -> WebResult<Response> {
     match e {
-        ServiceError::Invalid(invalid) => show_page(state, me, person_id, StatusCode::UNPROCESSABLE_ENTITY, FormErrors::from_invalid(me.ctx.tr, &invalid), None).await,
-        ServiceError::Conflict(code) => show_page(state, me, person_id, StatusCode::CONFLICT, FormErrors::general(me.ctx.tr, code), None).await,
+        ServiceError::Invalid(invalid) => {
+            show_page(
+                state,
+                me,
+                person_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FormErrors::from_invalid(me.ctx.tr, &invalid),
+                None,
+            )
+            .await
+        }
+        ServiceError::Conflict(code) => {
+            show_page(
+                state,
+                me,
+                person_id,
+                StatusCode::CONFLICT,
+                FormErrors::general(me.ctx.tr, code),
+                None,
+            )
+            .await
+        }
         other => Err(other.into()),
     }
 }
 
-pub async fn create(State(state): State<AppState>, me: Me, Path(person_id): Path<i64>, Form(form): Form<NewAccountForm>) -> WebResult<Response> {
-    match accounts::create_for_person(&state.db, &me.caller, person_id, &form.username, None).await {
+pub async fn create(
+    State(state): State<AppState>,
+    me: Me,
+    Path(person_id): Path<i64>,
+    Form(form): Form<NewAccountForm>,
+) -> WebResult<Response> {
+    match accounts::create_for_person(&state.db, &me.caller, person_id, &form.username, None).await
+    {
         // The generated password is shown once, now.
-        Ok((_, password)) => show_page(&state, &me, person_id, StatusCode::OK, FormErrors::default(), password).await,
+        Ok((_, password)) => {
+            show_page(
+                &state,
+                &me,
+                person_id,
+                StatusCode::OK,
+                FormErrors::default(),
+                password,
+            )
+            .await
+        }
         Err(e) => failed(&state, &me, person_id, e).await,
     }
 }
@@ -47,31 +83,66 @@ pub struct ReasonForm {
     reason: String,
 }
 
-pub async fn reset_password(State(state): State<AppState>, me: Me, Path(user_id): Path<i64>, Form(form): Form<ReasonForm>) -> WebResult<Response> {
+pub async fn reset_password(
+    State(state): State<AppState>,
+    me: Me,
+    Path(user_id): Path<i64>,
+    Form(form): Form<ReasonForm>,
+) -> WebResult<Response> {
     let person_id = person_of(&state, &me, user_id).await?;
     let password = accounts::reset_password(&state.db, &me.caller, user_id, &form.reason).await?;
-    show_page(&state, &me, person_id, StatusCode::OK, FormErrors::default(), Some(password)).await
+    show_page(
+        &state,
+        &me,
+        person_id,
+        StatusCode::OK,
+        FormErrors::default(),
+        Some(password),
+    )
+    .await
 }
 
-async fn simple(state: &AppState, me: &Me, user_id: i64, result: Result<(), ServiceError>, done: &str) -> WebResult<Response> {
+async fn simple(
+    state: &AppState,
+    me: &Me,
+    user_id: i64,
+    result: Result<(), ServiceError>,
+    done: &str,
+) -> WebResult<Response> {
     let person_id = person_of(state, me, user_id).await?;
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/people/{person_id}?done={done}#account")).into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&format!("/admin/people/{person_id}?done={done}#account")).into_response(),
+        ),
         Err(e) => failed(state, me, person_id, e).await,
     }
 }
 
-pub async fn unlock(State(state): State<AppState>, me: Me, Path(user_id): Path<i64>) -> WebResult<Response> {
+pub async fn unlock(
+    State(state): State<AppState>,
+    me: Me,
+    Path(user_id): Path<i64>,
+) -> WebResult<Response> {
     let result = accounts::unlock(&state.db, &me.caller, user_id).await;
     simple(&state, &me, user_id, result, "account_unlocked").await
 }
 
-pub async fn disable(State(state): State<AppState>, me: Me, Path(user_id): Path<i64>, Form(form): Form<ReasonForm>) -> WebResult<Response> {
+pub async fn disable(
+    State(state): State<AppState>,
+    me: Me,
+    Path(user_id): Path<i64>,
+    Form(form): Form<ReasonForm>,
+) -> WebResult<Response> {
     let result = accounts::set_disabled(&state.db, &me.caller, user_id, true, &form.reason).await;
     simple(&state, &me, user_id, result, "account_disabled").await
 }
 
-pub async fn enable(State(state): State<AppState>, me: Me, Path(user_id): Path<i64>, Form(form): Form<ReasonForm>) -> WebResult<Response> {
+pub async fn enable(
+    State(state): State<AppState>,
+    me: Me,
+    Path(user_id): Path<i64>,
+    Form(form): Form<ReasonForm>,
+) -> WebResult<Response> {
     let result = accounts::set_disabled(&state.db, &me.caller, user_id, false, &form.reason).await;
     simple(&state, &me, user_id, result, "account_enabled").await
 }
@@ -84,14 +155,30 @@ pub struct GrantForm {
     unit_id: String,
 }
 
-pub async fn grant(State(state): State<AppState>, me: Me, Path(user_id): Path<i64>, Form(form): Form<GrantForm>) -> WebResult<Response> {
-    let unit_id = super::parse_id("unit_id", &form.unit_id)?.ok_or_else(|| gongjiang_domain::FieldError::new("unit_id", "required"))?;
-    let result = accounts::grant(&state.db, &me.caller, user_id, &form.role, unit_id).await.map(|_| ());
+pub async fn grant(
+    State(state): State<AppState>,
+    me: Me,
+    Path(user_id): Path<i64>,
+    Form(form): Form<GrantForm>,
+) -> WebResult<Response> {
+    let unit_id = super::parse_id("unit_id", &form.unit_id)?
+        .ok_or_else(|| gongjiang_domain::FieldError::new("unit_id", "required"))?;
+    let result = accounts::grant(&state.db, &me.caller, user_id, &form.role, unit_id)
+        .await
+        .map(|_| ());
     simple(&state, &me, user_id, result, "role_granted").await
 }
 
-pub async fn revoke(State(state): State<AppState>, me: Me, Path(grant_id): Path<i64>, Form(form): Form<ReasonForm>) -> WebResult<Response> {
+pub async fn revoke(
+    State(state): State<AppState>,
+    me: Me,
+    Path(grant_id): Path<i64>,
+    Form(form): Form<ReasonForm>,
+) -> WebResult<Response> {
     let grant = accounts::revoke(&state.db, &me.caller, grant_id, &form.reason).await?;
     let person_id = person_of(&state, &me, grant.user_id).await?;
-    Ok(Redirect::to(&format!("/admin/people/{person_id}?done=role_revoked#account")).into_response())
+    Ok(Redirect::to(&format!(
+        "/admin/people/{person_id}?done=role_revoked#account"
+    ))
+    .into_response())
 }

@@ -18,5 +18,7 @@ pub async fn index(me: Me) -> WebResult<Response> {
         return Err(WebError::Forbidden);
     }
     let title = me.ctx.tr.t_string("admin.title");
-    html(&AdminIndex { l: Layout::new(&me.ctx, "admin", title) })
+    html(&AdminIndex {
+        l: Layout::new(&me.ctx, "admin", title),
+    })
 }

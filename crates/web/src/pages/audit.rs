@@ -47,7 +47,9 @@ impl AuditQuery {
             if raw.trim().is_empty() {
                 return Ok(None);
             }
-            parse_date_start_ms(raw).map(Some).ok_or_else(|| gongjiang_domain::FieldError::new(field, "invalid_date"))
+            parse_date_start_ms(raw)
+                .map(Some)
+                .ok_or_else(|| gongjiang_domain::FieldError::new(field, "invalid_date"))
         };
         Ok(AuditFilter {
             actor_user_id: super::parse_id("actor", &self.actor)?,
@@ -61,7 +63,13 @@ impl AuditQuery {
     }
 
     fn pairs(&self) -> Vec<(&'static str, &str)> {
-        vec![("action", &self.action), ("entity", &self.entity), ("actor", &self.actor), ("from", &self.from), ("to", &self.to)]
+        vec![
+            ("action", &self.action),
+            ("entity", &self.entity),
+            ("actor", &self.actor),
+            ("from", &self.from),
+            ("to", &self.to),
+        ]
     }
 }
 
@@ -77,10 +85,15 @@ struct AuditPage {
     chain_message: String,
 }
 
-pub async fn list(State(state): State<AppState>, me: Me, Query(q): Query<AuditQuery>) -> WebResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    me: Me,
+    Query(q): Query<AuditQuery>,
+) -> WebResult<Response> {
     let filter = q.filter()?;
     let page = q.page.parse::<i64>().unwrap_or(1).max(1);
-    let (entries, total) = audit::list(&state.db, &me.caller, &filter, Page::new(page, PAGE_SIZE)).await?;
+    let (entries, total) =
+        audit::list(&state.db, &me.caller, &filter, Page::new(page, PAGE_SIZE)).await?;
     let tr = me.ctx.tr;
     let (chain_ok, chain_message) = if q.verify.is_empty() {
         (true, tr.t_string("audit.verify_hint"))
@@ -88,26 +101,50 @@ pub async fn list(State(state): State<AppState>, me: Me, Query(q): Query<AuditQu
         let v = audit::verify(&state.db).await?;
         let message = match (&v.problem, v.head_matches) {
             (None, true) => tr.tf("audit.chain_ok", &[("n", &v.checked.to_string())]),
-            (Some(ChainBreak::Gap { expected, .. }), _) => tr.tf("audit.chain_gap", &[("seq", &expected.to_string())]),
-            (Some(ChainBreak::Link { seq } | ChainBreak::Content { seq }), _) => tr.tf("audit.chain_broken", &[("seq", &seq.to_string())]),
+            (Some(ChainBreak::Gap { expected, .. }), _) => {
+                tr.tf("audit.chain_gap", &[("seq", &expected.to_string())])
+            }
+            (Some(ChainBreak::Link { seq } | ChainBreak::Content { seq }), _) => {
+                tr.tf("audit.chain_broken", &[("seq", &seq.to_string())])
+            }
             (None, false) => tr.t_string("audit.chain_head"),
         };
         (v.is_intact(), message)
     };
     let pairs = q.pairs();
     let pager = Pager::new("/admin/audit", &pairs, page, PAGE_SIZE, total);
-    let query = serde_urlencoded::to_string(pairs.iter().filter(|(_, v)| !v.is_empty()).collect::<Vec<_>>()).unwrap_or_default();
+    let query = serde_urlencoded::to_string(
+        pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
     let title = tr.t_string("admin.audit");
-    html(&AuditPage { entries, pager, query, chain_ok, chain_message, filter: q, l: Layout::new(&me.ctx, "admin", title) })
+    html(&AuditPage {
+        entries,
+        pager,
+        query,
+        chain_ok,
+        chain_message,
+        filter: q,
+        l: Layout::new(&me.ctx, "admin", title),
+    })
 }
 
-pub async fn export(State(state): State<AppState>, me: Me, Query(q): Query<AuditQuery>) -> WebResult<Response> {
+pub async fn export(
+    State(state): State<AppState>,
+    me: Me,
+    Query(q): Query<AuditQuery>,
+) -> WebResult<Response> {
     let filter = q.filter()?;
     let tr = me.ctx.tr;
-    let headers = ["seq", "time", "actor", "origin", "action", "entity", "before", "after", "reason", "hash"]
-        .iter()
-        .map(|h| tr.t_string(&format!("audit.column.{h}")))
-        .collect();
+    let headers = [
+        "seq", "time", "actor", "origin", "action", "entity", "before", "after", "reason", "hash",
+    ]
+    .iter()
+    .map(|h| tr.t_string(&format!("audit.column.{h}")))
+    .collect();
     let bytes = audit::export(&state.db, &me.caller, &filter, headers).await?;
     Ok(xlsx(bytes, &format!("{}.xlsx", tr.t("admin.audit"))))
 }

@@ -33,7 +33,12 @@ pub async fn form(ctx: Ctx, Query(q): Query<NextQuery>) -> WebResult<Response> {
         return Ok(Redirect::to(local_path(&q.next)).into_response());
     }
     let title = ctx.tr.t_string("login.title");
-    html(&Login { errors: FormErrors::default(), username: String::new(), next: q.next, l: Layout::new(&ctx, "", title) })
+    html(&Login {
+        errors: FormErrors::default(),
+        username: String::new(),
+        next: q.next,
+        l: Layout::new(&ctx, "", title),
+    })
 }
 
 #[derive(Deserialize)]
@@ -46,30 +51,73 @@ pub struct LoginForm {
     next: String,
 }
 
-pub async fn submit(State(state): State<AppState>, ctx: Ctx, Form(form): Form<LoginForm>) -> WebResult<Response> {
-    let result = auth::login(&state.db, &state.settings.auth, &form.username, &form.password, &ctx.origin, &ctx.user_agent).await;
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<LoginForm>,
+) -> WebResult<Response> {
+    let result = auth::login(
+        &state.db,
+        &state.settings.auth,
+        &form.username,
+        &form.password,
+        &ctx.origin,
+        &ctx.user_agent,
+    )
+    .await;
     let (status, code, until) = match result {
         Ok(done) => {
-            let target = if done.must_change_password { "/account#password" } else { local_path(&form.next) };
+            let target = if done.must_change_password {
+                "/account#password"
+            } else {
+                local_path(&form.next)
+            };
             let mut response = Redirect::to(target).into_response();
             let max_age = state.settings.auth.session_idle_ms / 1000;
-            response.headers_mut().append(header::SET_COOKIE, cookie(SESSION_COOKIE, &done.token, Some(max_age), ctx.secure_cookies));
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                cookie(
+                    SESSION_COOKIE,
+                    &done.token,
+                    Some(max_age),
+                    ctx.secure_cookies,
+                ),
+            );
             return Ok(response);
         }
         Err(LoginError::BadCredentials) => (StatusCode::UNAUTHORIZED, "bad_credentials", None),
-        Err(LoginError::Locked { until_ms }) => (StatusCode::TOO_MANY_REQUESTS, "account_locked", Some(until_ms)),
+        Err(LoginError::Locked { until_ms }) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "account_locked",
+            Some(until_ms),
+        ),
         Err(LoginError::Disabled) => (StatusCode::FORBIDDEN, "account_disabled", None),
         Err(LoginError::RateLimited) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", None),
         Err(LoginError::Service(e)) => return Err(e.into()),
     };
     let mut errors = FormErrors::general(ctx.tr, code);
     if let Some(until) = until {
-        errors.summary = vec![ctx.tr.tf("error.account_locked", &[("until", &gongjiang_domain::clock::format_datetime(until))])];
+        errors.summary = vec![ctx.tr.tf(
+            "error.account_locked",
+            &[("until", &gongjiang_domain::clock::format_datetime(until))],
+        )];
     }
     let title = ctx.tr.t_string("login.title");
     // Not 401: that status is kept for "please log in", which redirects here.
-    let status = if status == StatusCode::UNAUTHORIZED { StatusCode::OK } else { status };
-    html_status(status, &Login { errors, username: form.username, next: form.next, l: Layout::new(&ctx, "", title) })
+    let status = if status == StatusCode::UNAUTHORIZED {
+        StatusCode::OK
+    } else {
+        status
+    };
+    html_status(
+        status,
+        &Login {
+            errors,
+            username: form.username,
+            next: form.next,
+            l: Layout::new(&ctx, "", title),
+        },
+    )
 }
 
 pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> WebResult<Response> {
@@ -77,14 +125,29 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> WebResult<Respon
         auth::logout(&state.db, &hash).await?;
     }
     let mut response = Redirect::to("/login").into_response();
-    response.headers_mut().append(header::SET_COOKIE, cookie(SESSION_COOKIE, "", Some(0), ctx.secure_cookies));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        cookie(SESSION_COOKIE, "", Some(0), ctx.secure_cookies),
+    );
     Ok(response)
 }
 
 /// Sets the language cookie and goes back where the user was.
-pub async fn language(ctx: Ctx, Path(code): Path<String>, Query(q): Query<NextQuery>) -> WebResult<Response> {
+pub async fn language(
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> WebResult<Response> {
     let locale = Locale::parse(&code).ok_or(crate::error::WebError::NotFound)?;
     let mut response = Redirect::to(local_path(&q.next)).into_response();
-    response.headers_mut().append(header::SET_COOKIE, cookie(LANG_COOKIE, locale.code(), Some(365 * 24 * 3600), ctx.secure_cookies));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        cookie(
+            LANG_COOKIE,
+            locale.code(),
+            Some(365 * 24 * 3600),
+            ctx.secure_cookies,
+        ),
+    );
     Ok(response)
 }

@@ -20,9 +20,27 @@ struct ErrorPage {
 /// when loading the user is what failed.
 pub fn page(info: &ErrorInfo, tr: Tr) -> Response {
     let heading = tr.t_string(&format!("error_page.{}", info.status.as_u16()));
-    let heading = if heading.starts_with("error_page.") { tr.t_string("error_page.other") } else { heading };
-    let mut fields: Vec<String> = info.fields.iter().map(|f| format!("{}: {}", tr.t_string(&format!("field.{}", f.field)), tr.error(&f.code, &f.params))).collect();
-    fields.extend(info.rows.iter().map(|r| crate::pages::imports::row_message(tr, r)));
+    let heading = if heading.starts_with("error_page.") {
+        tr.t_string("error_page.other")
+    } else {
+        heading
+    };
+    let mut fields: Vec<String> = info
+        .fields
+        .iter()
+        .map(|f| {
+            format!(
+                "{}: {}",
+                tr.t_string(&format!("field.{}", f.field)),
+                tr.error(&f.code, &f.params)
+            )
+        })
+        .collect();
+    fields.extend(
+        info.rows
+            .iter()
+            .map(|r| crate::pages::imports::row_message(tr, r)),
+    );
     let page = ErrorPage {
         l: Layout {
             tr,

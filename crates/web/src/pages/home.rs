@@ -18,8 +18,15 @@ struct Home {
 pub async fn show(ctx: Ctx) -> WebResult<Response> {
     let title = ctx.tr.t_string("home.title");
     html(&Home {
-        roles: ctx.me.as_ref().map(|m| m.grants.clone()).unwrap_or_default(),
-        must_change_password: ctx.me.as_ref().is_some_and(|m| m.user.must_change_password != 0),
+        roles: ctx
+            .me
+            .as_ref()
+            .map(|m| m.grants.clone())
+            .unwrap_or_default(),
+        must_change_password: ctx
+            .me
+            .as_ref()
+            .is_some_and(|m| m.user.must_change_password != 0),
         l: Layout::new(&ctx, "home", title),
     })
 }
@@ -33,7 +40,10 @@ struct Module {
 
 async fn module(ctx: Ctx, section: &'static str) -> WebResult<Response> {
     let title = ctx.tr.t_string(&format!("nav.{section}"));
-    html(&Module { summary: ctx.tr.t_string(&format!("module.{section}.summary")), l: Layout::new(&ctx, section, title) })
+    html(&Module {
+        summary: ctx.tr.t_string(&format!("module.{section}.summary")),
+        l: Layout::new(&ctx, section, title),
+    })
 }
 
 pub async fn innovation(ctx: Ctx) -> WebResult<Response> {

@@ -32,16 +32,45 @@ pub fn row_message(tr: Tr, e: &RowError) -> String {
     let message = tr.error(&e.code, &e.params);
     match (e.row, e.column.is_empty()) {
         (0, _) => message,
-        (row, true) => tr.tf("import.at_row", &[("row", &row.to_string()), ("message", &message)]),
-        (row, false) => tr.tf("import.at_cell", &[("row", &row.to_string()), ("column", &e.column), ("message", &message)]),
+        (row, true) => tr.tf(
+            "import.at_row",
+            &[("row", &row.to_string()), ("message", &message)],
+        ),
+        (row, false) => tr.tf(
+            "import.at_cell",
+            &[
+                ("row", &row.to_string()),
+                ("column", &e.column),
+                ("message", &message),
+            ],
+        ),
     }
 }
 
-fn page(me: &Me, status: StatusCode, report: Option<String>, errors: &[RowError]) -> WebResult<Response> {
+fn page(
+    me: &Me,
+    status: StatusCode,
+    report: Option<String>,
+    errors: &[RowError],
+) -> WebResult<Response> {
     let tr = me.ctx.tr;
-    let row_errors = errors.iter().map(|e| RowMessage { row: e.row, column: e.column.clone(), message: tr.error(&e.code, &e.params) }).collect();
+    let row_errors = errors
+        .iter()
+        .map(|e| RowMessage {
+            row: e.row,
+            column: e.column.clone(),
+            message: tr.error(&e.code, &e.params),
+        })
+        .collect();
     let title = tr.t_string("admin.import");
-    html_status(status, &ImportPage { report, row_errors, l: Layout::new(&me.ctx, "admin", title) })
+    html_status(
+        status,
+        &ImportPage {
+            report,
+            row_errors,
+            l: Layout::new(&me.ctx, "admin", title),
+        },
+    )
 }
 
 pub async fn show(me: Me) -> WebResult<Response> {
@@ -65,24 +94,55 @@ pub async fn template(me: Me, Path(kind): Path<String>) -> WebResult<Response> {
         .iter()
         .map(|c| {
             let label = if tr.locale.is_english() { c.en } else { c.zh };
-            (label.to_owned(), tr.t_string(&format!("import.note.{kind}.{}", c.key)))
+            (
+                label.to_owned(),
+                tr.t_string(&format!("import.note.{kind}.{}", c.key)),
+            )
         })
         .collect();
-    let bytes = sheets::template(cols, tr.locale.is_english(), &notes).map_err(WebError::Internal)?;
-    Ok(xlsx(bytes, &format!("{}.xlsx", tr.t_string(&format!("import.template_name.{kind}")))))
+    let bytes =
+        sheets::template(cols, tr.locale.is_english(), &notes).map_err(WebError::Internal)?;
+    Ok(xlsx(
+        bytes,
+        &format!(
+            "{}.xlsx",
+            tr.t_string(&format!("import.template_name.{kind}"))
+        ),
+    ))
 }
 
-pub async fn upload(State(state): State<AppState>, me: Me, Path(kind): Path<String>, mut multipart: Multipart) -> WebResult<Response> {
+pub async fn upload(
+    State(state): State<AppState>,
+    me: Me,
+    Path(kind): Path<String>,
+    mut multipart: Multipart,
+) -> WebResult<Response> {
     columns(&kind)?;
     let mut file: Option<Vec<u8>> = None;
-    while let Some(field) = multipart.next_field().await.map_err(|_| WebError::Invalid(gongjiang_domain::Invalid::one("file", "bad_upload")))? {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| WebError::Invalid(gongjiang_domain::Invalid::one("file", "bad_upload")))?
+    {
         if field.name() == Some("file") {
-            let bytes = field.bytes().await.map_err(|_| WebError::Invalid(gongjiang_domain::Invalid::one("file", "bad_upload")))?;
+            let bytes = field.bytes().await.map_err(|_| {
+                WebError::Invalid(gongjiang_domain::Invalid::one("file", "bad_upload"))
+            })?;
             file = Some(bytes.to_vec());
         }
     }
     let Some(bytes) = file else {
-        return page(&me, StatusCode::UNPROCESSABLE_ENTITY, None, &[RowError { row: 0, column: String::new(), code: "empty_file".into(), params: vec![] }]);
+        return page(
+            &me,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            &[RowError {
+                row: 0,
+                column: String::new(),
+                code: "empty_file".into(),
+                params: vec![],
+            }],
+        );
     };
     let result = match kind.as_str() {
         "units" => imports::import_units(&state.db, &me.caller, &bytes).await,
@@ -90,10 +150,18 @@ pub async fn upload(State(state): State<AppState>, me: Me, Path(kind): Path<Stri
     };
     match result {
         Ok(report) => {
-            let message = me.ctx.tr.tf("import.done", &[("created", &report.created.to_string()), ("updated", &report.updated.to_string())]);
+            let message = me.ctx.tr.tf(
+                "import.done",
+                &[
+                    ("created", &report.created.to_string()),
+                    ("updated", &report.updated.to_string()),
+                ],
+            );
             page(&me, StatusCode::OK, Some(message), &[])
         }
-        Err(ServiceError::ImportRejected(rows)) => page(&me, StatusCode::UNPROCESSABLE_ENTITY, None, &rows),
+        Err(ServiceError::ImportRejected(rows)) => {
+            page(&me, StatusCode::UNPROCESSABLE_ENTITY, None, &rows)
+        }
         Err(e) => Err(e.into()),
     }
 }

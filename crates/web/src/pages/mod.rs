@@ -22,7 +22,11 @@ pub struct UnitOption {
 }
 
 pub fn unit_options(units: &[UnitRecord]) -> Vec<UnitOption> {
-    let top = units.iter().map(|u| u.unit_path().depth()).min().unwrap_or(1);
+    let top = units
+        .iter()
+        .map(|u| u.unit_path().depth())
+        .min()
+        .unwrap_or(1);
     units
         .iter()
         .map(|u| UnitOption {
@@ -40,5 +44,7 @@ pub fn parse_id(field: &str, raw: &str) -> Result<Option<i64>, gongjiang_domain:
     if raw.is_empty() {
         return Ok(None);
     }
-    raw.parse::<i64>().map(Some).map_err(|_| gongjiang_domain::FieldError::new(field, "not_a_number"))
+    raw.parse::<i64>()
+        .map(Some)
+        .map_err(|_| gongjiang_domain::FieldError::new(field, "not_a_number"))
 }

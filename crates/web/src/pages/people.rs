@@ -40,14 +40,37 @@ pub struct ListQuery {
     page: String,
 }
 
-pub async fn list(State(state): State<AppState>, me: Me, Query(query): Query<ListQuery>) -> WebResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    me: Me,
+    Query(query): Query<ListQuery>,
+) -> WebResult<Response> {
     let unit = super::parse_id("unit", &query.unit)?;
     let page = query.page.parse::<i64>().unwrap_or(1).max(1);
-    let (found, total) = people::list(&state.db, &me.caller, &query.q, unit, Page::new(page, PAGE_SIZE)).await?;
+    let (found, total) = people::list(
+        &state.db,
+        &me.caller,
+        &query.q,
+        unit,
+        Page::new(page, PAGE_SIZE),
+    )
+    .await?;
     let unit_s = unit.map(|u| u.to_string()).unwrap_or_default();
-    let pager = Pager::new("/admin/people", &[("q", &query.q), ("unit", &unit_s)], page, PAGE_SIZE, total);
+    let pager = Pager::new(
+        "/admin/people",
+        &[("q", &query.q), ("unit", &unit_s)],
+        page,
+        PAGE_SIZE,
+        total,
+    );
     let title = me.ctx.tr.t_string("admin.people");
-    html(&PeopleList { people: found, pager, q: query.q, unit, l: Layout::new(&me.ctx, "admin", title) })
+    html(&PeopleList {
+        people: found,
+        pager,
+        q: query.q,
+        unit,
+        l: Layout::new(&me.ctx, "admin", title),
+    })
 }
 
 #[derive(Template)]
@@ -61,14 +84,35 @@ struct PersonForm {
     editing: bool,
 }
 
-async fn form_page(state: &AppState, me: &Me, status: StatusCode, errors: FormErrors, form: PersonInput, edit: Option<i64>) -> WebResult<Response> {
+async fn form_page(
+    state: &AppState,
+    me: &Me,
+    status: StatusCode,
+    errors: FormErrors,
+    form: PersonInput,
+    edit: Option<i64>,
+) -> WebResult<Response> {
     me.caller.ensure_somewhere(Action::ManagePeople)?;
-    let units = unit_options(&units::parents_for(&state.db, &me.caller, Action::ManagePeople).await?);
+    let units =
+        unit_options(&units::parents_for(&state.db, &me.caller, Action::ManagePeople).await?);
     let (title, action) = match edit {
-        Some(id) => (me.ctx.tr.t_string("people.edit"), format!("/admin/people/{id}")),
+        Some(id) => (
+            me.ctx.tr.t_string("people.edit"),
+            format!("/admin/people/{id}"),
+        ),
         None => (me.ctx.tr.t_string("people.new"), "/admin/people".to_owned()),
     };
-    html_status(status, &PersonForm { errors, units, form, action, editing: edit.is_some(), l: Layout::new(&me.ctx, "admin", title) })
+    html_status(
+        status,
+        &PersonForm {
+            errors,
+            units,
+            form,
+            action,
+            editing: edit.is_some(),
+            l: Layout::new(&me.ctx, "admin", title),
+        },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -77,9 +121,24 @@ pub struct NewQuery {
     unit: String,
 }
 
-pub async fn new(State(state): State<AppState>, me: Me, Query(q): Query<NewQuery>) -> WebResult<Response> {
-    let form = PersonInput { unit_id: q.unit.parse().unwrap_or_default(), ..Default::default() };
-    form_page(&state, &me, StatusCode::OK, FormErrors::default(), form, None).await
+pub async fn new(
+    State(state): State<AppState>,
+    me: Me,
+    Query(q): Query<NewQuery>,
+) -> WebResult<Response> {
+    let form = PersonInput {
+        unit_id: q.unit.parse().unwrap_or_default(),
+        ..Default::default()
+    };
+    form_page(
+        &state,
+        &me,
+        StatusCode::OK,
+        FormErrors::default(),
+        form,
+        None,
+    )
+    .await
 }
 
 /// The person form as posted; numbers arrive as text so that bad input is a field error.
@@ -93,7 +152,8 @@ pub struct PostedPerson {
 
 impl PostedPerson {
     fn input(&self) -> Result<PersonInput, gongjiang_domain::FieldError> {
-        let unit_id = super::parse_id("unit_id", &self.unit_id)?.ok_or_else(|| gongjiang_domain::FieldError::new("unit_id", "required"))?;
+        let unit_id = super::parse_id("unit_id", &self.unit_id)?
+            .ok_or_else(|| gongjiang_domain::FieldError::new("unit_id", "required"))?;
         let get = |k: &str| self.rest.get(k).cloned().unwrap_or_default();
         Ok(PersonInput {
             unit_id,
@@ -112,26 +172,78 @@ impl PostedPerson {
     }
 }
 
-pub async fn create(State(state): State<AppState>, me: Me, Form(posted): Form<PostedPerson>) -> WebResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    me: Me,
+    Form(posted): Form<PostedPerson>,
+) -> WebResult<Response> {
     let input = posted.input()?;
     match people::create(&state.db, &me.caller, input.clone()).await {
-        Ok(p) => Ok(Redirect::to(&format!("/admin/people/{}?done=person_saved", p.id)).into_response()),
-        Err(ServiceError::Invalid(invalid)) => form_page(&state, &me, StatusCode::UNPROCESSABLE_ENTITY, FormErrors::from_invalid(me.ctx.tr, &invalid), input, None).await,
+        Ok(p) => {
+            Ok(Redirect::to(&format!("/admin/people/{}?done=person_saved", p.id)).into_response())
+        }
+        Err(ServiceError::Invalid(invalid)) => {
+            form_page(
+                &state,
+                &me,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FormErrors::from_invalid(me.ctx.tr, &invalid),
+                input,
+                None,
+            )
+            .await
+        }
         Err(e) => Err(e.into()),
     }
 }
 
-pub async fn edit(State(state): State<AppState>, me: Me, Path(id): Path<i64>) -> WebResult<Response> {
+pub async fn edit(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
     let p = people::get(&state.db, &me.caller, id).await?;
-    let form = PersonInput { unit_id: p.unit_id, name: p.name, employee_no: p.employee_no, gender: p.gender, phone: p.phone, email: p.email, trade: p.trade, post: p.post };
-    form_page(&state, &me, StatusCode::OK, FormErrors::default(), form, Some(id)).await
+    let form = PersonInput {
+        unit_id: p.unit_id,
+        name: p.name,
+        employee_no: p.employee_no,
+        gender: p.gender,
+        phone: p.phone,
+        email: p.email,
+        trade: p.trade,
+        post: p.post,
+    };
+    form_page(
+        &state,
+        &me,
+        StatusCode::OK,
+        FormErrors::default(),
+        form,
+        Some(id),
+    )
+    .await
 }
 
-pub async fn update(State(state): State<AppState>, me: Me, Path(id): Path<i64>, Form(posted): Form<PostedPerson>) -> WebResult<Response> {
+pub async fn update(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(posted): Form<PostedPerson>,
+) -> WebResult<Response> {
     let input = posted.input()?;
     match people::update(&state.db, &me.caller, id, input.clone(), &posted.reason()).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/people/{id}?done=person_saved")).into_response()),
-        Err(ServiceError::Invalid(invalid)) => form_page(&state, &me, StatusCode::UNPROCESSABLE_ENTITY, FormErrors::from_invalid(me.ctx.tr, &invalid), input, Some(id)).await,
+        Err(ServiceError::Invalid(invalid)) => {
+            form_page(
+                &state,
+                &me,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FormErrors::from_invalid(me.ctx.tr, &invalid),
+                input,
+                Some(id),
+            )
+            .await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -157,28 +269,64 @@ struct PersonShow {
     errors: FormErrors,
 }
 
-pub async fn show_page(state: &AppState, me: &Me, id: i64, status: StatusCode, errors: FormErrors, new_password: Option<String>) -> WebResult<Response> {
+pub async fn show_page(
+    state: &AppState,
+    me: &Me,
+    id: i64,
+    status: StatusCode,
+    errors: FormErrors,
+    new_password: Option<String>,
+) -> WebResult<Response> {
     let person = people::get(&state.db, &me.caller, id).await?;
     let account = match person.user_id {
         Some(uid) => {
             let (user, grants) = accounts::get(&state.db, &me.caller, uid).await?;
             let now = gongjiang_domain::clock::now_ms();
-            Some(AccountView { id: user.id, username: user.username, disabled: user.disabled != 0, locked: user.locked_until > now, grants })
+            Some(AccountView {
+                id: user.id,
+                username: user.username,
+                disabled: user.disabled != 0,
+                locked: user.locked_until > now,
+                grants,
+            })
         }
         None => None,
     };
     // Offer only the roles this admin may hand out somewhere.
-    let roles = Role::ALL.iter().filter(|r| me.caller.may_somewhere(Action::GrantRole(**r))).map(|r| r.as_str()).collect();
-    let units = unit_options(&units::parents_for(&state.db, &me.caller, Action::ManageAccounts).await?);
+    let roles = Role::ALL
+        .iter()
+        .filter(|r| me.caller.may_somewhere(Action::GrantRole(**r)))
+        .map(|r| r.as_str())
+        .collect();
+    let units =
+        unit_options(&units::parents_for(&state.db, &me.caller, Action::ManageAccounts).await?);
     let title = person.name.clone();
-    html_status(status, &PersonShow { person, account, roles, units, new_password, errors, l: Layout::new(&me.ctx, "admin", title) })
+    html_status(
+        status,
+        &PersonShow {
+            person,
+            account,
+            roles,
+            units,
+            new_password,
+            errors,
+            l: Layout::new(&me.ctx, "admin", title),
+        },
+    )
 }
 
-pub async fn show(State(state): State<AppState>, me: Me, Path(id): Path<i64>) -> WebResult<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
     show_page(&state, &me, id, StatusCode::OK, FormErrors::default(), None).await
 }
 
 pub async fn export(State(state): State<AppState>, me: Me) -> WebResult<Response> {
     let bytes = imports::export_people(&state.db, &me.caller, me.ctx.locale().is_english()).await?;
-    Ok(xlsx(bytes, &format!("{}.xlsx", me.ctx.tr.t("admin.people"))))
+    Ok(xlsx(
+        bytes,
+        &format!("{}.xlsx", me.ctx.tr.t("admin.people")),
+    ))
 }

@@ -47,10 +47,18 @@ pub struct ListQuery {
     closed: String,
 }
 
-pub async fn list(State(state): State<AppState>, me: Me, Query(query): Query<ListQuery>) -> WebResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    me: Me,
+    Query(query): Query<ListQuery>,
+) -> WebResult<Response> {
     let include_closed = !query.closed.is_empty();
     let found = units::list(&state.db, &me.caller, &query.q, include_closed).await?;
-    let top = found.iter().map(|u| u.unit_path().depth()).min().unwrap_or(1);
+    let top = found
+        .iter()
+        .map(|u| u.unit_path().depth())
+        .min()
+        .unwrap_or(1);
     let rows = found
         .iter()
         .map(|u| UnitRow {
@@ -58,12 +66,22 @@ pub async fn list(State(state): State<AppState>, me: Me, Query(query): Query<Lis
             name: u.name.clone(),
             code: u.code.clone(),
             kind: u.kind.clone(),
-            depth: if query.q.is_empty() { u.unit_path().depth() - top } else { 0 },
+            depth: if query.q.is_empty() {
+                u.unit_path().depth() - top
+            } else {
+                0
+            },
             closed: u.is_closed(),
         })
         .collect::<Vec<_>>();
     let title = me.ctx.tr.t_string("admin.units");
-    html(&UnitList { count: rows.len().to_string(), units: rows, q: query.q, include_closed, l: Layout::new(&me.ctx, "admin", title) })
+    html(&UnitList {
+        count: rows.len().to_string(),
+        units: rows,
+        q: query.q,
+        include_closed,
+        l: Layout::new(&me.ctx, "admin", title),
+    })
 }
 
 #[derive(Template)]
@@ -91,16 +109,27 @@ impl UnitNew {
     }
 }
 
-async fn new_form(state: &AppState, me: &Me, status: StatusCode, errors: FormErrors, input: UnitInput) -> WebResult<Response> {
+async fn new_form(
+    state: &AppState,
+    me: &Me,
+    status: StatusCode,
+    errors: FormErrors,
+    input: UnitInput,
+) -> WebResult<Response> {
     me.caller.ensure_somewhere(Action::ManageUnits)?;
-    let parents = unit_options(&units::parents_for(&state.db, &me.caller, Action::ManageUnits).await?);
+    let parents =
+        unit_options(&units::parents_for(&state.db, &me.caller, Action::ManageUnits).await?);
     let title = me.ctx.tr.t_string("units.new");
     html_status(
         status,
         &UnitNew {
             errors,
             parent_id: input.parent_id.unwrap_or_default(),
-            kinds: UnitKind::ALL.iter().filter(|k| **k != UnitKind::Federation).map(|k| k.as_str()).collect(),
+            kinds: UnitKind::ALL
+                .iter()
+                .filter(|k| **k != UnitKind::Federation)
+                .map(|k| k.as_str())
+                .collect(),
             kind: input.kind,
             code: input.code,
             name: input.name,
@@ -110,9 +139,18 @@ async fn new_form(state: &AppState, me: &Me, status: StatusCode, errors: FormErr
     )
 }
 
-pub async fn new(State(state): State<AppState>, me: Me, Query(q): Query<NewQuery>) -> WebResult<Response> {
+pub async fn new(
+    State(state): State<AppState>,
+    me: Me,
+    Query(q): Query<NewQuery>,
+) -> WebResult<Response> {
     let parent_id = q.parent.parse().ok();
-    let input = UnitInput { parent_id, kind: "enterprise_union".into(), code: String::new(), name: String::new() };
+    let input = UnitInput {
+        parent_id,
+        kind: "enterprise_union".into(),
+        code: String::new(),
+        name: String::new(),
+    };
     new_form(&state, &me, StatusCode::OK, FormErrors::default(), input).await
 }
 
@@ -128,20 +166,52 @@ pub struct CreateForm {
     name: String,
 }
 
-pub async fn create(State(state): State<AppState>, me: Me, Form(form): Form<CreateForm>) -> WebResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    me: Me,
+    Form(form): Form<CreateForm>,
+) -> WebResult<Response> {
     let parent_id = match parse_id("parent", &form.parent_id) {
         Ok(Some(id)) => Some(id),
         Ok(None) => {
             let invalid = gongjiang_domain::Invalid::one("parent", "required");
-            let input = UnitInput { parent_id: None, kind: form.kind, code: form.code, name: form.name };
-            return new_form(&state, &me, StatusCode::UNPROCESSABLE_ENTITY, FormErrors::from_invalid(me.ctx.tr, &invalid), input).await;
+            let input = UnitInput {
+                parent_id: None,
+                kind: form.kind,
+                code: form.code,
+                name: form.name,
+            };
+            return new_form(
+                &state,
+                &me,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FormErrors::from_invalid(me.ctx.tr, &invalid),
+                input,
+            )
+            .await;
         }
         Err(e) => return Err(WebError::Invalid(gongjiang_domain::Invalid(vec![e]))),
     };
-    let input = UnitInput { parent_id, kind: form.kind, code: form.code, name: form.name };
+    let input = UnitInput {
+        parent_id,
+        kind: form.kind,
+        code: form.code,
+        name: form.name,
+    };
     match units::create(&state.db, &me.caller, input.clone()).await {
-        Ok(unit) => Ok(Redirect::to(&format!("/admin/units/{}?done=unit_created", unit.id)).into_response()),
-        Err(ServiceError::Invalid(invalid)) => new_form(&state, &me, StatusCode::UNPROCESSABLE_ENTITY, FormErrors::from_invalid(me.ctx.tr, &invalid), input).await,
+        Ok(unit) => Ok(
+            Redirect::to(&format!("/admin/units/{}?done=unit_created", unit.id)).into_response(),
+        ),
+        Err(ServiceError::Invalid(invalid)) => {
+            new_form(
+                &state,
+                &me,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FormErrors::from_invalid(me.ctx.tr, &invalid),
+                input,
+            )
+            .await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -157,10 +227,20 @@ struct UnitShow {
     errors: FormErrors,
 }
 
-async fn show_page(state: &AppState, me: &Me, id: i64, status: StatusCode, errors: FormErrors) -> WebResult<Response> {
+async fn show_page(
+    state: &AppState,
+    me: &Me,
+    id: i64,
+    status: StatusCode,
+    errors: FormErrors,
+) -> WebResult<Response> {
     let unit = units::get(&state.db, &me.caller, id).await?;
     let parent_name = match unit.parent_id {
-        Some(pid) => units::parents_for(&state.db, &me.caller, Action::ManageUnits).await?.into_iter().find(|u| u.id == pid).map(|u| u.name),
+        Some(pid) => units::parents_for(&state.db, &me.caller, Action::ManageUnits)
+            .await?
+            .into_iter()
+            .find(|u| u.id == pid)
+            .map(|u| u.name),
         None => None,
     };
     let path = unit.unit_path();
@@ -168,19 +248,40 @@ async fn show_page(state: &AppState, me: &Me, id: i64, status: StatusCode, error
     let move_targets = units::parents_for(&state.db, &me.caller, Action::ManageUnits)
         .await?
         .into_iter()
-        .filter(|p| !p.unit_path().is_within(&path) && Some(p.id) != unit.parent_id && kind.may_have_parent(Some(units::kind_of(p))))
+        .filter(|p| {
+            !p.unit_path().is_within(&path)
+                && Some(p.id) != unit.parent_id
+                && kind.may_have_parent(Some(units::kind_of(p)))
+        })
         .collect::<Vec<_>>();
-    let filter = AuditFilter { entity_type: "unit".into(), entity_id: id.to_string(), ..Default::default() };
+    let filter = AuditFilter {
+        entity_type: "unit".into(),
+        entity_id: id.to_string(),
+        ..Default::default()
+    };
     // The unit's history is its audit trail; admins who may not read the whole log still see it.
-    let history = gongjiang_app::audit::history(&state.db, &me.caller, &filter, Action::ManageUnits, &path).await?;
+    let history =
+        gongjiang_app::audit::history(&state.db, &me.caller, &filter, Action::ManageUnits, &path)
+            .await?;
     let title = unit.name.clone();
     html_status(
         status,
-        &UnitShow { move_targets: unit_options(&move_targets), parent_name, history, errors, unit, l: Layout::new(&me.ctx, "admin", title) },
+        &UnitShow {
+            move_targets: unit_options(&move_targets),
+            parent_name,
+            history,
+            errors,
+            unit,
+            l: Layout::new(&me.ctx, "admin", title),
+        },
     )
 }
 
-pub async fn show(State(state): State<AppState>, me: Me, Path(id): Path<i64>) -> WebResult<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
     show_page(&state, &me, id, StatusCode::OK, FormErrors::default()).await
 }
 
@@ -193,16 +294,45 @@ pub struct RenameForm {
 }
 
 /// Answers a unit change: back to the unit with a notice, or the page again with the errors.
-async fn after_change(state: &AppState, me: &Me, id: i64, result: Result<UnitRecord, ServiceError>, done: &str) -> WebResult<Response> {
+async fn after_change(
+    state: &AppState,
+    me: &Me,
+    id: i64,
+    result: Result<UnitRecord, ServiceError>,
+    done: &str,
+) -> WebResult<Response> {
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/admin/units/{id}?done={done}")).into_response()),
-        Err(ServiceError::Invalid(invalid)) => show_page(state, me, id, StatusCode::UNPROCESSABLE_ENTITY, FormErrors::from_invalid(me.ctx.tr, &invalid)).await,
-        Err(ServiceError::Conflict(code)) => show_page(state, me, id, StatusCode::CONFLICT, FormErrors::general(me.ctx.tr, code)).await,
+        Err(ServiceError::Invalid(invalid)) => {
+            show_page(
+                state,
+                me,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FormErrors::from_invalid(me.ctx.tr, &invalid),
+            )
+            .await
+        }
+        Err(ServiceError::Conflict(code)) => {
+            show_page(
+                state,
+                me,
+                id,
+                StatusCode::CONFLICT,
+                FormErrors::general(me.ctx.tr, code),
+            )
+            .await
+        }
         Err(e) => Err(e.into()),
     }
 }
 
-pub async fn rename(State(state): State<AppState>, me: Me, Path(id): Path<i64>, Form(form): Form<RenameForm>) -> WebResult<Response> {
+pub async fn rename(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(form): Form<RenameForm>,
+) -> WebResult<Response> {
     let result = units::rename(&state.db, &me.caller, id, &form.name, &form.reason).await;
     after_change(&state, &me, id, result, "unit_renamed").await
 }
@@ -215,8 +345,14 @@ pub struct MoveForm {
     reason: String,
 }
 
-pub async fn move_to(State(state): State<AppState>, me: Me, Path(id): Path<i64>, Form(form): Form<MoveForm>) -> WebResult<Response> {
-    let parent = parse_id("parent", &form.parent_id)?.ok_or_else(|| gongjiang_domain::FieldError::new("parent", "required"));
+pub async fn move_to(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(form): Form<MoveForm>,
+) -> WebResult<Response> {
+    let parent = parse_id("parent", &form.parent_id)?
+        .ok_or_else(|| gongjiang_domain::FieldError::new("parent", "required"));
     let result = match parent {
         Ok(parent) => units::move_to(&state.db, &me.caller, id, parent, &form.reason).await,
         Err(e) => Err(e.into()),
@@ -230,12 +366,22 @@ pub struct ReasonForm {
     reason: String,
 }
 
-pub async fn close(State(state): State<AppState>, me: Me, Path(id): Path<i64>, Form(form): Form<ReasonForm>) -> WebResult<Response> {
+pub async fn close(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(form): Form<ReasonForm>,
+) -> WebResult<Response> {
     let result = units::close(&state.db, &me.caller, id, &form.reason).await;
     after_change(&state, &me, id, result, "unit_closed").await
 }
 
-pub async fn reopen(State(state): State<AppState>, me: Me, Path(id): Path<i64>, Form(form): Form<ReasonForm>) -> WebResult<Response> {
+pub async fn reopen(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(form): Form<ReasonForm>,
+) -> WebResult<Response> {
     let result = units::reopen(&state.db, &me.caller, id, &form.reason).await;
     after_change(&state, &me, id, result, "unit_reopened").await
 }
@@ -245,4 +391,3 @@ pub async fn export(State(state): State<AppState>, me: Me) -> WebResult<Response
     let bytes = imports::export_units(&state.db, &me.caller, english).await?;
     Ok(xlsx(bytes, &format!("{}.xlsx", me.ctx.tr.t("admin.units"))))
 }
-
