@@ -301,3 +301,131 @@ async fn accounts_are_created_for_people_and_roles_granted_and_revoked() {
     );
     let _ = PASSWORD;
 }
+
+#[tokio::test]
+async fn accounts_and_roles_can_be_managed_through_the_api() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin").await;
+    let csrf = app.token(&admin).await;
+    let api = |path: &str| app.url(&format!("/api/v1{path}"));
+    let person: Value = admin
+        .post(api("/people"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"unit_id": app.seed.branch, "name": "吴海峰"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let pid = person["id"].as_i64().unwrap();
+    let r = admin
+        .post(api(&format!("/people/{pid}/account")))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"username": "wu.haifeng"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let created: Value = r.json().await.unwrap();
+    let uid = created["id"].as_i64().unwrap();
+    let initial = created["initial_password"].as_str().unwrap().to_owned();
+    assert_eq!(
+        app.try_login(&app.client(), "wu.haifeng", &initial)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let r = admin
+        .post(api(&format!("/users/{uid}/grants")))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"role": "studio_leader", "unit_id": app.seed.branch}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let grant: Value = r.json().await.unwrap();
+    let r = admin
+        .post(api(&format!("/users/{uid}/grants")))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"role": "studio_leader", "unit_id": app.seed.branch}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let account: Value = admin
+        .get(api(&format!("/users/{uid}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(account["grants"][0]["role"], "studio_leader");
+    assert_eq!(account["must_change_password"], true);
+    let r = admin
+        .delete(api(&format!("/grants/{}", grant["id"])))
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = admin
+        .put(api(&format!("/users/{uid}/state")))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"disabled": true, "reason": "调离"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.try_login(&app.client(), "wu.haifeng", &initial)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let r = admin
+        .post(api(&format!("/users/{uid}/reset-password")))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"reason": "重新启用前重置"}))
+        .send()
+        .await
+        .unwrap();
+    let fresh: Value = r.json().await.unwrap();
+    assert_ne!(fresh["password"].as_str().unwrap(), initial);
+    // A unit admin elsewhere cannot touch this account.
+    let unitadmin = app.login("unitadmin").await;
+    let other: Value = admin
+        .post(api("/people"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"unit_id": app.seed.other_enterprise, "name": "郑丹"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let created: Value = admin
+        .post(api(&format!("/people/{}/account", other["id"])))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"username": "zheng.dan", "password": "郑丹的密码-2026"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        created["initial_password"].is_null(),
+        "a chosen password is not echoed"
+    );
+    assert_eq!(
+        unitadmin
+            .get(api(&format!("/users/{}", created["id"])))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}

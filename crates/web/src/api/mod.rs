@@ -6,6 +6,7 @@ mod account;
 mod audit;
 mod people;
 mod units;
+mod users;
 
 use crate::AppState;
 use crate::error::ErrorInfo;
@@ -40,6 +41,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(units::reopen))
         .routes(routes!(people::list, people::create))
         .routes(routes!(people::get, people::update))
+        .routes(routes!(users::get))
+        .routes(routes!(users::create))
+        .routes(routes!(users::reset_password))
+        .routes(routes!(users::set_state))
+        .routes(routes!(users::grant))
+        .routes(routes!(users::revoke))
         .routes(routes!(audit::list))
 }
 
