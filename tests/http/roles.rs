@@ -25,7 +25,7 @@ type Rule = (
     Access,
 );
 
-fn table(app: &TestApp, grant_id: i64) -> Vec<Rule> {
+fn table(app: &TestApp, grant_id: i64, api_grant_id: i64) -> Vec<Rule> {
     use Access::*;
     let s = &app.seed;
     let unit = s.branch;
@@ -334,6 +334,112 @@ fn table(app: &TestApp, grant_id: i64) -> Vec<Rule> {
             vec![],
             FederationAdmin,
         ),
+        (
+            "GET",
+            "/api/v1/users/{id}",
+            format!("/api/v1/users/{user}"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/tokens",
+            "/api/v1/tokens".into(),
+            vec![("name", "矩阵".into())],
+            SignedIn,
+        ),
+        (
+            "DELETE",
+            "/api/v1/tokens/{id}",
+            "/api/v1/tokens/999999".into(),
+            vec![],
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/api/v1/units",
+            "/api/v1/units".into(),
+            vec![
+                ("parent_id", enterprise.clone()),
+                ("kind", "branch_union".into()),
+                ("code", "HJGT-78".into()),
+                ("name", "矩阵接口分会".into()),
+            ],
+            Admins,
+        ),
+        (
+            "PATCH",
+            "/api/v1/units/{id}",
+            format!("/api/v1/units/{unit}"),
+            vec![("name", "炼钢厂分会".into())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/units/{id}/close",
+            format!("/api/v1/units/{unit}/close"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/units/{id}/reopen",
+            format!("/api/v1/units/{unit}/reopen"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/people",
+            "/api/v1/people".into(),
+            vec![("unit_id", branch.clone()), ("name", "矩阵接口".into())],
+            Admins,
+        ),
+        (
+            "PUT",
+            "/api/v1/people/{id}",
+            format!("/api/v1/people/{person}"),
+            vec![("unit_id", branch.clone()), ("name", "赵敏".into())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/people/{id}/account",
+            format!("/api/v1/people/{person}/account"),
+            vec![("username", "matrix.api".into())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/users/{id}/reset-password",
+            format!("/api/v1/users/{user}/reset-password"),
+            vec![],
+            Admins,
+        ),
+        (
+            "PUT",
+            "/api/v1/users/{id}/state",
+            format!("/api/v1/users/{user}/state"),
+            vec![("disabled", "false".into())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/users/{id}/grants",
+            format!("/api/v1/users/{user}/grants"),
+            vec![
+                ("role", "studio_leader".into()),
+                ("unit_id", branch.clone()),
+            ],
+            Admins,
+        ),
+        (
+            "DELETE",
+            "/api/v1/grants/{id}",
+            format!("/api/v1/grants/{api_grant_id}"),
+            vec![],
+            Admins,
+        ),
     ]
 }
 
@@ -360,6 +466,30 @@ async fn call(
         let file = xlsx::sheet(&["姓名", "所属单位编码"], &[&["矩阵导入", "HJGT-01"]]);
         return app.upload(client, path, file).await.status();
     }
+    if path.starts_with("/api/") {
+        // JSON with the client's CSRF token, as a page's script would send it.
+        let json: serde_json::Map<String, serde_json::Value> = body
+            .iter()
+            .map(|(k, v)| {
+                let value = match (v.parse::<i64>(), v.as_str()) {
+                    (Ok(n), _) => serde_json::json!(n),
+                    (_, "true") => serde_json::json!(true),
+                    (_, "false") => serde_json::json!(false),
+                    _ => serde_json::json!(v),
+                };
+                (k.to_string(), value)
+            })
+            .collect();
+        let csrf = app.token(client).await;
+        return client
+            .request(method.parse().unwrap(), app.url(path))
+            .header("x-csrf-token", csrf)
+            .json(&json)
+            .send()
+            .await
+            .unwrap()
+            .status();
+    }
     let fields: Vec<(&str, &str)> = body.iter().map(|(k, v)| (*k, v.as_str())).collect();
     app.post_form(client, path, &fields).await.status()
 }
@@ -374,13 +504,25 @@ async fn every_route_refuses_every_role_that_must_not_use_it() {
             .unwrap()[0]
             .id
     };
+    // A second role to revoke through the API.
+    let system = gongjiang_app::Caller::system("test");
+    let api_grant_id = gongjiang_app::accounts::grant(
+        app.db(),
+        &system,
+        app.seed.target.1,
+        "judge",
+        app.seed.branch,
+    )
+    .await
+    .unwrap()
+    .id;
     let mut clients: Vec<(&str, Client)> = vec![("anonymous", app.client())];
     // Refused roles go first, so that an allowed change cannot make a later refusal a 404.
     for role in ["leader", "judge", "worker", "unitadmin", "admin"] {
         clients.push((role, app.login(role).await));
     }
     let mut failures = Vec::new();
-    for (method, _, path, body, access) in table(&app, grant_id) {
+    for (method, _, path, body, access) in table(&app, grant_id, api_grant_id) {
         for (role, client) in &clients {
             let status = call(&app, client, method, &path, &body).await;
             let ok = if allowed(access, role) {
@@ -412,7 +554,10 @@ async fn the_table_covers_every_route_in_the_router() {
         "/crates/web/src/router.rs"
     ))
     .unwrap();
-    let covered: Vec<(&str, &str)> = table(&app, 0).iter().map(|(m, p, ..)| (*m, *p)).collect();
+    let covered: Vec<(&str, &str)> = table(&app, 0, 0)
+        .iter()
+        .map(|(m, p, ..)| (*m, *p))
+        .collect();
     let mut missing = Vec::new();
     for line in router
         .lines()
