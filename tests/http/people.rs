@@ -429,3 +429,49 @@ async fn accounts_and_roles_can_be_managed_through_the_api() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_unit_admin_cannot_take_over_a_more_powerful_account_in_their_units() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin").await;
+    // The federation makes someone who works in the steel group's branch a federation admin.
+    let federation = app.seed.federation.to_string();
+    let r = app
+        .post_form(
+            &admin,
+            &format!("/admin/users/{}/grants", app.seed.target.1),
+            &[("role", "federation_admin"), ("unit_id", &federation)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let unitadmin = app.login("unitadmin").await;
+    let target = app.seed.target.1;
+    for action in ["reset-password", "disable", "unlock"] {
+        let r = app
+            .post_form(&unitadmin, &format!("/admin/users/{target}/{action}"), &[])
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{action}");
+    }
+    assert_eq!(
+        app.get(&unitadmin, &format!("/admin/people/{}", app.seed.target.0))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    // An ordinary worker of theirs they still manage.
+    let r = app
+        .post_form(
+            &unitadmin,
+            &format!("/admin/users/{}/reset-password", app.seed.worker.1),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        app.try_login(&app.client(), "target", PASSWORD)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER,
+        "the federation admin's password is unchanged"
+    );
+}

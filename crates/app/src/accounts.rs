@@ -46,6 +46,9 @@ async fn account_path(conn: &mut gongjiang_db::Conn, user: &UserRecord) -> Servi
     }
 }
 
+/// An account the caller may manage: it belongs to a unit in the caller's subtrees, and the
+/// caller could grant every role it holds. (Otherwise a unit admin could reset the password of
+/// a federation admin who happens to work in one of their units, and log in as them.)
 async fn managed_user(
     conn: &mut gongjiang_db::Conn,
     caller: &Caller,
@@ -55,6 +58,13 @@ async fn managed_user(
         .await?
         .ok_or(ServiceError::NotFound)?;
     caller.ensure(Action::ManageAccounts, &account_path(conn, &user).await?)?;
+    for grant in users::grants_of(conn, user_id).await? {
+        let role = Role::parse("role", &grant.role)?;
+        caller.ensure(
+            Action::GrantRole(role),
+            &UnitPath::from_stored(grant.unit_path),
+        )?;
+    }
     Ok(user)
 }
 
