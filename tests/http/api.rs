@@ -141,3 +141,72 @@ async fn bad_urls_and_bodies_never_cause_a_server_error() {
         );
     }
 }
+
+/// The values of `attr="…"` in the tags named `tag` of a page.
+fn attrs(html: &str, tag: &str, attr: &str) -> Vec<String> {
+    html.split(&format!("<{tag} "))
+        .skip(1)
+        .filter_map(|t| t.split('>').next())
+        .filter(|t| !t.contains("type=\"hidden\""))
+        .filter_map(|t| {
+            t.split(&format!(" {attr}=\""))
+                .nth(1)
+                .or_else(|| t.strip_prefix(&format!("{attr}=\"")))
+        })
+        .filter_map(|v| v.split('"').next())
+        .map(String::from)
+        .collect()
+}
+
+#[tokio::test]
+async fn every_page_labels_its_fields_and_has_unique_ids() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin").await;
+    let s = &app.seed;
+    let pages = [
+        "/".to_owned(),
+        "/account".into(),
+        "/admin".into(),
+        "/admin/units".into(),
+        "/admin/units/new".into(),
+        format!("/admin/units/{}", s.branch),
+        "/admin/people".into(),
+        "/admin/people/new".into(),
+        format!("/admin/people/{}", s.worker.0),
+        format!("/admin/people/{}/edit", s.worker.0),
+        "/admin/import".into(),
+        "/admin/audit".into(),
+        "/innovation".into(),
+    ];
+    let anonymous = app.client();
+    for (client, page) in std::iter::once((&anonymous, "/login".to_owned()))
+        .chain(pages.into_iter().map(|p| (&admin, p)))
+    {
+        let (status, html) = app.get_text(client, &page).await;
+        assert_eq!(status, reqwest::StatusCode::OK, "{page}");
+        let mut ids: Vec<String> = [
+            "input", "select", "div", "p", "section", "main", "form", "code", "textarea",
+        ]
+        .iter()
+        .flat_map(|t| attrs(&html, t, "id"))
+        .collect();
+        ids.sort();
+        let before = ids.len();
+        ids.dedup();
+        assert_eq!(before, ids.len(), "{page} repeats an id");
+        let labels = attrs(&html, "label", "for");
+        for field in attrs(&html, "input", "id")
+            .into_iter()
+            .chain(attrs(&html, "select", "id"))
+        {
+            assert!(
+                labels.contains(&field),
+                "{page}: field {field} has no label"
+            );
+        }
+        assert!(
+            html.contains("<html lang=\"zh-CN\">") && html.contains("<main id=\"main\""),
+            "{page}"
+        );
+    }
+}
