@@ -427,3 +427,28 @@ async fn seed(db: &gongjiang_app::Database) -> Seed {
         target: user(db, branch, "赵敏", "target", Some("worker")).await,
     }
 }
+
+impl TestApp {
+    /// GETs `path` and reads the answer as JSON.
+    pub async fn get_json(&self, client: &Client, path: &str) -> serde_json::Value {
+        self.get(client, path)
+            .await
+            .json()
+            .await
+            .expect("a JSON answer")
+    }
+}
+
+/// A secret a page shows once (a new password or token), by the id of its element.
+pub fn shown_once(html: &str, id: &str) -> String {
+    let marker = format!("id=\"{id}\">");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("#{id} is not on the page"))
+        + marker.len();
+    html[start..]
+        .split('<')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}

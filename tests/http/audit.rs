@@ -59,14 +59,7 @@ async fn the_log_is_filterable_exportable_and_only_for_federation_admins() {
 async fn entries_chain_their_hashes() {
     let app = TestApp::spawn().await;
     let admin = app.login("admin").await;
-    let page: Value = admin
-        .get(app.url("/api/v1/audit"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = app.get_json(&admin, "/api/v1/audit").await;
     let items = page["items"].as_array().unwrap();
     assert!(items.len() >= 10, "the seed itself is audited");
     for pair in items.windows(2) {

@@ -1,6 +1,6 @@
 //! Logging in and out, sessions, lock-out, CSRF, passwords, language and API tokens.
 
-use crate::common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, TestApp, shown_once};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -205,11 +205,7 @@ async fn an_admin_reset_forces_a_new_password_at_next_login() {
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
-    let start = html
-        .find("id=\"new-password\">")
-        .expect("password shown once")
-        + "id=\"new-password\">".len();
-    let temporary = html[start..].split('<').next().unwrap().to_owned();
+    let temporary = shown_once(&html, "new-password");
     let client = app.client();
     let r = app.try_login(&client, "target", &temporary).await;
     assert_eq!(r.headers()["location"], "/account#password");
@@ -256,8 +252,7 @@ async fn api_tokens_work_until_revoked() {
         .post_form(&admin, "/account/tokens", &[("name", "统计脚本")])
         .await;
     let html = r.text().await.unwrap();
-    let start = html.find("id=\"new-token\">").expect("token shown") + "id=\"new-token\">".len();
-    let token = html[start..].split('<').next().unwrap().to_owned();
+    let token = shown_once(&html, "new-token");
     assert!(token.starts_with("gj_"));
     let script = reqwest::Client::new();
     let me: serde_json::Value = script

@@ -1,6 +1,6 @@
 //! People and their accounts and roles.
 
-use crate::common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, TestApp, shown_once};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -126,14 +126,7 @@ async fn an_employee_number_is_unique_within_a_unit() {
 async fn a_unit_admin_sees_and_changes_only_their_people() {
     let app = TestApp::spawn().await;
     let unitadmin = app.login("unitadmin").await;
-    let list: Value = unitadmin
-        .get(app.url("/api/v1/people"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&unitadmin, "/api/v1/people").await;
     let names: Vec<&str> = list["items"]
         .as_array()
         .unwrap()
@@ -200,11 +193,7 @@ async fn accounts_are_created_for_people_and_roles_granted_and_revoked() {
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
-    let start = html
-        .find("id=\"new-password\">")
-        .expect("generated password shown")
-        + "id=\"new-password\">".len();
-    let password = html[start..].split('<').next().unwrap().to_owned();
+    let password = shown_once(&html, "new-password");
     let r = app
         .post_form(
             &unitadmin,
@@ -265,14 +254,7 @@ async fn accounts_are_created_for_people_and_roles_granted_and_revoked() {
         StatusCode::FORBIDDEN,
         "not on a unit above their own"
     );
-    let roles: Value = me
-        .get(app.url("/api/v1/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let roles: Value = app.get_json(&me, "/api/v1/me").await;
     assert_eq!(roles["roles"][0]["role"], "judge");
     let grants = app.audit("grant.create").await;
     let grant_id =
@@ -287,19 +269,11 @@ async fn accounts_are_created_for_people_and_roles_granted_and_revoked() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let roles: Value = me
-        .get(app.url("/api/v1/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let roles: Value = app.get_json(&me, "/api/v1/me").await;
     assert!(
         roles["roles"].as_array().unwrap().is_empty(),
         "a revoked role is gone at once"
     );
-    let _ = PASSWORD;
 }
 
 #[tokio::test]

@@ -228,14 +228,7 @@ async fn moving_a_unit_moves_its_subtree_and_the_rights_over_it() {
             .status(),
         StatusCode::FORBIDDEN
     );
-    let units: Value = admin
-        .get(app.url("/api/v1/units?q=HJGT-01"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let units: Value = app.get_json(&admin, "/api/v1/units?q=HJGT-01").await;
     assert_eq!(units[0]["parent_id"], json!(app.seed.other_enterprise));
 }
 
