@@ -6,6 +6,7 @@ pub mod audit;
 pub mod authz;
 pub mod clock;
 pub mod error;
+pub mod exam;
 pub mod import;
 pub mod person;
 pub mod unit;

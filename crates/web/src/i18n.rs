@@ -204,6 +204,7 @@ mod tests {
         let mut missing = Vec::new();
         for dir in [
             "domain/src",
+            "domain/src/exam",
             "app/src",
             "web/src",
             "web/src/pages",

@@ -1,0 +1,8 @@
+//! Online exams (线上题库 / 理论考试): questions and their keys, grading, drawing papers from a
+//! bank, and the clock of an attempt. Pure logic, property-tested; storage and pages come on top.
+
+pub mod draw;
+pub mod grading;
+pub mod question;
+pub mod seeded;
+pub mod timing;

@@ -1,0 +1,260 @@
+//! Questions of a bank and their answer keys, and how answers are compared with keys.
+
+use crate::error::{FieldError, text};
+use serde::{Deserialize, Serialize};
+
+/// Points in hundredths, so that partial credit adds up exactly (250 = 2.5 points).
+pub type Centipoints = i64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    SingleChoice,
+    MultipleChoice,
+    TrueFalse,
+    FillIn,
+    /// Graded by a person.
+    ShortAnswer,
+}
+
+impl QuestionKind {
+    pub const ALL: [QuestionKind; 5] = [
+        QuestionKind::SingleChoice,
+        QuestionKind::MultipleChoice,
+        QuestionKind::TrueFalse,
+        QuestionKind::FillIn,
+        QuestionKind::ShortAnswer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionKind::SingleChoice => "single_choice",
+            QuestionKind::MultipleChoice => "multiple_choice",
+            QuestionKind::TrueFalse => "true_false",
+            QuestionKind::FillIn => "fill_in",
+            QuestionKind::ShortAnswer => "short_answer",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            QuestionKind::SingleChoice => "单选题",
+            QuestionKind::MultipleChoice => "多选题",
+            QuestionKind::TrueFalse => "判断题",
+            QuestionKind::FillIn => "填空题",
+            QuestionKind::ShortAnswer => "简答题",
+        }
+    }
+
+    /// Accepts the stored name and the words of the common Chinese templates (单选, 单选题 …).
+    pub fn parse(field: &str, raw: &str) -> Result<QuestionKind, FieldError> {
+        let v = raw.trim();
+        let kind = match v {
+            "单选" | "单选题" | "单项选择题" => Some(QuestionKind::SingleChoice),
+            "多选" | "多选题" | "多项选择题" => Some(QuestionKind::MultipleChoice),
+            "判断" | "判断题" => Some(QuestionKind::TrueFalse),
+            "填空" | "填空题" => Some(QuestionKind::FillIn),
+            "简答" | "简答题" | "问答题" => Some(QuestionKind::ShortAnswer),
+            _ => QuestionKind::ALL.into_iter().find(|k| k.as_str() == v),
+        };
+        kind.ok_or_else(|| FieldError::new(field, "unknown_question_kind").with("value", v))
+    }
+
+    pub fn is_auto_graded(self) -> bool {
+        self != QuestionKind::ShortAnswer
+    }
+}
+
+/// How free text is compared for fill-in answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Matching {
+    /// `ABC` matches `abc`.
+    pub case_insensitive: bool,
+    /// Full-width `ＡＢＣ１２３` matches half-width `ABC123` (Chinese input methods produce both).
+    pub width_insensitive: bool,
+}
+
+/// The right answer of a question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum AnswerKey {
+    /// The indices of the right options (one for single choice).
+    Choice {
+        correct: Vec<usize>,
+    },
+    TrueFalse {
+        correct: bool,
+    },
+    /// For each blank, the accepted answers.
+    FillIn {
+        blanks: Vec<Vec<String>>,
+        matching: Matching,
+    },
+    /// A reference answer for the person who grades.
+    Manual {
+        reference: String,
+    },
+}
+
+/// A question as stored in a version: what an attempt shows and grades against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    pub kind: QuestionKind,
+    pub stem: String,
+    /// Options of choice questions, in their original order.
+    pub options: Vec<String>,
+    pub key: AnswerKey,
+    pub points: Centipoints,
+    /// 1 (easy) to 5 (hard).
+    pub difficulty: u8,
+    pub explanation: String,
+}
+
+/// A candidate's answer to one question (option indices refer to the original order).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Response {
+    Choice { selected: Vec<usize> },
+    TrueFalse { value: bool },
+    FillIn { blanks: Vec<String> },
+    Text { text: String },
+}
+
+impl Question {
+    /// Checks that the question is whole: a stem, options for choices, a key that fits.
+    pub fn check(&self) -> Result<(), FieldError> {
+        text("stem", &self.stem, 1, 5000)?;
+        if self.points <= 0 || self.points > 10_000 {
+            return Err(FieldError::new("points", "invalid_points"));
+        }
+        if !(1..=5).contains(&self.difficulty) {
+            return Err(FieldError::new("difficulty", "invalid_difficulty"));
+        }
+        match (&self.kind, &self.key) {
+            (
+                QuestionKind::SingleChoice | QuestionKind::MultipleChoice,
+                AnswerKey::Choice { correct },
+            ) => {
+                if self.options.len() < 2 || self.options.len() > 26 {
+                    return Err(FieldError::new("options", "options_count")
+                        .with("min", 2)
+                        .with("max", 26));
+                }
+                if self.options.iter().any(|o| o.trim().is_empty()) {
+                    return Err(FieldError::new("options", "empty_option"));
+                }
+                let mut sorted = correct.clone();
+                sorted.sort_unstable();
+                sorted.dedup();
+                let ok_count = if self.kind == QuestionKind::SingleChoice {
+                    sorted.len() == 1
+                } else {
+                    !sorted.is_empty()
+                };
+                if !ok_count
+                    || sorted.len() != correct.len()
+                    || sorted.iter().any(|&i| i >= self.options.len())
+                {
+                    return Err(FieldError::new("answer", "answer_not_an_option"));
+                }
+                Ok(())
+            }
+            (QuestionKind::TrueFalse, AnswerKey::TrueFalse { .. }) => Ok(()),
+            (QuestionKind::FillIn, AnswerKey::FillIn { blanks, .. }) => {
+                if blanks.is_empty()
+                    || blanks
+                        .iter()
+                        .any(|b| b.is_empty() || b.iter().any(|a| a.trim().is_empty()))
+                {
+                    return Err(FieldError::new("answer", "blank_without_answer"));
+                }
+                Ok(())
+            }
+            (QuestionKind::ShortAnswer, AnswerKey::Manual { .. }) => Ok(()),
+            _ => Err(FieldError::new("answer", "key_does_not_fit_kind")),
+        }
+    }
+}
+
+/// Text as compared for fill-in answers: trimmed, inner runs of white space made one space,
+/// and, as asked, full-width forms made half-width and letters lower-case.
+pub fn normalize(raw: &str, matching: Matching) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        let c = if matching.width_insensitive {
+            match c {
+                '\u{3000}' => ' ',
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                _ => c,
+            }
+        } else {
+            c
+        };
+        if matching.case_insensitive {
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_template_words_parse() {
+        assert_eq!(
+            QuestionKind::parse("k", "多选题").unwrap(),
+            QuestionKind::MultipleChoice
+        );
+        assert_eq!(
+            QuestionKind::parse("k", "判断").unwrap(),
+            QuestionKind::TrueFalse
+        );
+        assert!(QuestionKind::parse("k", "论述").is_err());
+    }
+
+    #[test]
+    fn width_and_case_fold_only_when_asked() {
+        let both = Matching {
+            case_insensitive: true,
+            width_insensitive: true,
+        };
+        assert_eq!(normalize("  ＣＯ２　气体保护焊 ", both), "co2 气体保护焊");
+        assert_eq!(normalize("ＣＯ２", Matching::default()), "ＣＯ２");
+        assert_eq!(
+            normalize(
+                "Ab  c",
+                Matching {
+                    case_insensitive: true,
+                    width_insensitive: false
+                }
+            ),
+            "ab c"
+        );
+    }
+
+    #[test]
+    fn questions_are_checked_whole() {
+        let q = Question {
+            kind: QuestionKind::SingleChoice,
+            stem: "焊接电流过大会导致什么缺陷？".into(),
+            options: vec!["咬边".into(), "未焊透".into()],
+            key: AnswerKey::Choice { correct: vec![0] },
+            points: 200,
+            difficulty: 2,
+            explanation: String::new(),
+        };
+        assert!(q.check().is_ok());
+        let mut two = q.clone();
+        two.key = AnswerKey::Choice {
+            correct: vec![0, 1],
+        };
+        assert_eq!(two.check().unwrap_err().code, "answer_not_an_option");
+        let mut wrong_key = q.clone();
+        wrong_key.key = AnswerKey::TrueFalse { correct: true };
+        assert_eq!(wrong_key.check().unwrap_err().code, "key_does_not_fit_kind");
+    }
+}
