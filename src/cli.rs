@@ -56,6 +56,23 @@ enum Command {
         #[command(subcommand)]
         action: AuditCommand,
     },
+    /// Measure (results in docs/benchmarks.md).
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Durable small writes per second: a commit per write against group commit. Uses a
+    /// fresh SQLite file unless --database-url is given.
+    Writes {
+        #[arg(long, default_value_t = 64)]
+        writers: i64,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -151,6 +168,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         ..Default::default()
     };
     match &cli.command {
+        Command::Bench { .. } if flags.database_url.is_none() => {
+            let dir = std::env::temp_dir().join(format!("gongjiang-bench-{}", std::process::id()));
+            flags.database_url = Some(format!("sqlite://{}/bench.db", dir.display()));
+        }
         Command::Serve { bind, port } => {
             flags.bind = bind.clone();
             flags.port = *port;
@@ -221,6 +242,27 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     server::redact(&config.database_url)
                 );
                 return Ok(ExitCode::from(2));
+            }
+        }
+        Command::Bench {
+            what: BenchCommand::Writes { writers, seconds },
+        } => {
+            println!(
+                "durable writes, {writers} concurrent writers, {seconds} s each, on {}",
+                server::redact(&config.database_url)
+            );
+            let (naive, grouped) = crate::bench::writes(&config, writers, seconds).await?;
+            println!("  commit per write: {naive}");
+            println!("  group commit:     {grouped}");
+            println!(
+                "  ratio (group / per write): {:.1}x",
+                grouped.per_second / naive.per_second.max(1.0)
+            );
+            if config.database_url.contains("gongjiang-bench-")
+                && let Some(dir) =
+                    std::path::Path::new(&gongjiang_db::sqlite_path(&config.database_url)).parent()
+            {
+                let _ = std::fs::remove_dir_all(dir);
             }
         }
         Command::Audit {

@@ -1,6 +1,7 @@
 //! gongjiang (工匠): the platform for the innovation and skills work of trade unions.
 //! This crate is the program: configuration, the command line, and starting the server.
 
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod server;

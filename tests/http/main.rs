@@ -14,3 +14,4 @@ mod instances;
 mod people;
 mod roles;
 mod units;
+mod writes;
