@@ -215,12 +215,20 @@ mod tests {
             };
             for entry in entries.flatten() {
                 let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-                for marker in ["FieldError::new(\"", "Conflict(\""] {
+                for marker in ["FieldError::new(\"", "Conflict(\"", "problem("] {
                     for piece in text.split(marker).skip(1) {
-                        let rest = if marker.starts_with("FieldError") {
-                            piece.split_once("\", \"").map(|(_, r)| r)
-                        } else {
-                            Some(piece)
+                        let rest = match marker {
+                            // The format parsers report problems with a line number first.
+                            "problem(" => piece
+                                .split_once(", \"")
+                                .filter(|(arg, _)| {
+                                    arg.chars().all(|c| c.is_alphanumeric() || c == '_')
+                                })
+                                .map(|(_, r)| r),
+                            m if m.starts_with("FieldError") => {
+                                piece.split_once("\", \"").map(|(_, r)| r)
+                            }
+                            _ => Some(piece),
                         };
                         let Some(code) = rest.and_then(|r| r.split('"').next()) else {
                             continue;

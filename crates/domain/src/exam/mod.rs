@@ -2,6 +2,7 @@
 //! bank, and the clock of an attempt. Pure logic, property-tested; storage and pages come on top.
 
 pub mod draw;
+pub mod formats;
 pub mod grading;
 pub mod question;
 pub mod seeded;
