@@ -123,13 +123,16 @@ pub const PERSON_COLUMNS: &[Column] = &[
 pub const MAX_ROWS: usize = 20_000;
 
 /// Where each known column stands in a sheet.
-struct Layout {
+pub(crate) struct Layout {
     index: HashMap<&'static str, usize>,
     labels: HashMap<&'static str, String>,
 }
 
 impl Layout {
-    fn new(columns: &'static [Column], headers: &[String]) -> Result<Layout, Vec<RowError>> {
+    pub(crate) fn new(
+        columns: &'static [Column],
+        headers: &[String],
+    ) -> Result<Layout, Vec<RowError>> {
         let mut index = HashMap::new();
         let mut labels = HashMap::new();
         let mut errors = Vec::new();
@@ -172,7 +175,7 @@ impl Layout {
         }
     }
 
-    fn cell<'a>(&self, row: &'a SheetRow, key: &str) -> &'a str {
+    pub(crate) fn cell<'a>(&self, row: &'a SheetRow, key: &str) -> &'a str {
         self.index
             .get(key)
             .and_then(|&i| row.cells.get(i))
@@ -199,7 +202,7 @@ fn row_error(row: usize, column: &str, e: FieldError) -> RowError {
 
 /// Collects per-row problems, labelled with the column headers of the file.
 pub struct RowErrors<'a> {
-    layout: &'a Layout,
+    pub(crate) layout: &'a Layout,
     pub errors: Vec<RowError>,
 }
 
@@ -210,19 +213,19 @@ impl RowErrors<'_> {
         self.errors.push(row_error(row, &column, error));
     }
 
-    fn check<T>(&mut self, row: usize, parsed: Result<T, FieldError>) -> Option<T> {
+    pub(crate) fn check<T>(&mut self, row: usize, parsed: Result<T, FieldError>) -> Option<T> {
         parsed.map_err(|e| self.add(row, e)).ok()
     }
 }
 
-fn non_blank_rows(sheet: &Sheet) -> impl Iterator<Item = &SheetRow> {
+pub(crate) fn non_blank_rows(sheet: &Sheet) -> impl Iterator<Item = &SheetRow> {
     sheet
         .rows
         .iter()
         .filter(|r| r.cells.iter().any(|c| !c.trim().is_empty()))
 }
 
-fn check_size(sheet: &Sheet) -> Result<(), Vec<RowError>> {
+pub(crate) fn check_size(sheet: &Sheet) -> Result<(), Vec<RowError>> {
     let count = non_blank_rows(sheet).count();
     if count == 0 {
         return Err(vec![RowError {

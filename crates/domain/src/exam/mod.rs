@@ -6,4 +6,5 @@ pub mod formats;
 pub mod grading;
 pub mod question;
 pub mod seeded;
+pub mod sheet;
 pub mod timing;

@@ -1,0 +1,564 @@
+//! The common Chinese Excel question template (题型, 题干, 选项A…H, 答案, 解析, 难度, 分值, 分类),
+//! read row by row with every problem named by row and column, and written back for export.
+
+use super::formats::{DEFAULT_DIFFICULTY, DEFAULT_POINTS, ImportedQuestion};
+use super::question::{AnswerKey, Matching, Question, QuestionKind};
+use crate::error::FieldError;
+use crate::import::{Column, Layout, RowError, RowErrors, Sheet, check_size, non_blank_rows};
+
+pub const OPTION_LETTERS: &[char] = &['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
+
+pub const QUESTION_COLUMNS: &[Column] = &[
+    Column {
+        key: "kind",
+        zh: "题型",
+        en: "Type",
+        required: true,
+    },
+    Column {
+        key: "stem",
+        zh: "题干",
+        en: "Question",
+        required: true,
+    },
+    Column {
+        key: "option_a",
+        zh: "选项A",
+        en: "Option A",
+        required: false,
+    },
+    Column {
+        key: "option_b",
+        zh: "选项B",
+        en: "Option B",
+        required: false,
+    },
+    Column {
+        key: "option_c",
+        zh: "选项C",
+        en: "Option C",
+        required: false,
+    },
+    Column {
+        key: "option_d",
+        zh: "选项D",
+        en: "Option D",
+        required: false,
+    },
+    Column {
+        key: "option_e",
+        zh: "选项E",
+        en: "Option E",
+        required: false,
+    },
+    Column {
+        key: "option_f",
+        zh: "选项F",
+        en: "Option F",
+        required: false,
+    },
+    Column {
+        key: "option_g",
+        zh: "选项G",
+        en: "Option G",
+        required: false,
+    },
+    Column {
+        key: "option_h",
+        zh: "选项H",
+        en: "Option H",
+        required: false,
+    },
+    Column {
+        key: "answer",
+        zh: "答案",
+        en: "Answer",
+        required: true,
+    },
+    Column {
+        key: "explanation",
+        zh: "解析",
+        en: "Explanation",
+        required: false,
+    },
+    Column {
+        key: "difficulty",
+        zh: "难度",
+        en: "Difficulty",
+        required: false,
+    },
+    Column {
+        key: "points",
+        zh: "分值",
+        en: "Points",
+        required: false,
+    },
+    Column {
+        key: "category",
+        zh: "分类",
+        en: "Category",
+        required: false,
+    },
+];
+
+const OPTION_KEYS: &[&str] = &[
+    "option_a", "option_b", "option_c", "option_d", "option_e", "option_f", "option_g", "option_h",
+];
+
+/// `A`, `ABD`, `A,B,D`, `A、B、D` → option indices.
+fn letters(raw: &str, options: usize) -> Result<Vec<usize>, FieldError> {
+    let mut out: Vec<usize> = Vec::new();
+    for c in raw
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，' | '、' | ' ' | ';' | '；'))
+    {
+        let upper = c.to_ascii_uppercase();
+        match OPTION_LETTERS.iter().position(|&l| l == upper) {
+            Some(i) if i < options && !out.contains(&i) => out.push(i),
+            _ => {
+                return Err(
+                    FieldError::new("answer", "answer_not_an_option").with("value", raw.trim())
+                );
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(FieldError::new("answer", "required"));
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+fn true_false(raw: &str) -> Result<bool, FieldError> {
+    match raw.trim().to_ascii_uppercase().as_str() {
+        "对" | "正确" | "是" | "√" | "✓" | "T" | "TRUE" | "Y" | "A" => Ok(true),
+        "错" | "错误" | "否" | "×" | "✗" | "F" | "FALSE" | "N" | "B" => Ok(false),
+        _ => Err(FieldError::new("answer", "invalid_true_false").with("value", raw.trim())),
+    }
+}
+
+/// Blanks apart by `|`; accepted answers of one blank apart by `;` or `；`.
+fn blanks(raw: &str) -> Result<Vec<Vec<String>>, FieldError> {
+    let out: Vec<Vec<String>> = raw
+        .split(['|', '｜'])
+        .map(|blank| {
+            blank
+                .split([';', '；'])
+                .map(|a| a.trim().to_owned())
+                .filter(|a| !a.is_empty())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if out.iter().any(|b| b.is_empty()) {
+        return Err(FieldError::new("answer", "blank_without_answer"));
+    }
+    Ok(out)
+}
+
+fn difficulty(raw: &str) -> Result<u8, FieldError> {
+    match raw.trim() {
+        "" => Ok(DEFAULT_DIFFICULTY),
+        "易" | "容易" => Ok(1),
+        "较易" => Ok(2),
+        "中" | "中等" => Ok(3),
+        "较难" => Ok(4),
+        "难" | "困难" => Ok(5),
+        other => other
+            .parse::<u8>()
+            .ok()
+            .filter(|d| (1..=5).contains(d))
+            .ok_or_else(|| FieldError::new("difficulty", "invalid_difficulty")),
+    }
+}
+
+/// `2`, `2.5`, `0.25` → hundredths; empty → the default.
+fn points(raw: &str) -> Result<i64, FieldError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(DEFAULT_POINTS);
+    }
+    let (whole, frac) = raw.split_once('.').unwrap_or((raw, ""));
+    let valid = !whole.is_empty()
+        && whole.chars().all(|c| c.is_ascii_digit())
+        && frac.len() <= 2
+        && frac.chars().all(|c| c.is_ascii_digit());
+    let value = valid
+        .then(|| {
+            whole
+                .parse::<i64>()
+                .ok()
+                .map(|w| w * 100 + format!("{frac:0<2}").parse::<i64>().unwrap_or(0))
+        })
+        .flatten();
+    value
+        .filter(|p| (1..=10_000).contains(p))
+        .ok_or_else(|| FieldError::new("points", "invalid_points"))
+}
+
+/// Reads every row; any problem anywhere rejects the whole sheet, each named by row and column.
+pub fn parse_question_sheet(sheet: &Sheet) -> Result<Vec<ImportedQuestion>, Vec<RowError>> {
+    let layout = Layout::new(QUESTION_COLUMNS, &sheet.headers)?;
+    check_size(sheet)?;
+    let mut errs = RowErrors {
+        layout: &layout,
+        errors: Vec::new(),
+    };
+    let mut out = Vec::new();
+    for row in non_blank_rows(sheet) {
+        let n = row.number;
+        let kind = errs.check(n, QuestionKind::parse("kind", layout.cell(row, "kind")));
+        let options: Vec<String> = OPTION_KEYS
+            .iter()
+            .map(|k| layout.cell(row, k).trim().to_owned())
+            .collect();
+        let last = options
+            .iter()
+            .rposition(|o| !o.is_empty())
+            .map(|i| i + 1)
+            .unwrap_or(0);
+        let options: Vec<String> = options.into_iter().take(last).collect();
+        let answer = layout.cell(row, "answer");
+        let difficulty = errs.check(n, difficulty(layout.cell(row, "difficulty")));
+        let points = errs.check(n, points(layout.cell(row, "points")));
+        let Some(kind) = kind else { continue };
+        let key = match kind {
+            QuestionKind::SingleChoice | QuestionKind::MultipleChoice => {
+                letters(answer, options.len()).map(|correct| AnswerKey::Choice { correct })
+            }
+            QuestionKind::TrueFalse => {
+                true_false(answer).map(|correct| AnswerKey::TrueFalse { correct })
+            }
+            QuestionKind::FillIn => blanks(answer).map(|b| AnswerKey::FillIn {
+                blanks: b,
+                matching: Matching {
+                    case_insensitive: true,
+                    width_insensitive: true,
+                },
+            }),
+            QuestionKind::ShortAnswer => Ok(AnswerKey::Manual {
+                reference: answer.trim().to_owned(),
+            }),
+        };
+        let Some(key) = errs.check(n, key) else {
+            continue;
+        };
+        let options = if matches!(
+            kind,
+            QuestionKind::SingleChoice | QuestionKind::MultipleChoice
+        ) {
+            options
+        } else {
+            Vec::new()
+        };
+        let (Some(difficulty), Some(points)) = (difficulty, points) else {
+            continue;
+        };
+        let question = Question {
+            kind,
+            stem: layout.cell(row, "stem").trim().to_owned(),
+            options,
+            key,
+            points,
+            difficulty,
+            explanation: layout.cell(row, "explanation").trim().to_owned(),
+        };
+        if let Some(()) = errs.check(n, question.check()) {
+            let category = Some(
+                layout
+                    .cell(row, "category")
+                    .trim()
+                    .trim_matches('/')
+                    .to_owned(),
+            )
+            .filter(|c| !c.is_empty());
+            out.push(ImportedQuestion {
+                line: n,
+                category,
+                title: String::new(),
+                question,
+            });
+        }
+    }
+    if errs.errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errs.errors)
+    }
+}
+
+/// A question as a row of the template (for exports that import again).
+pub fn question_row(q: &Question, category: &str) -> Vec<String> {
+    let mut options: Vec<String> = q.options.clone();
+    options.resize(OPTION_LETTERS.len(), String::new());
+    let answer = match &q.key {
+        AnswerKey::Choice { correct } => correct
+            .iter()
+            .filter_map(|&i| OPTION_LETTERS.get(i))
+            .collect(),
+        AnswerKey::TrueFalse { correct } => if *correct { "对" } else { "错" }.to_owned(),
+        AnswerKey::FillIn { blanks, .. } => blanks
+            .iter()
+            .map(|b| b.join(";"))
+            .collect::<Vec<_>>()
+            .join("|"),
+        AnswerKey::Manual { reference } => reference.clone(),
+    };
+    let points = if q.points % 100 == 0 {
+        (q.points / 100).to_string()
+    } else {
+        format!("{}.{:02}", q.points / 100, q.points % 100)
+            .trim_end_matches('0')
+            .to_owned()
+    };
+    let mut row = vec![q.kind.label_zh().to_owned(), q.stem.clone()];
+    row.extend(options);
+    row.extend([
+        answer,
+        q.explanation.clone(),
+        q.difficulty.to_string(),
+        points,
+        category.to_owned(),
+    ]);
+    row
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::SheetRow;
+
+    fn sheet(rows: &[&[&str]]) -> Sheet {
+        Sheet {
+            headers: QUESTION_COLUMNS
+                .iter()
+                .map(|c| {
+                    if c.required {
+                        format!("{}*", c.zh)
+                    } else {
+                        c.zh.to_owned()
+                    }
+                })
+                .collect(),
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| SheetRow {
+                    number: i + 2,
+                    cells: r.iter().map(|s| s.to_string()).collect(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn every_type_reads_and_round_trips() {
+        let s = sheet(&[
+            &[
+                "单选题",
+                "焊接电流过大易产生？",
+                "咬边",
+                "未熔合",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "A",
+                "电流大熔池深",
+                "2",
+                "2",
+                "焊接/工艺",
+            ],
+            &[
+                "多选",
+                "属于个人防护用品的是？",
+                "面罩",
+                "手套",
+                "拖鞋",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "A、B",
+                "",
+                "较难",
+                "2.5",
+                "",
+            ],
+            &[
+                "判断题",
+                "动火作业需要审批。",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "√",
+                "",
+                "",
+                "",
+                "",
+            ],
+            &[
+                "填空题",
+                "CO2焊的保护气是____，焊丝常用____。",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "二氧化碳;CO2|ER50-6",
+                "",
+                "3",
+                "4",
+                "",
+            ],
+            &[
+                "简答题",
+                "简述预防焊接变形的措施。",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "合理的焊接顺序、反变形法等",
+                "",
+                "",
+                "10",
+                "",
+            ],
+        ]);
+        let qs = parse_question_sheet(&s).unwrap();
+        assert_eq!(qs.len(), 5);
+        assert_eq!(qs[0].category.as_deref(), Some("焊接/工艺"));
+        assert_eq!(
+            qs[1].question.key,
+            AnswerKey::Choice {
+                correct: vec![0, 1]
+            }
+        );
+        assert_eq!((qs[1].question.difficulty, qs[1].question.points), (4, 250));
+        assert_eq!(qs[2].question.key, AnswerKey::TrueFalse { correct: true });
+        assert!(
+            matches!(&qs[3].question.key, AnswerKey::FillIn { blanks, .. } if blanks.len() == 2 && blanks[0] == vec!["二氧化碳", "CO2"])
+        );
+        // Written back, the rows read the same.
+        let back = Sheet {
+            headers: s.headers.clone(),
+            rows: qs
+                .iter()
+                .enumerate()
+                .map(|(i, q)| SheetRow {
+                    number: i + 2,
+                    cells: question_row(&q.question, q.category.as_deref().unwrap_or("")),
+                })
+                .collect(),
+        };
+        let again = parse_question_sheet(&back).unwrap();
+        assert_eq!(
+            again.iter().map(|q| &q.question).collect::<Vec<_>>(),
+            qs.iter().map(|q| &q.question).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn problems_are_named_by_row_and_column() {
+        let s = sheet(&[
+            &[
+                "论述题",
+                "某题",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "A",
+                "",
+                "",
+                "",
+                "",
+            ],
+            &[
+                "单选题",
+                "某题",
+                "甲",
+                "乙",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "C",
+                "",
+                "9",
+                "-1",
+                "",
+            ],
+            &[
+                "判断题",
+                "某题",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "也许",
+                "",
+                "",
+                "",
+                "",
+            ],
+            &[
+                "填空题",
+                "某题",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "甲||丙",
+                "",
+                "",
+                "",
+                "",
+            ],
+        ]);
+        let errors = parse_question_sheet(&s).unwrap_err();
+        let got: Vec<(usize, &str, &str)> = errors
+            .iter()
+            .map(|e| (e.row, e.column.as_str(), e.code.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (2, "题型*", "unknown_question_kind"),
+                (3, "难度", "invalid_difficulty"),
+                (3, "分值", "invalid_points"),
+                (3, "答案*", "answer_not_an_option"),
+                (4, "答案*", "invalid_true_false"),
+                (5, "答案*", "blank_without_answer"),
+            ]
+        );
+    }
+}
