@@ -4,6 +4,7 @@
 pub mod draw;
 pub mod formats;
 pub mod grading;
+pub mod moodle;
 pub mod question;
 pub mod seeded;
 pub mod sheet;
