@@ -252,3 +252,82 @@ async fn templates_download_and_an_exported_unit_list_reimports_as_conflicts_onl
         .unwrap();
     assert!(html.contains("已被使用"));
 }
+
+#[tokio::test]
+async fn scripts_import_and_export_through_the_api() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin").await;
+    let html = app
+        .post_form(&admin, "/account/tokens", &[("name", "导入脚本")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let token = crate::common::shown_once(&html, "new-token");
+    let script = reqwest::Client::new();
+    let upload = |bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name("人员.xlsx"),
+        );
+        script
+            .post(app.url("/api/v1/imports/people"))
+            .bearer_auth(&token)
+            .multipart(form)
+    };
+    let good = xlsx::sheet(
+        PEOPLE_HEADERS,
+        &[&["钱学军", "HJGT-01", "A01", "男", "", "", "电工", ""]],
+    );
+    let r = upload(good).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let report: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        (report["created"].as_i64(), report["updated"].as_i64()),
+        (Some(1), Some(0))
+    );
+    let bad = xlsx::sheet(
+        PEOPLE_HEADERS,
+        &[&["王", "NOWHERE", "", "", "", "", "", ""]],
+    );
+    let r = upload(bad).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "import_rejected");
+    let fields: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["row 2 姓名", "row 2 所属单位编码"]);
+    let r = script
+        .get(app.url("/api/v1/exports/people"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let rows = xlsx::read(&r.bytes().await.unwrap());
+    assert!(rows.iter().any(|r| r[0] == "钱学军"));
+    let r = script
+        .get(app.url("/api/v1/exports/audit?action=import."))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        xlsx::read(&r.bytes().await.unwrap()).len(),
+        2,
+        "a header and the one import"
+    );
+    assert_eq!(
+        script
+            .get(app.url("/api/v1/exports/planets"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}

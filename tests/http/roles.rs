@@ -440,6 +440,27 @@ fn table(app: &TestApp, grant_id: i64, api_grant_id: i64) -> Vec<Rule> {
             vec![],
             Admins,
         ),
+        (
+            "POST",
+            "/api/v1/imports/{kind}",
+            "/api/v1/imports/people".into(),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/api/v1/exports/{list}",
+            "/api/v1/exports/people".into(),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/api/v1/exports/{list}",
+            "/api/v1/exports/audit".into(),
+            vec![],
+            FederationAdmin,
+        ),
     ]
 }
 
@@ -462,7 +483,7 @@ async fn call(
     if method == "GET" {
         return app.get(client, path).await.status();
     }
-    if path.starts_with("/admin/import/") {
+    if path.starts_with("/admin/import/") || path.starts_with("/api/v1/imports/") {
         let file = xlsx::sheet(&["姓名", "所属单位编码"], &[&["矩阵导入", "HJGT-01"]]);
         return app.upload(client, path, file).await.status();
     }

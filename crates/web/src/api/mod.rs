@@ -5,6 +5,7 @@
 mod account;
 mod audit;
 mod people;
+mod sheets;
 mod units;
 mod users;
 
@@ -47,6 +48,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(users::set_state))
         .routes(routes!(users::grant))
         .routes(routes!(users::revoke))
+        .routes(routes!(sheets::import))
+        .routes(routes!(sheets::export))
         .routes(routes!(audit::list))
 }
 

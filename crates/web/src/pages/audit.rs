@@ -139,12 +139,17 @@ pub async fn export(
 ) -> WebResult<Response> {
     let filter = q.filter()?;
     let tr = me.ctx.tr;
-    let headers = [
+    let headers = export_headers(tr);
+    let bytes = audit::export(&state.db, &me.caller, &filter, headers).await?;
+    Ok(xlsx(bytes, &format!("{}.xlsx", tr.t("admin.audit"))))
+}
+
+/// The audit export's column headers in the user's language.
+pub fn export_headers(tr: crate::i18n::Tr) -> Vec<String> {
+    [
         "seq", "time", "actor", "origin", "action", "entity", "before", "after", "reason", "hash",
     ]
     .iter()
     .map(|h| tr.t_string(&format!("audit.column.{h}")))
-    .collect();
-    let bytes = audit::export(&state.db, &me.caller, &filter, headers).await?;
-    Ok(xlsx(bytes, &format!("{}.xlsx", tr.t("admin.audit"))))
+    .collect()
 }
