@@ -8,6 +8,7 @@ mod common;
 mod api;
 mod audit;
 mod auth;
+mod banks;
 mod cli;
 mod imports;
 mod instances;

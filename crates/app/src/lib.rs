@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod banks;
 mod caller;
 pub mod demo;
 mod error;

@@ -3,6 +3,7 @@
 //! The backend is chosen by the URL; both run the same SQL through sqlx's `Any` driver.
 
 pub mod audit;
+pub mod banks;
 pub mod group_commit;
 mod migrations;
 pub mod people;

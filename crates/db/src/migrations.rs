@@ -28,6 +28,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/0002_audit_append_only.sqlite.sql"),
         postgres: include_str!("../../../migrations/0002_audit_append_only.postgres.sql"),
     },
+    Migration {
+        version: 3,
+        name: "question_banks",
+        common: include_str!("../../../migrations/0003_question_banks.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn render(m: &Migration, backend: Backend) -> String {

@@ -23,6 +23,8 @@ pub enum Action {
     GrantRole(Role),
     /// Read and export the audit log.
     ReadAudit,
+    /// Keep question banks (and, to come, papers and exam sessions) of a unit.
+    ManageBanks,
 }
 
 /// All the grants of one user: the answer to every authorization question.
@@ -41,9 +43,10 @@ impl Grants {
 
     fn roles_allowing(action: Action) -> &'static [Role] {
         match action {
-            Action::ManageUnits | Action::ManagePeople | Action::ManageAccounts => {
-                &[Role::FederationAdmin, Role::UnitAdmin]
-            }
+            Action::ManageUnits
+            | Action::ManagePeople
+            | Action::ManageAccounts
+            | Action::ManageBanks => &[Role::FederationAdmin, Role::UnitAdmin],
             // Only federation staff hand out federation-wide power; unit admins staff their units.
             Action::GrantRole(Role::FederationAdmin) => &[Role::FederationAdmin],
             Action::GrantRole(_) => &[Role::FederationAdmin, Role::UnitAdmin],

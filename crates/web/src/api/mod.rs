@@ -4,6 +4,7 @@
 
 mod account;
 mod audit;
+mod banks;
 mod people;
 mod sheets;
 mod units;
@@ -50,6 +51,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(users::revoke))
         .routes(routes!(sheets::import))
         .routes(routes!(sheets::export))
+        .routes(routes!(banks::list, banks::create))
+        .routes(routes!(banks::questions))
+        .routes(routes!(banks::import))
+        .routes(routes!(banks::export))
         .routes(routes!(audit::list))
 }
 

@@ -1,0 +1,231 @@
+//! Question banks: create, import questions (Excel template, Moodle XML, GIFT, Aiken) all or
+//! nothing, list, and export to Excel or Moodle XML so that a bank round-trips.
+
+use crate::{Caller, ServiceError, ServiceResult, change, record, sheets};
+use gongjiang_db::banks::{BankRecord, NewVersion, QuestionRecord};
+use gongjiang_db::{Database, Page, banks, units};
+use gongjiang_domain::FieldError;
+use gongjiang_domain::authz::Action;
+use gongjiang_domain::clock::now_ms;
+use gongjiang_domain::error::text;
+use gongjiang_domain::exam::formats::{ImportedQuestion, parse_aiken, parse_gift};
+use gongjiang_domain::exam::moodle::{parse_moodle_xml, write_moodle_xml};
+use gongjiang_domain::exam::question::Question;
+use gongjiang_domain::exam::sheet::{QUESTION_COLUMNS, parse_question_sheet, question_row};
+use gongjiang_domain::import::RowError;
+use gongjiang_domain::unit::UnitPath;
+
+pub async fn create(
+    db: &Database,
+    caller: &Caller,
+    unit_id: i64,
+    name: &str,
+    trade: &str,
+) -> ServiceResult<BankRecord> {
+    let name = text("name", name, 2, 100)?;
+    let trade = text("trade", trade, 0, 40)?;
+    let mut tx = db.begin().await?;
+    let unit = units::get(&mut tx, unit_id)
+        .await?
+        .ok_or_else(|| FieldError::new("unit_id", "unknown_unit"))?;
+    caller.ensure(Action::ManageBanks, &unit.unit_path())?;
+    let id = banks::insert_bank(&mut tx, unit_id, &name, &trade, now_ms()).await?;
+    let bank = banks::get_bank(&mut tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    record(
+        &mut tx,
+        caller,
+        change::<(), _>("bank.create", "bank", id, None, Some(&bank)),
+    )
+    .await?;
+    gongjiang_db::commit(tx).await?;
+    Ok(bank)
+}
+
+async fn managed(
+    conn: &mut gongjiang_db::Conn,
+    caller: &Caller,
+    id: i64,
+) -> ServiceResult<BankRecord> {
+    let bank = banks::get_bank(conn, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    caller.ensure(
+        Action::ManageBanks,
+        &UnitPath::from_stored(bank.unit_path.clone()),
+    )?;
+    Ok(bank)
+}
+
+pub async fn get(db: &Database, caller: &Caller, id: i64) -> ServiceResult<BankRecord> {
+    let mut conn = db.read().await?;
+    managed(&mut conn, caller, id).await
+}
+
+pub async fn list(db: &Database, caller: &Caller) -> ServiceResult<Vec<BankRecord>> {
+    caller.ensure_somewhere(Action::ManageBanks)?;
+    let mut conn = db.read().await?;
+    Ok(banks::list_banks(&mut conn, &caller.scope(Action::ManageBanks)).await?)
+}
+
+/// Reads questions from a file, the format told by its name: `.xlsx` (the Chinese template),
+/// `.xml` (Moodle XML), `.gift`, or `.txt` (Aiken, or GIFT when it has answer blocks).
+pub fn read_questions(
+    filename: &str,
+    bytes: &[u8],
+) -> Result<Vec<ImportedQuestion>, Vec<RowError>> {
+    let lower = filename.to_ascii_lowercase();
+    if lower.ends_with(".xlsx") {
+        return parse_question_sheet(&sheets::read_xlsx(bytes)?);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        vec![RowError {
+            row: 0,
+            column: String::new(),
+            code: "not_utf8".into(),
+            params: vec![],
+        }]
+    })?;
+    if lower.ends_with(".xml") {
+        parse_moodle_xml(text)
+    } else if lower.ends_with(".gift") || (lower.ends_with(".txt") && text.contains('{')) {
+        parse_gift(text)
+    } else if lower.ends_with(".txt") {
+        parse_aiken(text)
+    } else {
+        Err(vec![RowError {
+            row: 0,
+            column: String::new(),
+            code: "unknown_question_format".into(),
+            params: vec![("value".into(), filename.to_owned())],
+        }])
+    }
+}
+
+/// Adds every question of a file to the bank, or none if any has a problem.
+pub async fn import(
+    db: &Database,
+    caller: &Caller,
+    bank_id: i64,
+    filename: &str,
+    bytes: &[u8],
+) -> ServiceResult<usize> {
+    {
+        let mut conn = db.read().await?;
+        managed(&mut conn, caller, bank_id).await?;
+    }
+    let questions = read_questions(filename, bytes).map_err(ServiceError::ImportRejected)?;
+    if questions.is_empty() {
+        return Err(ServiceError::ImportRejected(vec![RowError {
+            row: 0,
+            column: String::new(),
+            code: "no_rows".into(),
+            params: vec![],
+        }]));
+    }
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    for q in &questions {
+        let body = serde_json::to_string(&q.question)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let version = NewVersion {
+            kind: q.question.kind.as_str(),
+            difficulty: i64::from(q.question.difficulty),
+            points: q.question.points,
+            body: &body,
+            created_by: caller.user_id(),
+        };
+        banks::insert_question(
+            &mut tx,
+            bank_id,
+            q.category.as_deref().unwrap_or(""),
+            version,
+            now,
+        )
+        .await?;
+    }
+    let summary = serde_json::json!({ "file": filename, "questions": questions.len() });
+    record(
+        &mut tx,
+        caller,
+        change::<(), _>("bank.import", "bank", bank_id, None, Some(&summary)),
+    )
+    .await?;
+    gongjiang_db::commit(tx).await?;
+    Ok(questions.len())
+}
+
+/// A stored question with its parsed content.
+pub struct StoredQuestion {
+    pub record: QuestionRecord,
+    pub question: Question,
+}
+
+pub async fn questions(
+    db: &Database,
+    caller: &Caller,
+    bank_id: i64,
+    page: Page,
+) -> ServiceResult<(Vec<StoredQuestion>, i64)> {
+    let mut conn = db.read().await?;
+    managed(&mut conn, caller, bank_id).await?;
+    let (records, total) = banks::list_questions(&mut conn, bank_id, page).await?;
+    let list = records
+        .into_iter()
+        .map(|record| {
+            let question = serde_json::from_str(&record.body).map_err(|e| {
+                ServiceError::Internal(format!("question version {}: {e}", record.version_id))
+            })?;
+            Ok(StoredQuestion { record, question })
+        })
+        .collect::<ServiceResult<Vec<_>>>()?;
+    Ok((list, total))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Xlsx,
+    MoodleXml,
+}
+
+/// The whole bank in a format that imports again.
+pub async fn export(
+    db: &Database,
+    caller: &Caller,
+    bank_id: i64,
+    format: ExportFormat,
+) -> ServiceResult<Vec<u8>> {
+    let (list, _) = questions(
+        db,
+        caller,
+        bank_id,
+        Page {
+            offset: 0,
+            limit: 1_000_000,
+        },
+    )
+    .await?;
+    match format {
+        ExportFormat::Xlsx => {
+            let headers: Vec<String> = QUESTION_COLUMNS.iter().map(|c| c.zh.to_owned()).collect();
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|q| question_row(&q.question, &q.record.category))
+                .collect();
+            sheets::write_xlsx("题库", &headers, &rows).map_err(ServiceError::Internal)
+        }
+        ExportFormat::MoodleXml => {
+            let items: Vec<ImportedQuestion> = list
+                .into_iter()
+                .map(|q| ImportedQuestion {
+                    line: 0,
+                    category: Some(q.record.category).filter(|c| !c.is_empty()),
+                    title: String::new(),
+                    question: q.question,
+                })
+                .collect();
+            Ok(write_moodle_xml(&items).into_bytes())
+        }
+    }
+}

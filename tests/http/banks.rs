@@ -1,0 +1,208 @@
+//! Question banks: import in every format, all or nothing, and export that imports again.
+
+use crate::common::{TestApp, xlsx};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const AIKEN: &str = "焊接时产生咬边的主要原因是？\nA. 电流过大\nB. 电流过小\nANSWER: A\n";
+const GIFT: &str = "$CATEGORY: $course$/top/焊接/安全\n\n::T1:: 动火作业需要审批。{T}\n\n二氧化碳气体保护焊的英文缩写是 {=CO2 =MAG} 焊。\n";
+
+async fn upload(
+    app: &TestApp,
+    client: &reqwest::Client,
+    bank: i64,
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    let csrf = app.token(client).await;
+    let form = reqwest::multipart::Form::new().text("_csrf", csrf).part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+    );
+    client
+        .post(app.url(&format!("/api/v1/banks/{bank}/import")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_bank_imports_every_format_and_round_trips_through_moodle_xml() {
+    let app = TestApp::spawn().await;
+    let unitadmin = app.login("unitadmin").await;
+    let csrf = app.token(&unitadmin).await;
+    let r = unitadmin
+        .post(app.url("/api/v1/banks"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"unit_id": app.seed.enterprise, "name": "焊工题库", "trade": "焊工"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let bank = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let sheet = xlsx::sheet(
+        &[
+            "题型", "题干", "选项A", "选项B", "选项C", "答案", "解析", "难度", "分值", "分类",
+        ],
+        &[
+            &[
+                "多选题",
+                "属于个人防护用品的是？",
+                "面罩",
+                "手套",
+                "拖鞋",
+                "AB",
+                "",
+                "3",
+                "2",
+                "焊接/安全",
+            ],
+            &[
+                "判断题",
+                "焊前应清理坡口。",
+                "",
+                "",
+                "",
+                "对",
+                "",
+                "",
+                "",
+                "焊接/工艺",
+            ],
+        ],
+    );
+    for (name, bytes, expected) in [
+        ("焊工.xlsx", sheet, 2),
+        ("aiken.txt", AIKEN.as_bytes().to_vec(), 1),
+        ("bank.gift", GIFT.as_bytes().to_vec(), 2),
+    ] {
+        let r = upload(&app, &unitadmin, bank, name, bytes).await;
+        assert_eq!(r.status(), StatusCode::OK, "{name}");
+        assert_eq!(
+            r.json::<Value>().await.unwrap()["imported"],
+            expected,
+            "{name}"
+        );
+    }
+    let list = app
+        .get_json(&unitadmin, &format!("/api/v1/banks/{bank}/questions"))
+        .await;
+    assert_eq!(list["total"], 5);
+    let banks = app.get_json(&unitadmin, "/api/v1/banks").await;
+    assert_eq!(banks[0]["questions"], 5);
+
+    // Moodle XML out, into a second bank, and the same questions come back.
+    let xml = app
+        .get(
+            &unitadmin,
+            &format!("/api/v1/banks/{bank}/export?format=moodle"),
+        )
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let second = unitadmin
+        .post(app.url("/api/v1/banks"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"unit_id": app.seed.branch, "name": "焊工题库（副本）"}))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        upload(&app, &unitadmin, second, "bank.xml", xml)
+            .await
+            .json::<Value>()
+            .await
+            .unwrap()["imported"],
+        5
+    );
+    let copy = app
+        .get_json(&unitadmin, &format!("/api/v1/banks/{second}/questions"))
+        .await;
+    let content = |v: &Value| {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| (q["category"].clone(), q["question"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(content(&copy), content(&list));
+    // Excel out reads as the template again.
+    let sheet = app
+        .get(&unitadmin, &format!("/api/v1/banks/{bank}/export"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(xlsx::read(&sheet).len(), 6, "a header and five questions");
+    assert_eq!(app.audit("bank.import").await.len(), 4);
+}
+
+#[tokio::test]
+async fn a_bad_file_adds_nothing_and_says_where() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin").await;
+    let csrf = app.token(&admin).await;
+    let bank = admin
+        .post(app.url("/api/v1/banks"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"unit_id": app.seed.federation, "name": "电工题库"}))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let sheet = xlsx::sheet(
+        &["题型", "题干", "选项A", "选项B", "答案"],
+        &[
+            &["单选题", "正确的一题", "甲", "乙", "A"],
+            &["单选题", "错误的一题", "甲", "乙", "C"],
+        ],
+    );
+    let r = upload(&app, &admin, bank, "电工.xlsx", sheet).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["fields"][0]["field"], "row 3 答案");
+    assert_eq!(body["error"]["fields"][0]["code"], "answer_not_an_option");
+    let r = upload(&app, &admin, bank, "bank.pdf", b"%PDF".to_vec()).await;
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["fields"][0]["code"],
+        "unknown_question_format"
+    );
+    assert_eq!(
+        app.get_json(&admin, &format!("/api/v1/banks/{bank}/questions"))
+            .await["total"],
+        0
+    );
+    // A unit admin elsewhere cannot see or fill this bank.
+    let unitadmin = app.login("unitadmin").await;
+    assert_eq!(
+        app.get(&unitadmin, &format!("/api/v1/banks/{bank}/questions"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        upload(
+            &app,
+            &unitadmin,
+            bank,
+            "aiken.txt",
+            AIKEN.as_bytes().to_vec()
+        )
+        .await
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+}
