@@ -163,6 +163,11 @@ async fn every_page_labels_its_fields_and_has_unique_ids() {
     let app = TestApp::spawn().await;
     let admin = app.login("admin").await;
     let s = &app.seed;
+    let system = gongjiang_app::Caller::system("test");
+    let bank = gongjiang_app::banks::create(app.db(), &system, s.branch, "焊工题库", "焊工")
+        .await
+        .unwrap()
+        .id;
     let pages = [
         "/".to_owned(),
         "/account".into(),
@@ -177,6 +182,9 @@ async fn every_page_labels_its_fields_and_has_unique_ids() {
         "/admin/import".into(),
         "/admin/audit".into(),
         "/innovation".into(),
+        "/competitions".into(),
+        "/exams/banks".into(),
+        format!("/exams/banks/{bank}"),
     ];
     let anonymous = app.client();
     for (client, page) in std::iter::once((&anonymous, "/login".to_owned()))

@@ -206,3 +206,95 @@ async fn a_bad_file_adds_nothing_and_says_where() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn keepers_create_banks_and_import_questions_from_the_pages() {
+    let app = TestApp::spawn().await;
+    let unitadmin = app.login("unitadmin").await;
+    let (_, competitions) = app.get_text(&unitadmin, "/competitions").await;
+    assert!(
+        competitions.contains("href=\"/exams/banks\""),
+        "the competitions section leads to the banks"
+    );
+    let branch = app.seed.branch.to_string();
+    let r = app
+        .post_form(
+            &unitadmin,
+            "/exams/banks",
+            &[("unit_id", &branch), ("name", "x")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("至少 2 个字符"));
+    let r = app
+        .post_form(
+            &unitadmin,
+            "/exams/banks",
+            &[
+                ("unit_id", &branch),
+                ("name", "电工题库"),
+                ("trade", "电工"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let bank: i64 = location
+        .trim_start_matches("/exams/banks/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let template = app
+        .get(&unitadmin, "/exams/banks/template.xlsx")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let headers = xlsx::read(&template)[0].clone();
+    assert_eq!(&headers[..3], &["题型*", "题干*", "选项A"]);
+    let good = xlsx::sheet(
+        &["题型", "题干", "选项A", "选项B", "答案"],
+        &[&["单选题", "安全电压一般不超过多少伏？", "36", "220", "A"]],
+    );
+    let bytes =
+        |b: Vec<u8>, name: &str| reqwest::multipart::Part::bytes(b).file_name(name.to_owned());
+    let csrf = app.token(&unitadmin).await;
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf.clone())
+        .part("file", bytes(good, "电工.xlsx"));
+    let html = unitadmin
+        .post(app.url(&format!("/exams/banks/{bank}/import")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("已导入 1 道试题") && html.contains("安全电压一般不超过多少伏"),
+        "{html}"
+    );
+    let bad = xlsx::sheet(
+        &["题型", "题干", "答案"],
+        &[&["判断题", "绝缘手套可以代替绝缘鞋。", "也许"]],
+    );
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf)
+        .part("file", bytes(bad, "错误.xlsx"));
+    let r = unitadmin
+        .post(app.url(&format!("/exams/banks/{bank}/import")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("第 2 行「答案」列：判断题答案「也许」无效")
+    );
+}

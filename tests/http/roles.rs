@@ -496,6 +496,35 @@ fn table(app: &TestApp, grant_id: i64, api_grant_id: i64, bank: i64) -> Vec<Rule
             vec![],
             Admins,
         ),
+        ("GET", "/exams/banks", "/exams/banks".into(), vec![], Admins),
+        (
+            "POST",
+            "/exams/banks",
+            "/exams/banks".into(),
+            vec![("unit_id", branch.clone()), ("name", "矩阵页面题库".into())],
+            Admins,
+        ),
+        (
+            "GET",
+            "/exams/banks/template.xlsx",
+            "/exams/banks/template.xlsx".into(),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/exams/banks/{id}",
+            format!("/exams/banks/{bank}"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/exams/banks/{id}/import",
+            format!("/exams/banks/{bank}/import"),
+            vec![],
+            Admins,
+        ),
     ]
 }
 

@@ -3,7 +3,7 @@
 
 use crate::context::{self, MAX_BODY};
 use crate::error::WebError;
-use crate::pages::{account, accounts, admin, audit, auth, home, imports, people, units};
+use crate::pages::{account, accounts, admin, audit, auth, banks, home, imports, people, units};
 use crate::{AppState, api, assets};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -58,6 +58,10 @@ pub fn build(state: AppState) -> Router {
         .route("/admin/import/{kind}/template.xlsx", get(imports::template))
         .route("/admin/audit", get(audit::list))
         .route("/admin/audit/export.xlsx", get(audit::export))
+        .route("/exams/banks", get(banks::list).post(banks::create))
+        .route("/exams/banks/template.xlsx", get(banks::template))
+        .route("/exams/banks/{id}", get(banks::show))
+        .route("/exams/banks/{id}/import", post(banks::import))
         .merge(api_routes)
         .route(
             "/api/openapi.json",

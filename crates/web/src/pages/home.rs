@@ -36,12 +36,22 @@ pub async fn show(ctx: Ctx) -> WebResult<Response> {
 struct Module {
     l: Layout,
     summary: String,
+    /// What of the module is already open to this user.
+    links: Vec<(String, String)>,
 }
 
 async fn module(ctx: Ctx, section: &'static str) -> WebResult<Response> {
     let title = ctx.tr.t_string(&format!("nav.{section}"));
+    let mut links = Vec::new();
+    let keeps_banks = ctx
+        .caller()
+        .is_some_and(|c| c.may_somewhere(gongjiang_domain::authz::Action::ManageBanks));
+    if section == "competitions" && keeps_banks {
+        links.push(("/exams/banks".to_owned(), ctx.tr.t_string("banks.title")));
+    }
     html(&Module {
         summary: ctx.tr.t_string(&format!("module.{section}.summary")),
+        links,
         l: Layout::new(&ctx, section, title),
     })
 }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod banks;
 pub mod errors;
 pub mod home;
 pub mod imports;

@@ -1,0 +1,270 @@
+//! Pages for question banks: the list with a form to create one, and a bank's page with its
+//! questions and an import form (the exam sessions come with the exam module).
+
+use super::{UnitOption, unit_options};
+use crate::AppState;
+use crate::context::Me;
+use crate::error::{WebError, WebResult};
+use crate::view::{FormErrors, Layout, Pager, html_status, xlsx};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use gongjiang_app::{ServiceError, banks, sheets, units};
+use gongjiang_db::Page;
+use gongjiang_db::banks::BankRecord;
+use gongjiang_domain::authz::Action;
+use gongjiang_domain::exam::sheet::QUESTION_COLUMNS;
+use gongjiang_domain::import::RowError;
+use serde::Deserialize;
+
+const PAGE_SIZE: i64 = 50;
+
+#[derive(Template)]
+#[template(path = "exams/banks.html")]
+struct BankList {
+    l: Layout,
+    banks: Vec<BankRecord>,
+    units: Vec<UnitOption>,
+    errors: FormErrors,
+    name: String,
+    trade: String,
+}
+
+async fn list_page(
+    state: &AppState,
+    me: &Me,
+    status: StatusCode,
+    errors: FormErrors,
+    name: String,
+    trade: String,
+) -> WebResult<Response> {
+    let list = banks::list(&state.db, &me.caller).await?;
+    let units =
+        unit_options(&units::parents_for(&state.db, &me.caller, Action::ManageBanks).await?);
+    let title = me.ctx.tr.t_string("banks.title");
+    html_status(
+        status,
+        &BankList {
+            banks: list,
+            units,
+            errors,
+            name,
+            trade,
+            l: Layout::new(&me.ctx, "competitions", title),
+        },
+    )
+}
+
+pub async fn list(State(state): State<AppState>, me: Me) -> WebResult<Response> {
+    list_page(
+        &state,
+        &me,
+        StatusCode::OK,
+        FormErrors::default(),
+        String::new(),
+        String::new(),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct NewBankForm {
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    trade: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    me: Me,
+    Form(form): Form<NewBankForm>,
+) -> WebResult<Response> {
+    let unit_id = super::parse_id("unit_id", &form.unit_id)?
+        .ok_or_else(|| gongjiang_domain::FieldError::new("unit_id", "required"))?;
+    match banks::create(&state.db, &me.caller, unit_id, &form.name, &form.trade).await {
+        Ok(bank) => Ok(
+            Redirect::to(&format!("/exams/banks/{}?done=bank_created", bank.id)).into_response(),
+        ),
+        Err(ServiceError::Invalid(invalid)) => {
+            list_page(
+                &state,
+                &me,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FormErrors::from_invalid(me.ctx.tr, &invalid),
+                form.name,
+                form.trade,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A question as the bank's table shows it.
+pub struct QuestionLine {
+    pub id: i64,
+    pub stem: String,
+    pub kind_key: &'static str,
+    pub category: String,
+    pub difficulty: i64,
+    pub points: String,
+}
+
+#[derive(Template)]
+#[template(path = "exams/bank.html")]
+struct BankPage {
+    l: Layout,
+    bank: BankRecord,
+    questions: Vec<QuestionLine>,
+    pager: Pager,
+    report: Option<String>,
+    row_errors: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    #[serde(default)]
+    page: String,
+}
+
+fn kind_key(kind: gongjiang_domain::exam::question::QuestionKind) -> &'static str {
+    use gongjiang_domain::exam::question::QuestionKind::*;
+    match kind {
+        SingleChoice => "question_kind.single_choice",
+        MultipleChoice => "question_kind.multiple_choice",
+        TrueFalse => "question_kind.true_false",
+        FillIn => "question_kind.fill_in",
+        ShortAnswer => "question_kind.short_answer",
+    }
+}
+
+async fn bank_page(
+    state: &AppState,
+    me: &Me,
+    id: i64,
+    page: i64,
+    status: StatusCode,
+    report: Option<String>,
+    errors: &[RowError],
+) -> WebResult<Response> {
+    let bank = banks::get(&state.db, &me.caller, id).await?;
+    let (list, total) =
+        banks::questions(&state.db, &me.caller, id, Page::new(page, PAGE_SIZE)).await?;
+    let questions = list
+        .into_iter()
+        .map(|q| QuestionLine {
+            id: q.record.id,
+            stem: q.question.stem.chars().take(80).collect(),
+            kind_key: kind_key(q.question.kind),
+            category: q.record.category,
+            difficulty: q.record.difficulty,
+            points: format!("{}", q.record.points as f64 / 100.0),
+        })
+        .collect();
+    let pager = Pager::new(&format!("/exams/banks/{id}"), &[], page, PAGE_SIZE, total);
+    let row_errors = errors
+        .iter()
+        .map(|e| super::imports::row_message(me.ctx.tr, e))
+        .collect();
+    let title = bank.name.clone();
+    html_status(
+        status,
+        &BankPage {
+            bank,
+            questions,
+            pager,
+            report,
+            row_errors,
+            l: Layout::new(&me.ctx, "competitions", title),
+        },
+    )
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Query(q): Query<PageQuery>,
+) -> WebResult<Response> {
+    bank_page(
+        &state,
+        &me,
+        id,
+        q.page.parse().unwrap_or(1).max(1),
+        StatusCode::OK,
+        None,
+        &[],
+    )
+    .await
+}
+
+pub async fn import(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> WebResult<Response> {
+    let bad_upload = || WebError::Invalid(gongjiang_domain::Invalid::one("file", "bad_upload"));
+    let mut file = None;
+    while let Some(field) = multipart.next_field().await.map_err(|_| bad_upload())? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("").to_owned();
+            file = Some((
+                name,
+                field.bytes().await.map_err(|_| bad_upload())?.to_vec(),
+            ));
+        }
+    }
+    let (name, bytes) = file.unwrap_or_default();
+    match banks::import(&state.db, &me.caller, id, &name, &bytes).await {
+        Ok(n) => {
+            let message = me.ctx.tr.tf("banks.imported", &[("n", &n.to_string())]);
+            bank_page(&state, &me, id, 1, StatusCode::OK, Some(message), &[]).await
+        }
+        Err(ServiceError::ImportRejected(rows)) => {
+            bank_page(
+                &state,
+                &me,
+                id,
+                1,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                &rows,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The Excel question template, with a sheet explaining each column.
+pub async fn template(me: Me) -> WebResult<Response> {
+    me.caller.ensure_somewhere(Action::ManageBanks)?;
+    let tr = me.ctx.tr;
+    let notes: Vec<(String, String)> = QUESTION_COLUMNS
+        .iter()
+        .map(|c| {
+            let key = if c.key.starts_with("option_") && c.key != "option_a" {
+                "option_other"
+            } else {
+                c.key
+            };
+            let label = if tr.locale.is_english() { c.en } else { c.zh };
+            (
+                label.to_owned(),
+                tr.t_string(&format!("import.note.questions.{key}")),
+            )
+        })
+        .collect();
+    let bytes = sheets::template(QUESTION_COLUMNS, tr.locale.is_english(), &notes)
+        .map_err(WebError::Internal)?;
+    Ok(xlsx(
+        bytes,
+        &format!("{}.xlsx", tr.t("import.template_name.questions")),
+    ))
+}
