@@ -70,7 +70,8 @@ fn unique() -> String {
     format!("{}_{n}_{nanos}", std::process::id())
 }
 
-async fn fresh_database() -> (Backend, String) {
+/// A new empty database (a temporary SQLite file or a new PostgreSQL database) and its URL.
+pub async fn fresh_database() -> (Backend, String) {
     if on_postgres() {
         let name = format!("gj_test_{}", unique());
         let admin_url = pg_admin_url();
@@ -290,6 +291,13 @@ impl Drop for TestApp {
                 dir: std::path::PathBuf::new(),
             },
         );
+        remove(backend);
+    }
+}
+
+/// Removes a database made by `fresh_database`.
+pub fn remove(backend: Backend) {
+    {
         match backend {
             Backend::Sqlite { dir } => {
                 if !dir.as_os_str().is_empty() {

@@ -222,3 +222,66 @@ fn unknown_configuration_is_refused_by_name() {
     assert!(!o.status.success());
     assert!(text(&o).contains("GONGJIANG_PROT"), "{}", text(&o));
 }
+
+async fn demo_database() -> (
+    crate::common::Backend,
+    gongjiang_app::Database,
+    Vec<gongjiang_app::demo::DemoLogin>,
+) {
+    let (backend, url) = crate::common::fresh_database().await;
+    let db = gongjiang_app::Database::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    let logins = gongjiang_app::demo::load(&db).await.unwrap();
+    (backend, db, logins)
+}
+
+#[tokio::test]
+async fn the_demo_loads_the_same_believable_federation_every_time() {
+    let (first_backend, first, logins) = demo_database().await;
+    let (second_backend, second, _) = demo_database().await;
+    let names = |db: gongjiang_app::Database| async move {
+        let mut conn = db.read().await.unwrap();
+        let people: Vec<String> = sqlx::query_scalar("SELECT name FROM people ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+        let units: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let banks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM question_banks")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let questions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM questions")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        (people, units, banks, questions)
+    };
+    let a = names(first.clone()).await;
+    assert_eq!(a, names(second.clone()).await, "deterministic");
+    assert!(
+        a.0.len() > 300 && a.1 > 60,
+        "a few hundred people in dozens of units"
+    );
+    assert_eq!((a.2, a.3), (4, 23), "a question bank per trade");
+    let roles: Vec<&str> = logins.iter().map(|l| l.username.as_str()).collect();
+    for role in ["admin", "unitadmin", "leader", "judge", "worker"] {
+        assert!(roles.contains(&role), "a login for {role}");
+    }
+    assert!(
+        gongjiang_app::audit::verify(&first)
+            .await
+            .unwrap()
+            .is_intact()
+    );
+    assert!(
+        gongjiang_app::demo::load(&first).await.is_err(),
+        "never into a database that has data"
+    );
+    first.close().await;
+    second.close().await;
+    crate::common::remove(first_backend);
+    crate::common::remove(second_backend);
+}

@@ -215,6 +215,13 @@ const ENTERPRISES: &[(&str, &str, &str, &[&str])] = &[
     ("HJSJ", "华江数据科技有限公司工会", "HJ-GX", &[]),
 ];
 
+const BANKS: &[(&str, &str)] = &[
+    ("焊工", include_str!("../demo/焊工.gift")),
+    ("电工", include_str!("../demo/电工.gift")),
+    ("汽车装调工", include_str!("../demo/汽车装调工.gift")),
+    ("地铁列车司机", include_str!("../demo/地铁列车司机.gift")),
+];
+
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
     "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾",
@@ -544,14 +551,49 @@ pub async fn load(db: &Database) -> ServiceResult<Vec<DemoLogin>> {
             });
         }
     }
+    // A question bank per trade, owned by the federation, written in GIFT.
+    let mut bank_count = 0;
+    for (trade, gift) in BANKS {
+        let questions = gongjiang_domain::exam::formats::parse_gift(gift)
+            .map_err(crate::ServiceError::ImportRejected)?;
+        let bank = gongjiang_db::banks::insert_bank(
+            &mut tx,
+            federation.id,
+            &format!("{trade}理论题库"),
+            trade,
+            now,
+        )
+        .await?;
+        for q in questions {
+            let body = serde_json::to_string(&q.question)
+                .map_err(|e| crate::ServiceError::Internal(e.to_string()))?;
+            let version = gongjiang_db::banks::NewVersion {
+                kind: q.question.kind.as_str(),
+                difficulty: i64::from(q.question.difficulty),
+                points: q.question.points,
+                body: &body,
+                created_by: None,
+            };
+            gongjiang_db::banks::insert_question(
+                &mut tx,
+                bank,
+                q.category.as_deref().unwrap_or(""),
+                version,
+                now,
+            )
+            .await?;
+        }
+        bank_count += 1;
+    }
     let change = Change {
         action: "demo.load".into(),
         entity_type: "demo".into(),
         entity_id: "huajiang".into(),
         after: Some(format!(
-            "{{\"units\":{},\"accounts\":{}}}",
+            "{{\"units\":{},\"accounts\":{},\"banks\":{}}}",
             1 + parents.len() + enterprises.len() + workplaces.len(),
-            accounts.len()
+            accounts.len(),
+            bank_count
         )),
         ..Default::default()
     };
