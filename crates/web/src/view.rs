@@ -194,3 +194,21 @@ impl Pager {
         }
     }
 }
+
+/// The `file` field of a multipart upload: its file name and bytes (`None` if absent).
+pub async fn uploaded_file(
+    multipart: &mut axum::extract::Multipart,
+) -> crate::error::WebResult<Option<(String, Vec<u8>)>> {
+    let bad_upload = || crate::error::WebError::Invalid(Invalid::one("file", "bad_upload"));
+    let mut file = None;
+    while let Some(field) = multipart.next_field().await.map_err(|_| bad_upload())? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("").to_owned();
+            file = Some((
+                name,
+                field.bytes().await.map_err(|_| bad_upload())?.to_vec(),
+            ));
+        }
+    }
+    Ok(file)
+}

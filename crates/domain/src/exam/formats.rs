@@ -19,7 +19,8 @@ pub struct ImportedQuestion {
 pub const DEFAULT_POINTS: i64 = 100;
 pub const DEFAULT_DIFFICULTY: u8 = 3;
 
-fn problem(line: usize, code: &str) -> RowError {
+/// A problem at a line (or, for sheets, a row) of a file.
+pub(crate) fn problem(line: usize, code: &str) -> RowError {
     RowError {
         row: line,
         column: String::new(),

@@ -1,7 +1,7 @@
 //! Moodle XML question banks: import (multichoice, truefalse, shortanswer, essay, categories)
 //! and export, so that a bank moves between Moodle and gongjiang both ways.
 
-use super::formats::{DEFAULT_DIFFICULTY, DEFAULT_POINTS, ImportedQuestion};
+use super::formats::{DEFAULT_DIFFICULTY, DEFAULT_POINTS, ImportedQuestion, problem};
 use super::question::{AnswerKey, Matching, Question, QuestionKind};
 use crate::import::RowError;
 use serde::Deserialize;
@@ -99,15 +99,6 @@ pub fn html_to_text(html: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn problem(line: usize, code: &str) -> RowError {
-    RowError {
-        row: line,
-        column: String::new(),
-        code: code.to_owned(),
-        params: vec![],
-    }
 }
 
 /// The line where each `<question` starts, in order (serde keeps no positions).

@@ -39,14 +39,8 @@ pub async fn import(
     if kind != "units" && kind != "people" {
         return Err(WebError::NotFound);
     }
-    let bad_upload = || WebError::Invalid(gongjiang_domain::Invalid::one("file", "bad_upload"));
-    let mut file = None;
-    while let Some(field) = multipart.next_field().await.map_err(|_| bad_upload())? {
-        if field.name() == Some("file") {
-            file = Some(field.bytes().await.map_err(|_| bad_upload())?.to_vec());
-        }
-    }
-    let bytes = file
+    let file = crate::view::uploaded_file(&mut multipart).await?;
+    let (_, bytes) = file
         .ok_or_else(|| WebError::Invalid(gongjiang_domain::Invalid::one("file", "empty_file")))?;
     let report = if kind == "units" {
         imports::import_units(&state.db, &me.caller, &bytes).await?

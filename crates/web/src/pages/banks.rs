@@ -209,17 +209,7 @@ pub async fn import(
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> WebResult<Response> {
-    let bad_upload = || WebError::Invalid(gongjiang_domain::Invalid::one("file", "bad_upload"));
-    let mut file = None;
-    while let Some(field) = multipart.next_field().await.map_err(|_| bad_upload())? {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("").to_owned();
-            file = Some((
-                name,
-                field.bytes().await.map_err(|_| bad_upload())?.to_vec(),
-            ));
-        }
-    }
+    let file = crate::view::uploaded_file(&mut multipart).await?;
     let (name, bytes) = file.unwrap_or_default();
     match banks::import(&state.db, &me.caller, id, &name, &bytes).await {
         Ok(n) => {

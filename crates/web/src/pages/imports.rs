@@ -118,20 +118,8 @@ pub async fn upload(
     mut multipart: Multipart,
 ) -> WebResult<Response> {
     columns(&kind)?;
-    let mut file: Option<Vec<u8>> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| WebError::Invalid(gongjiang_domain::Invalid::one("file", "bad_upload")))?
-    {
-        if field.name() == Some("file") {
-            let bytes = field.bytes().await.map_err(|_| {
-                WebError::Invalid(gongjiang_domain::Invalid::one("file", "bad_upload"))
-            })?;
-            file = Some(bytes.to_vec());
-        }
-    }
-    let Some(bytes) = file else {
+    let file = crate::view::uploaded_file(&mut multipart).await?;
+    let Some((_, bytes)) = file else {
         return page(
             &me,
             StatusCode::UNPROCESSABLE_ENTITY,
