@@ -298,3 +298,81 @@ async fn keepers_create_banks_and_import_questions_from_the_pages() {
             .contains("第 2 行「答案」列：判断题答案「也许」无效")
     );
 }
+
+#[tokio::test]
+async fn revising_a_question_adds_a_version_and_keeps_the_old_one() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin").await;
+    let csrf = app.token(&admin).await;
+    let bank = admin
+        .post(app.url("/api/v1/banks"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"unit_id": app.seed.federation, "name": "焊工题库"}))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    upload(&app, &admin, bank, "aiken.txt", AIKEN.as_bytes().to_vec()).await;
+    let list = app
+        .get_json(&admin, &format!("/api/v1/banks/{bank}/questions"))
+        .await;
+    let item = &list["items"][0];
+    let id = item["id"].as_i64().unwrap();
+    let mut question = item["question"].clone();
+    question["stem"] = json!("焊接时产生咬边的最主要原因是？");
+    question["points"] = json!(200);
+    let r = admin
+        .put(app.url(&format!("/api/v1/questions/{id}")))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"category": "焊接/工艺", "question": question, "reason": "题干更准确"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let revised: Value = r.json().await.unwrap();
+    assert_eq!(revised["version"], 2);
+    assert_ne!(revised["version_id"], item["version_id"]);
+    let versions = app
+        .get_json(&admin, &format!("/api/v1/questions/{id}/versions"))
+        .await;
+    assert_eq!(
+        versions[0]["question"]["stem"], "焊接时产生咬边的主要原因是？",
+        "version 1 is untouched"
+    );
+    assert_eq!(versions[1]["question"]["points"], 200);
+    let entry = &app.audit("question.revise").await[0];
+    assert_eq!(entry["reason"], "题干更准确");
+    // A broken revision changes nothing.
+    question["key"] = json!({"type": "choice", "correct": [7]});
+    let r = admin
+        .put(app.url(&format!("/api/v1/questions/{id}")))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"question": question}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = admin
+        .put(app.url(&format!("/api/v1/questions/{id}")))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"question": {"stem": 1}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["fields"][0]["code"],
+        "malformed_question"
+    );
+    assert_eq!(
+        app.get_json(&admin, &format!("/api/v1/questions/{id}/versions"))
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}

@@ -25,7 +25,7 @@ type Rule = (
     Access,
 );
 
-fn table(app: &TestApp, grant_id: i64, api_grant_id: i64, bank: i64) -> Vec<Rule> {
+fn table(app: &TestApp, grant_id: i64, api_grant_id: i64, bank: i64, question: i64) -> Vec<Rule> {
     use Access::*;
     let s = &app.seed;
     let unit = s.branch;
@@ -525,6 +525,20 @@ fn table(app: &TestApp, grant_id: i64, api_grant_id: i64, bank: i64) -> Vec<Rule
             vec![],
             Admins,
         ),
+        (
+            "PUT",
+            "/api/v1/questions/{id}",
+            format!("/api/v1/questions/{question}"),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/api/v1/questions/{id}/versions",
+            format!("/api/v1/questions/{question}/versions"),
+            vec![],
+            Admins,
+        ),
     ]
 }
 
@@ -608,13 +622,24 @@ async fn every_route_refuses_every_role_that_must_not_use_it() {
         .await
         .unwrap()
         .id;
+    let aiken = "焊接电流过大易产生？\nA. 咬边\nB. 气孔\nANSWER: A\n";
+    gongjiang_app::banks::import(app.db(), &system, bank, "a.txt", aiken.as_bytes())
+        .await
+        .unwrap();
+    let question =
+        gongjiang_app::banks::questions(app.db(), &system, bank, gongjiang_db::Page::new(1, 10))
+            .await
+            .unwrap()
+            .0[0]
+            .record
+            .id;
     let mut clients: Vec<(&str, Client)> = vec![("anonymous", app.client())];
     // Refused roles go first, so that an allowed change cannot make a later refusal a 404.
     for role in ["leader", "judge", "worker", "unitadmin", "admin"] {
         clients.push((role, app.login(role).await));
     }
     let mut failures = Vec::new();
-    for (method, _, path, body, access) in table(&app, grant_id, api_grant_id, bank) {
+    for (method, _, path, body, access) in table(&app, grant_id, api_grant_id, bank, question) {
         for (role, client) in &clients {
             let status = call(&app, client, method, &path, &body).await;
             let ok = if allowed(access, role) {
@@ -646,7 +671,7 @@ async fn the_table_covers_every_route_in_the_router() {
         "/crates/web/src/router.rs"
     ))
     .unwrap();
-    let covered: Vec<(&str, &str)> = table(&app, 0, 0, 0)
+    let covered: Vec<(&str, &str)> = table(&app, 0, 0, 0, 0)
         .iter()
         .map(|(m, p, ..)| (*m, *p))
         .collect();

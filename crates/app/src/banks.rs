@@ -229,3 +229,85 @@ pub async fn export(
         }
     }
 }
+
+/// A question with a bank's keeper rights checked.
+async fn managed_question(
+    conn: &mut gongjiang_db::Conn,
+    caller: &Caller,
+    id: i64,
+) -> ServiceResult<QuestionRecord> {
+    let record = banks::get_question(conn, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    managed(conn, caller, record.bank_id).await?;
+    Ok(record)
+}
+
+/// Revises a question: a new version becomes current, and the old ones stay untouched for the
+/// attempts that used them.
+pub async fn revise(
+    db: &Database,
+    caller: &Caller,
+    id: i64,
+    category: &str,
+    question: serde_json::Value,
+    reason: &str,
+) -> ServiceResult<StoredQuestion> {
+    {
+        // Rights first: nobody learns how a question must look without being allowed to keep it.
+        let mut conn = db.read().await?;
+        managed_question(&mut conn, caller, id).await?;
+    }
+    let question: Question = serde_json::from_value(question)
+        .map_err(|_| FieldError::new("question", "malformed_question"))?;
+    question.check()?;
+    let category = text("category", category.trim_matches('/'), 0, 200)?;
+    let mut tx = db.begin().await?;
+    let before = managed_question(&mut tx, caller, id).await?;
+    let body =
+        serde_json::to_string(&question).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let version = NewVersion {
+        kind: question.kind.as_str(),
+        difficulty: i64::from(question.difficulty),
+        points: question.points,
+        body: &body,
+        created_by: caller.user_id(),
+    };
+    banks::revise(&mut tx, id, &category, version, now_ms()).await?;
+    let after = banks::get_question(&mut tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let mut c = change(
+        "question.revise",
+        "question",
+        id,
+        Some(&before),
+        Some(&after),
+    );
+    c.reason = crate::units::non_empty(reason);
+    record(&mut tx, caller, c).await?;
+    gongjiang_db::commit(tx).await?;
+    Ok(StoredQuestion {
+        record: after,
+        question,
+    })
+}
+
+/// Every version of a question, oldest first: (number, version id, question).
+pub async fn versions(
+    db: &Database,
+    caller: &Caller,
+    id: i64,
+) -> ServiceResult<Vec<(i64, i64, Question)>> {
+    let mut conn = db.read().await?;
+    managed_question(&mut conn, caller, id).await?;
+    banks::versions(&mut conn, id)
+        .await?
+        .into_iter()
+        .map(|(n, v, body)| {
+            serde_json::from_str(&body)
+                .map(|q| (n, v, q))
+                .map_err(|e| ServiceError::Internal(format!("question version {v}: {e}")))
+        })
+        .collect()
+}

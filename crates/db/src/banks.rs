@@ -153,3 +153,47 @@ pub async fn list_questions(
         total,
     ))
 }
+
+const QUESTION: &str = "SELECT q.id, q.bank_id, q.category, v.id AS version_id, v.number AS version, v.kind, v.difficulty, v.points, v.body FROM questions q JOIN question_versions v ON v.id = q.current_version";
+
+pub async fn get_question(conn: &mut Conn, id: i64) -> DbResult<Option<QuestionRecord>> {
+    Ok(
+        sqlx::query_as(AssertSqlSafe(format!("{QUESTION} WHERE q.id = $1")))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// Adds a version to a question and makes it current; earlier versions stay as they were.
+pub async fn revise(
+    conn: &mut Conn,
+    question_id: i64,
+    category: &str,
+    version: NewVersion<'_>,
+    now: i64,
+) -> DbResult<i64> {
+    let next: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(number), 0) + 1 FROM question_versions WHERE question_id = $1",
+    )
+    .bind(question_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE questions SET category = $1 WHERE id = $2")
+        .bind(category)
+        .bind(question_id)
+        .execute(&mut *conn)
+        .await?;
+    insert_version(conn, question_id, next, version, now).await
+}
+
+/// Every version of a question, oldest first (number, version id, body).
+pub async fn versions(conn: &mut Conn, question_id: i64) -> DbResult<Vec<(i64, i64, String)>> {
+    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT number, id, body FROM question_versions WHERE question_id = $1 ORDER BY number",
+    )
+    .bind(question_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows)
+}

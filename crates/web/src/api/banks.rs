@@ -186,3 +186,69 @@ pub async fn export(
     }
     Ok(response)
 }
+
+#[derive(Deserialize, ToSchema)]
+pub struct Revision {
+    #[serde(default)]
+    pub category: String,
+    /// The whole question: `kind`, `stem`, `options`, `key`, `points` (hundredths), `difficulty`, `explanation`.
+    #[schema(value_type = Object)]
+    #[serde(default)]
+    pub question: serde_json::Value,
+    /// Why, for the audit log.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Revises a question: a new version becomes current; earlier versions stay for attempts that used them.
+#[utoipa::path(put, path = "/api/v1/questions/{id}", tag = "exams", params(("id" = i64, Path)), request_body = Revision, responses((status = 200, body = QuestionDto), (status = 422, body = super::ApiError)))]
+pub async fn revise(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Json(body): Json<Revision>,
+) -> WebResult<Json<QuestionDto>> {
+    let q = banks::revise(
+        &state.db,
+        &me.caller,
+        id,
+        &body.category,
+        body.question,
+        &body.reason,
+    )
+    .await?;
+    Ok(Json(QuestionDto {
+        id: q.record.id,
+        category: q.record.category,
+        version_id: q.record.version_id,
+        version: q.record.version,
+        question: serde_json::to_value(&q.question).unwrap_or_default(),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VersionDto {
+    pub number: i64,
+    pub version_id: i64,
+    #[schema(value_type = Object)]
+    pub question: serde_json::Value,
+}
+
+/// Every version of a question, oldest first.
+#[utoipa::path(get, path = "/api/v1/questions/{id}/versions", tag = "exams", params(("id" = i64, Path)), responses((status = 200, body = Vec<VersionDto>), (status = 404, body = super::ApiError)))]
+pub async fn versions(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> WebResult<Json<Vec<VersionDto>>> {
+    let list = banks::versions(&state.db, &me.caller, id).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|(number, version_id, q)| VersionDto {
+                number,
+                version_id,
+                question: serde_json::to_value(&q).unwrap_or_default(),
+            })
+            .collect(),
+    ))
+}

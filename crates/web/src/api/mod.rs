@@ -55,6 +55,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(banks::questions))
         .routes(routes!(banks::import))
         .routes(routes!(banks::export))
+        .routes(routes!(banks::revise))
+        .routes(routes!(banks::versions))
         .routes(routes!(audit::list))
 }
 
