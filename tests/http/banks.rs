@@ -376,3 +376,103 @@ async fn revising_a_question_adds_a_version_and_keeps_the_old_one() {
         2
     );
 }
+
+#[tokio::test]
+async fn papers_are_fixed_or_drawn_and_the_same_seed_gives_the_same_paper() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin").await;
+    let csrf = app.token(&admin).await;
+    let post = |path: &str, body: Value| {
+        admin
+            .post(app.url(path))
+            .header("x-csrf-token", &csrf)
+            .json(&body)
+            .send()
+    };
+    let bank = post(
+        "/api/v1/banks",
+        json!({"unit_id": app.seed.federation, "name": "焊工题库"}),
+    )
+    .await
+    .unwrap()
+    .json::<Value>()
+    .await
+    .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let gift: String = (1..=12).map(|i| format!("$CATEGORY: $course$/top/焊接/{}\n\n::Q{i}:: 第 {i} 题：焊接是否需要防护？{{T}}\n\n", if i % 2 == 0 { "安全" } else { "工艺" })).collect();
+    upload(&app, &admin, bank, "bank.gift", gift.into_bytes()).await;
+    let ids: Vec<i64> = app
+        .get_json(&admin, &format!("/api/v1/banks/{bank}/questions"))
+        .await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_i64().unwrap())
+        .collect();
+
+    let r = post("/api/v1/papers", json!({"bank_id": bank, "name": "焊工理论固定卷", "mode": "fixed", "question_ids": [ids[0], ids[1], ids[2]], "shuffle_questions": false, "pass_mark": 200})).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let fixed = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let preview = app
+        .get_json(&admin, &format!("/api/v1/papers/{fixed}/preview?seed=7"))
+        .await;
+    let order: Vec<i64> = preview["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["question_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        ids[..3].to_vec(),
+        "a fixed paper without shuffling keeps its order"
+    );
+    assert_eq!(preview["total_points"], 300);
+
+    let rules = json!([{"category": "焊接/安全", "kind": "true_false", "min_difficulty": 1, "max_difficulty": 5, "count": 4}, {"category": "焊接", "kind": null, "min_difficulty": 1, "max_difficulty": 5, "count": 5}]);
+    let r = post("/api/v1/papers", json!({"bank_id": bank, "name": "焊工理论抽题卷", "mode": "drawn", "rules": rules, "pass_mark": 600})).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let drawn = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let a = app
+        .get_json(&admin, &format!("/api/v1/papers/{drawn}/preview?seed=2026"))
+        .await;
+    let b = app
+        .get_json(&admin, &format!("/api/v1/papers/{drawn}/preview?seed=2026"))
+        .await;
+    assert_eq!(a, b, "the same seed, the same paper");
+    let mut got: Vec<i64> = a["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["question_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(got.len(), 9);
+    got.sort_unstable();
+    got.dedup();
+    assert_eq!(got.len(), 9, "no question twice");
+
+    // Rules the bank cannot satisfy together are refused when the paper is made.
+    let too_many = json!([{"category": "焊接/安全", "kind": null, "min_difficulty": 1, "max_difficulty": 5, "count": 5}, {"category": "焊接/安全", "kind": "true_false", "min_difficulty": 1, "max_difficulty": 5, "count": 2}]);
+    let r = post(
+        "/api/v1/papers",
+        json!({"bank_id": bank, "name": "抽不出来的卷", "mode": "drawn", "rules": too_many}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["fields"][0]["code"], "not_enough_questions");
+    assert!(
+        body["error"]["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("共需 7 题，符合条件的只有 6 题")
+    );
+    let r = post("/api/v1/papers", json!({"bank_id": bank, "name": "重复题", "mode": "fixed", "question_ids": [ids[0], ids[0]]})).await.unwrap();
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["fields"][0]["code"],
+        "question_twice"
+    );
+    assert_eq!(app.audit("paper.create").await.len(), 2);
+}

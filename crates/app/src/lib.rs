@@ -9,6 +9,7 @@ mod caller;
 pub mod demo;
 mod error;
 pub mod imports;
+pub mod papers;
 pub mod passwords;
 pub mod people;
 pub mod sheets;

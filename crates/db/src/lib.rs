@@ -6,6 +6,7 @@ pub mod audit;
 pub mod banks;
 pub mod group_commit;
 mod migrations;
+pub mod papers;
 pub mod people;
 pub mod rate_limits;
 pub mod sessions;

@@ -5,6 +5,7 @@
 mod account;
 mod audit;
 mod banks;
+mod papers;
 mod people;
 mod sheets;
 mod units;
@@ -57,6 +58,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(banks::export))
         .routes(routes!(banks::revise))
         .routes(routes!(banks::versions))
+        .routes(routes!(papers::create))
+        .routes(routes!(papers::preview))
         .routes(routes!(audit::list))
 }
 
