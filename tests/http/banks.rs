@@ -7,6 +7,20 @@ use serde_json::{Value, json};
 const AIKEN: &str = "焊接时产生咬边的主要原因是？\nA. 电流过大\nB. 电流过小\nANSWER: A\n";
 const GIFT: &str = "$CATEGORY: $course$/top/焊接/安全\n\n::T1:: 动火作业需要审批。{T}\n\n二氧化碳气体保护焊的英文缩写是 {=CO2 =MAG} 焊。\n";
 
+/// Creates a bank through the API and returns its id.
+async fn new_bank(app: &TestApp, client: &reqwest::Client, body: Value) -> i64 {
+    let csrf = app.token(client).await;
+    let r = client
+        .post(app.url("/api/v1/banks"))
+        .header("x-csrf-token", csrf)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+}
+
 async fn upload(
     app: &TestApp,
     client: &reqwest::Client,
@@ -103,18 +117,12 @@ async fn a_bank_imports_every_format_and_round_trips_through_moodle_xml() {
         .await
         .unwrap()
         .to_vec();
-    let second = unitadmin
-        .post(app.url("/api/v1/banks"))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({"unit_id": app.seed.branch, "name": "焊工题库（副本）"}))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let second = new_bank(
+        &app,
+        &unitadmin,
+        json!({"unit_id": app.seed.branch, "name": "焊工题库（副本）"}),
+    )
+    .await;
     assert_eq!(
         upload(&app, &unitadmin, second, "bank.xml", xml)
             .await
@@ -150,19 +158,12 @@ async fn a_bank_imports_every_format_and_round_trips_through_moodle_xml() {
 async fn a_bad_file_adds_nothing_and_says_where() {
     let app = TestApp::spawn().await;
     let admin = app.login("admin").await;
-    let csrf = app.token(&admin).await;
-    let bank = admin
-        .post(app.url("/api/v1/banks"))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({"unit_id": app.seed.federation, "name": "电工题库"}))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let bank = new_bank(
+        &app,
+        &admin,
+        json!({"unit_id": app.seed.federation, "name": "电工题库"}),
+    )
+    .await;
     let sheet = xlsx::sheet(
         &["题型", "题干", "选项A", "选项B", "答案"],
         &[
@@ -304,18 +305,12 @@ async fn revising_a_question_adds_a_version_and_keeps_the_old_one() {
     let app = TestApp::spawn().await;
     let admin = app.login("admin").await;
     let csrf = app.token(&admin).await;
-    let bank = admin
-        .post(app.url("/api/v1/banks"))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({"unit_id": app.seed.federation, "name": "焊工题库"}))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let bank = new_bank(
+        &app,
+        &admin,
+        json!({"unit_id": app.seed.federation, "name": "焊工题库"}),
+    )
+    .await;
     upload(&app, &admin, bank, "aiken.txt", AIKEN.as_bytes().to_vec()).await;
     let list = app
         .get_json(&admin, &format!("/api/v1/banks/{bank}/questions"))
