@@ -353,3 +353,16 @@ async fn the_units_api_creates_reads_changes_and_closes() {
         StatusCode::BAD_REQUEST
     );
 }
+
+#[tokio::test]
+async fn a_unit_admin_sees_the_parent_of_their_own_unit() {
+    let app = TestApp::spawn().await;
+    let unitadmin = app.login("unitadmin").await;
+    let (_, page) = app
+        .get_text(&unitadmin, &format!("/admin/units/{}", app.seed.enterprise))
+        .await;
+    assert!(
+        page.contains("华江市机械冶金工会"),
+        "the parent is named even outside the admin's subtree"
+    );
+}

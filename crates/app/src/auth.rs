@@ -203,18 +203,19 @@ impl SignedIn {
     }
 }
 
+/// The active user with their grants, on the connection that found their session or token
+/// (one reader connection per request, not two).
 async fn load_user(
-    db: &Database,
+    conn: &mut gongjiang_db::Conn,
     user_id: i64,
 ) -> ServiceResult<Option<(UserRecord, Vec<GrantView>)>> {
-    let mut conn = db.read().await?;
-    let Some(user) = users::get(&mut conn, user_id).await? else {
+    let Some(user) = users::get(conn, user_id).await? else {
         return Ok(None);
     };
     if user.disabled != 0 {
         return Ok(None);
     }
-    let grants = users::grants_of(&mut conn, user.id).await?;
+    let grants = users::grants_of(conn, user.id).await?;
     Ok(Some((user, grants)))
 }
 
@@ -226,49 +227,45 @@ pub async fn from_session(
 ) -> ServiceResult<Option<SignedIn>> {
     let now = now_ms();
     let hash = token_hash(token);
-    let session = {
-        let mut conn = db.read().await?;
-        sessions::get_live(&mut conn, &hash, now).await?
-    };
-    let Some(session) = session else {
+    let mut conn = db.read().await?;
+    let Some(session) = sessions::get_live(&mut conn, &hash, now).await? else {
         return Ok(None);
     };
+    let loaded = load_user(&mut conn, session.user_id).await?;
+    drop(conn);
     if now - session.last_seen_at > TOUCH_EVERY_MS {
         let mut tx = db.begin().await?;
         sessions::touch(&mut tx, &hash, now, now + settings.session_idle_ms).await?;
         gongjiang_db::commit(tx).await?;
     }
-    Ok(load_user(db, session.user_id)
-        .await?
-        .map(|(user, grants)| SignedIn {
-            user,
-            grants,
-            csrf: session.csrf_token,
-            session: Some(hash),
-        }))
+    Ok(loaded.map(|(user, grants)| SignedIn {
+        user,
+        grants,
+        csrf: session.csrf_token,
+        session: Some(hash),
+    }))
 }
 
 /// The user of a personal API token (`Authorization: Bearer gj_…`).
 pub async fn from_api_token(db: &Database, token: &str) -> ServiceResult<Option<SignedIn>> {
-    let found = {
-        let mut conn = db.read().await?;
-        tokens::find_active(&mut conn, &token_hash(token)).await?
+    let mut conn = db.read().await?;
+    let Some(found) = tokens::find_active(&mut conn, &token_hash(token)).await? else {
+        return Ok(None);
     };
-    let Some(found) = found else { return Ok(None) };
+    let loaded = load_user(&mut conn, found.user_id).await?;
+    drop(conn);
     let now = now_ms();
     if found.last_used_at.is_none_or(|t| now - t > TOUCH_EVERY_MS) {
         let mut tx = db.begin().await?;
         tokens::touch(&mut tx, found.id, now).await?;
         gongjiang_db::commit(tx).await?;
     }
-    Ok(load_user(db, found.user_id)
-        .await?
-        .map(|(user, grants)| SignedIn {
-            user,
-            grants,
-            csrf: String::new(),
-            session: None,
-        }))
+    Ok(loaded.map(|(user, grants)| SignedIn {
+        user,
+        grants,
+        csrf: String::new(),
+        session: None,
+    }))
 }
 
 pub async fn logout(db: &Database, session_hash: &str) -> ServiceResult<()> {

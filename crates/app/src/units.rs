@@ -100,6 +100,21 @@ async fn managed(
     Ok(unit)
 }
 
+/// The parent of a unit the caller manages (its name is shown even when the parent itself lies
+/// above the caller's subtree).
+pub async fn parent_of(
+    db: &Database,
+    caller: &Caller,
+    unit: &UnitRecord,
+) -> ServiceResult<Option<UnitRecord>> {
+    caller.ensure(Action::ManageUnits, &unit.unit_path())?;
+    let Some(parent_id) = unit.parent_id else {
+        return Ok(None);
+    };
+    let mut conn = db.read().await?;
+    Ok(units::get(&mut conn, parent_id).await?)
+}
+
 /// Reads a unit the caller may manage.
 pub async fn get(db: &Database, caller: &Caller, id: i64) -> ServiceResult<UnitRecord> {
     let mut conn = db.read().await?;

@@ -30,11 +30,3 @@ pub async fn current(conn: &mut Conn, bucket: &str, now: i64, window_ms: i64) ->
             .await?;
     Ok(hits.unwrap_or(0))
 }
-
-pub async fn clear(conn: &mut Conn, bucket: &str) -> DbResult<()> {
-    sqlx::query("DELETE FROM rate_limits WHERE bucket = $1")
-        .bind(bucket)
-        .execute(conn)
-        .await?;
-    Ok(())
-}

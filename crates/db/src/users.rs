@@ -203,9 +203,3 @@ pub async fn delete_grant(conn: &mut Conn, id: i64) -> DbResult<()> {
         .await?;
     Ok(())
 }
-
-pub async fn count(conn: &mut Conn) -> DbResult<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(conn)
-        .await?)
-}

@@ -32,10 +32,6 @@ pub enum Action {
 pub struct Grants(pub Vec<Grant>);
 
 impl Grants {
-    pub fn has_role(&self, role: Role) -> bool {
-        self.0.iter().any(|g| g.role == role)
-    }
-
     /// Whether any grant lets the user administer anything (to show the admin area at all).
     pub fn is_admin(&self) -> bool {
         self.0.iter().any(|g| g.role.is_admin())

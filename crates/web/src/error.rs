@@ -17,6 +17,8 @@ pub enum WebError {
     Import(Vec<RowError>),
     Conflict(&'static str),
     Csrf,
+    /// A part the service needs (the database) does not answer.
+    Unavailable,
     Internal(String),
 }
 
@@ -41,6 +43,7 @@ impl WebError {
             WebError::Import(_) => (StatusCode::UNPROCESSABLE_ENTITY, "import_rejected"),
             WebError::Conflict(code) => (StatusCode::CONFLICT, code),
             WebError::Csrf => (StatusCode::FORBIDDEN, "csrf_failed"),
+            WebError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"),
             WebError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }

@@ -109,17 +109,11 @@ impl Tr {
 
     /// The string for `key` with `{name}` placeholders filled.
     pub fn tf(&self, key: &str, params: &[(&str, &str)]) -> String {
-        let mut s = self.t_owned(key);
+        let mut s = self.t(key).to_owned();
         for (name, value) in params {
             s = s.replace(&format!("{{{name}}}"), value);
         }
         s
-    }
-
-    fn t_owned(&self, key: &str) -> String {
-        let (zh, en) = catalogs();
-        let catalog = if self.locale.is_english() { en } else { zh };
-        catalog.get(key).cloned().unwrap_or_else(|| key.to_owned())
     }
 
     /// Like `tf` with parameters as owned pairs (as validation errors carry them).

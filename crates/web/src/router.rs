@@ -94,7 +94,7 @@ async fn healthz() -> &'static str {
 async fn readyz(State(state): State<AppState>) -> Result<&'static str, WebError> {
     state.db.ping().await.map_err(|e| {
         tracing::warn!(error = %e, "database not reachable");
-        WebError::Conflict("database_unavailable")
+        WebError::Unavailable
     })?;
     Ok("ready")
 }

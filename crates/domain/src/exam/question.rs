@@ -59,10 +59,6 @@ impl QuestionKind {
         };
         kind.ok_or_else(|| FieldError::new(field, "unknown_question_kind").with("value", v))
     }
-
-    pub fn is_auto_graded(self) -> bool {
-        self != QuestionKind::ShortAnswer
-    }
 }
 
 /// How free text is compared for fill-in answers.

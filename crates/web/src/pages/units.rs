@@ -235,14 +235,9 @@ async fn show_page(
     errors: FormErrors,
 ) -> WebResult<Response> {
     let unit = units::get(&state.db, &me.caller, id).await?;
-    let parent_name = match unit.parent_id {
-        Some(pid) => units::parents_for(&state.db, &me.caller, Action::ManageUnits)
-            .await?
-            .into_iter()
-            .find(|u| u.id == pid)
-            .map(|u| u.name),
-        None => None,
-    };
+    let parent_name = units::parent_of(&state.db, &me.caller, &unit)
+        .await?
+        .map(|p| p.name);
     let path = unit.unit_path();
     let kind = units::kind_of(&unit);
     let move_targets = units::parents_for(&state.db, &me.caller, Action::ManageUnits)
