@@ -11,6 +11,7 @@ pub struct Running {
     pub db: gongjiang_app::Database,
     stop: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    sweeper: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
@@ -18,6 +19,7 @@ impl Running {
     pub async fn stop(self) {
         let _ = self.stop.send(());
         let _ = self.task.await;
+        self.sweeper.abort();
         self.db.close().await;
     }
 
@@ -32,7 +34,18 @@ impl Running {
 /// Connects to the database (creating and migrating it) and starts listening.
 pub async fn start(config: &Config) -> anyhow::Result<Running> {
     let db = connect(config).await?;
+    let exams = gongjiang_app::exams::Exams::start(db.clone());
+    // Attempts whose time ran out while no server was running are submitted now.
+    let swept = exams
+        .sweep()
+        .await
+        .context("cannot submit overdue attempts")?;
+    if swept > 0 {
+        tracing::info!(swept, "overdue attempts submitted");
+    }
+    let sweeper = exams.spawn_sweeper();
     let state = gongjiang_web::AppState {
+        exams,
         db: db.clone(),
         settings: Arc::new(config.web_settings()),
     };
@@ -57,6 +70,7 @@ pub async fn start(config: &Config) -> anyhow::Result<Running> {
         db,
         stop,
         task,
+        sweeper,
     })
 }
 

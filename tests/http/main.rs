@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod banks;
 mod cli;
+mod exams;
 mod imports;
 mod instances;
 mod people;

@@ -14,6 +14,10 @@ enum Access {
     Admins,
     /// Federation admins only.
     FederationAdmin,
+    /// Those who run or grade exams: admins, and judges (graded at the federation).
+    Graders,
+    /// Only the worker whose attempt it is (others are told it does not exist, or refused).
+    Owner,
 }
 
 /// (method, path as in the router, path to call, body, who may use it)
@@ -25,6 +29,7 @@ type Rule = (
     Access,
 );
 
+#[allow(clippy::too_many_arguments)]
 fn table(
     app: &TestApp,
     grant_id: i64,
@@ -32,6 +37,8 @@ fn table(
     bank: i64,
     question: i64,
     paper: i64,
+    session: i64,
+    attempt: i64,
 ) -> Vec<Rule> {
     use Access::*;
     let s = &app.seed;
@@ -560,6 +567,183 @@ fn table(
             vec![],
             Admins,
         ),
+        ("GET", "/exams", "/exams".into(), vec![], SignedIn),
+        (
+            "GET",
+            "/api/v1/my/exams",
+            "/api/v1/my/exams".into(),
+            vec![],
+            SignedIn,
+        ),
+        // Every signed-in test user is an entrant (the session is open to the whole federation).
+        (
+            "POST",
+            "/exams/sessions/{id}/start",
+            format!("/exams/sessions/{session}/start"),
+            vec![],
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/api/v1/exam-sessions/{id}/attempts",
+            format!("/api/v1/exam-sessions/{session}/attempts"),
+            vec![],
+            SignedIn,
+        ),
+        (
+            "GET",
+            "/exams/attempts/{id}",
+            format!("/exams/attempts/{attempt}"),
+            vec![],
+            Owner,
+        ),
+        (
+            "GET",
+            "/api/v1/attempts/{id}",
+            format!("/api/v1/attempts/{attempt}"),
+            vec![],
+            Owner,
+        ),
+        (
+            "POST",
+            "/api/v1/attempts/{id}/answers",
+            format!("/api/v1/attempts/{attempt}/answers"),
+            vec![],
+            Owner,
+        ),
+        (
+            "POST",
+            "/api/v1/attempts/{id}/submit",
+            format!("/api/v1/attempts/{attempt}/submit"),
+            vec![],
+            Owner,
+        ),
+        (
+            "POST",
+            "/exams/attempts/{id}/submit",
+            format!("/exams/attempts/{attempt}/submit"),
+            vec![],
+            Owner,
+        ),
+        (
+            "GET",
+            "/exams/sessions",
+            "/exams/sessions".into(),
+            vec![],
+            Graders,
+        ),
+        (
+            "POST",
+            "/exams/sessions",
+            "/exams/sessions".into(),
+            vec![("paper_id", paper.to_string())],
+            Admins,
+        ),
+        (
+            "GET",
+            "/exams/sessions/{id}",
+            format!("/exams/sessions/{session}"),
+            vec![],
+            Graders,
+        ),
+        (
+            "POST",
+            "/exams/sessions/{id}/entrants",
+            format!("/exams/sessions/{session}/entrants"),
+            vec![("unit_id", branch.clone())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/exams/sessions/{id}/arrangements",
+            format!("/exams/sessions/{session}/arrangements"),
+            vec![("arrange_person", person.to_string())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/exams/sessions/{id}/grades",
+            format!("/exams/sessions/{session}/grades"),
+            vec![("attempt_id", attempt.to_string())],
+            Graders,
+        ),
+        (
+            "POST",
+            "/exams/sessions/{id}/regrade",
+            format!("/exams/sessions/{session}/regrade"),
+            vec![("question_id", question.to_string())],
+            Admins,
+        ),
+        (
+            "GET",
+            "/exams/sessions/{id}/results.xlsx",
+            format!("/exams/sessions/{session}/results.xlsx"),
+            vec![],
+            Graders,
+        ),
+        (
+            "GET",
+            "/api/v1/exam-sessions",
+            "/api/v1/exam-sessions".into(),
+            vec![],
+            Graders,
+        ),
+        (
+            "POST",
+            "/api/v1/exam-sessions",
+            "/api/v1/exam-sessions".into(),
+            vec![("paper_id", paper.to_string())],
+            Admins,
+        ),
+        (
+            "GET",
+            "/api/v1/exam-sessions/{id}",
+            format!("/api/v1/exam-sessions/{session}"),
+            vec![],
+            Graders,
+        ),
+        (
+            "POST",
+            "/api/v1/exam-sessions/{id}/entrants",
+            format!("/api/v1/exam-sessions/{session}/entrants"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/exam-sessions/{id}/arrangements",
+            format!("/api/v1/exam-sessions/{session}/arrangements"),
+            vec![("person_id", person.to_string())],
+            Admins,
+        ),
+        (
+            "GET",
+            "/api/v1/exam-sessions/{id}/results",
+            format!("/api/v1/exam-sessions/{session}/results"),
+            vec![],
+            Graders,
+        ),
+        (
+            "GET",
+            "/api/v1/exam-sessions/{id}/results.xlsx",
+            format!("/api/v1/exam-sessions/{session}/results.xlsx"),
+            vec![],
+            Graders,
+        ),
+        (
+            "POST",
+            "/api/v1/exam-sessions/{id}/grades",
+            format!("/api/v1/exam-sessions/{session}/grades"),
+            vec![("attempt_id", attempt.to_string())],
+            Graders,
+        ),
+        (
+            "POST",
+            "/api/v1/exam-sessions/{id}/regrade",
+            format!("/api/v1/exam-sessions/{session}/regrade"),
+            vec![("question_id", question.to_string())],
+            Admins,
+        ),
     ]
 }
 
@@ -569,6 +753,8 @@ fn allowed(access: Access, role: &str) -> bool {
         Access::SignedIn => role != "anonymous",
         Access::Admins => role == "admin" || role == "unitadmin",
         Access::FederationAdmin => role == "admin",
+        Access::Graders => role == "admin" || role == "unitadmin" || role == "judge",
+        Access::Owner => role == "worker",
     }
 }
 
@@ -665,15 +851,48 @@ async fn every_route_refuses_every_role_that_must_not_use_it() {
         .await
         .unwrap()
         .id;
+    let exams = gongjiang_app::exams::Exams::start(app.db().clone());
+    let session = exams
+        .create_session(
+            &system,
+            gongjiang_app::exams::SessionInput {
+                paper_id: paper,
+                name: "矩阵考试".into(),
+                opens: "2020-01-01 00:00".into(),
+                closes: "2099-01-01 00:00".into(),
+                limit_minutes: 600,
+                grace_seconds: 5,
+                attempts_allowed: 10,
+                unit_ids: vec![app.seed.federation],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    let attempt = exams
+        .start_attempt(
+            &system.clone().with_person(Some(app.seed.worker.0)),
+            session,
+        )
+        .await
+        .unwrap();
     let mut clients: Vec<(&str, Client)> = vec![("anonymous", app.client())];
     // Refused roles go first, so that an allowed change cannot make a later refusal a 404.
     for role in ["leader", "judge", "worker", "unitadmin", "admin"] {
         clients.push((role, app.login(role).await));
     }
     let mut failures = Vec::new();
-    for (method, _, path, body, access) in
-        table(&app, grant_id, api_grant_id, bank, question, paper)
-    {
+    for (method, _, path, body, access) in table(
+        &app,
+        grant_id,
+        api_grant_id,
+        bank,
+        question,
+        paper,
+        session,
+        attempt,
+    ) {
         for (role, client) in &clients {
             let status = call(&app, client, method, &path, &body).await;
             let ok = if allowed(access, role) {
@@ -686,6 +905,9 @@ async fn every_route_refuses_every_role_that_must_not_use_it() {
             } else if *role == "anonymous" {
                 status == StatusCode::UNAUTHORIZED
                     || (status == StatusCode::SEE_OTHER && !path.starts_with("/api/"))
+            } else if access == Access::Owner {
+                // Someone else's attempt does not exist for them.
+                status == StatusCode::NOT_FOUND
             } else {
                 status == StatusCode::FORBIDDEN
             };
@@ -705,7 +927,7 @@ async fn the_table_covers_every_route_in_the_router() {
         "/crates/web/src/router.rs"
     ))
     .unwrap();
-    let covered: Vec<(&str, &str)> = table(&app, 0, 0, 0, 0, 0)
+    let covered: Vec<(&str, &str)> = table(&app, 0, 0, 0, 0, 0, 0, 0)
         .iter()
         .map(|(m, p, ..)| (*m, *p))
         .collect();

@@ -200,6 +200,7 @@ impl SignedIn {
             origin,
             gongjiang_db::users::to_domain(&self.grants),
         )
+        .with_person(self.user.person_id)
     }
 }
 

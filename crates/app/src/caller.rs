@@ -9,6 +9,8 @@ use gongjiang_domain::unit::UnitPath;
 pub struct Caller {
     pub actor: Actor,
     pub grants: Grants,
+    /// The person the account belongs to (an entrant sits exams as this person).
+    pub person_id: Option<i64>,
     /// The command line acts for the operator of the installation, who may do anything.
     system: bool,
 }
@@ -22,14 +24,22 @@ impl Caller {
                 origin: origin.to_owned(),
             },
             grants,
+            person_id: None,
             system: false,
         }
+    }
+
+    /// The same caller, acting as the person `person_id`.
+    pub fn with_person(mut self, person_id: Option<i64>) -> Caller {
+        self.person_id = person_id;
+        self
     }
 
     pub fn system(name: &str) -> Caller {
         Caller {
             actor: Actor::system(name),
             grants: Grants::default(),
+            person_id: None,
             system: true,
         }
     }

@@ -8,6 +8,7 @@ pub mod banks;
 mod caller;
 pub mod demo;
 mod error;
+pub mod exams;
 pub mod imports;
 pub mod papers;
 pub mod passwords;

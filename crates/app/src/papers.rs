@@ -234,3 +234,10 @@ pub async fn preview(
         questions,
     })
 }
+
+/// The papers the caller may use for a session: (id, name, bank name).
+pub async fn list(db: &Database, caller: &Caller) -> ServiceResult<Vec<(i64, String, String)>> {
+    caller.ensure_somewhere(Action::ManageBanks)?;
+    let mut conn = db.read().await?;
+    Ok(papers::list_within(&mut conn, &caller.scope(Action::ManageBanks)).await?)
+}

@@ -102,15 +102,25 @@ pub fn template(
     )
 }
 
-fn write_book(
+/// A sheet to write: its name, headers and rows.
+pub type SheetSpec<'a> = (&'a str, &'a [String], &'a [Vec<String>]);
+
+/// Several sheets of text cells, each with a bold header: `(name, headers, rows)`.
+pub fn write_sheets(sheets: &[SheetSpec<'_>]) -> Result<Vec<u8>, String> {
+    let mut book = Workbook::new();
+    for (name, headers, rows) in sheets {
+        fill(book.add_worksheet(), name, headers, rows)?;
+    }
+    book.save_to_buffer().map_err(|e| e.to_string())
+}
+
+fn fill(
+    sheet: &mut rust_xlsxwriter::Worksheet,
     sheet_name: &str,
     headers: &[String],
     rows: &[Vec<String>],
-    notes: Option<(&str, &[(String, String)])>,
-) -> Result<Vec<u8>, String> {
-    let mut book = Workbook::new();
+) -> Result<(), String> {
     let bold = Format::new().set_bold();
-    let sheet = book.add_worksheet();
     sheet.set_name(sheet_name).map_err(|e| e.to_string())?;
     for (c, h) in headers.iter().enumerate() {
         sheet
@@ -135,6 +145,18 @@ fn write_book(
         }
     }
     sheet.set_freeze_panes(1, 0).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+fn write_book(
+    sheet_name: &str,
+    headers: &[String],
+    rows: &[Vec<String>],
+    notes: Option<(&str, &[(String, String)])>,
+) -> Result<Vec<u8>, String> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    fill(book.add_worksheet(), sheet_name, headers, rows)?;
     if let Some((name, notes)) = notes {
         let s = book.add_worksheet();
         s.set_name(name).map_err(|e| e.to_string())?;

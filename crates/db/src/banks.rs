@@ -197,3 +197,13 @@ pub async fn versions(conn: &mut Conn, question_id: i64) -> DbResult<Vec<(i64, i
     .await?;
     Ok(rows)
 }
+
+/// One version of a question: (question id, body).
+pub async fn version(conn: &mut Conn, version_id: i64) -> DbResult<Option<(i64, String)>> {
+    Ok(
+        sqlx::query_as("SELECT question_id, body FROM question_versions WHERE id = $1")
+            .bind(version_id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}

@@ -9,8 +9,7 @@ use tokio::sync::{mpsc, oneshot};
 
 /// One write: a function that runs its statements on the batch's transaction. It may run a
 /// second time, alone, if another write of its batch failed.
-pub type Job =
-    Box<dyn for<'c> Fn(&'c mut Conn) -> BoxFuture<'c, Result<(), sqlx::Error>> + Send + Sync>;
+pub type Job = Box<dyn for<'c> Fn(&'c mut Conn) -> BoxFuture<'c, DbResult<()>> + Send + Sync>;
 
 struct Request {
     job: Job,

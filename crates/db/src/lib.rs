@@ -2,8 +2,10 @@
 //! SQLite (embedded, WAL, full durability) by default; PostgreSQL for larger installations.
 //! The backend is chosen by the URL; both run the same SQL through sqlx's `Any` driver.
 
+pub mod attempts;
 pub mod audit;
 pub mod banks;
+pub mod exams;
 pub mod group_commit;
 mod migrations;
 pub mod papers;

@@ -65,3 +65,22 @@ pub async fn pool(
     .fetch_all(conn)
     .await?)
 }
+
+/// The papers of banks of units inside the subtrees `roots`: (id, name, bank name).
+pub async fn list_within(
+    conn: &mut Conn,
+    roots: &[gongjiang_domain::unit::UnitPath],
+) -> DbResult<Vec<(i64, String, String)>> {
+    let mut out = Vec::new();
+    for root in roots {
+        out.extend(
+            sqlx::query_as::<_, (i64, String, String)>(
+                "SELECT p.id, p.name, b.name FROM papers p JOIN question_banks b ON b.id = p.bank_id JOIN units u ON u.id = b.unit_id WHERE u.path LIKE $1 ESCAPE '\\' ORDER BY p.id DESC",
+            )
+            .bind(crate::like_prefix(root.as_str()))
+            .fetch_all(&mut *conn)
+            .await?,
+        );
+    }
+    Ok(out)
+}

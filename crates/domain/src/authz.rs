@@ -23,8 +23,10 @@ pub enum Action {
     GrantRole(Role),
     /// Read and export the audit log.
     ReadAudit,
-    /// Keep question banks (and, to come, papers and exam sessions) of a unit.
+    /// Keep question banks, papers and exam sessions of a unit, and read their results.
     ManageBanks,
+    /// Grade answers that need a person (short answers) in a unit's exam sessions.
+    GradeExams,
 }
 
 /// All the grants of one user: the answer to every authorization question.
@@ -47,6 +49,7 @@ impl Grants {
             Action::GrantRole(Role::FederationAdmin) => &[Role::FederationAdmin],
             Action::GrantRole(_) => &[Role::FederationAdmin, Role::UnitAdmin],
             Action::ReadAudit => &[Role::FederationAdmin],
+            Action::GradeExams => &[Role::FederationAdmin, Role::UnitAdmin, Role::Judge],
         }
     }
 

@@ -36,9 +36,40 @@ pub fn parse_date_start_ms(raw: &str) -> Option<i64> {
     Some((start.unix_timestamp_nanos() / 1_000_000) as i64)
 }
 
+/// Parses `2026-11-22 09:30` (or `2026-11-22T09:30`, as a date-time field sends it, with
+/// optional seconds) as a moment in China time.
+pub fn parse_datetime_ms(raw: &str) -> Option<i64> {
+    let raw = raw.trim().replacen('T', " ", 1);
+    let with_seconds = format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    let without = format_description!("[year]-[month]-[day] [hour]:[minute]");
+    let at = time::PrimitiveDateTime::parse(&raw, &with_seconds)
+        .or_else(|_| time::PrimitiveDateTime::parse(&raw, &without))
+        .ok()?
+        .assume_offset(CHINA);
+    Some((at.unix_timestamp_nanos() / 1_000_000) as i64)
+}
+
+/// `2026-11-22T09:30`, the value a date-time field shows.
+pub fn format_datetime_local(ms: i64) -> String {
+    let format = format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    china_time(ms)
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn date_times_parse_in_china_time() {
+        let ms = parse_datetime_ms("2026-11-22T09:30").unwrap();
+        assert_eq!(format_datetime(ms), "2026-11-22 09:30:00");
+        assert_eq!(parse_datetime_ms("2026-11-22 09:30:15"), Some(ms + 15_000));
+        assert_eq!(format_datetime_local(ms), "2026-11-22T09:30");
+        assert_eq!(parse_datetime_ms("2026-11-22 25:00"), None);
+        assert_eq!(parse_datetime_ms("明天"), None);
+    }
 
     #[test]
     fn formats_in_china_time_and_parses_back() {

@@ -30,6 +30,8 @@ pub struct WebSettings {
 #[derive(Clone)]
 pub struct AppState {
     pub db: Database,
+    /// The exam services, with their group-commit writer (one per process).
+    pub exams: gongjiang_app::exams::Exams,
     pub settings: Arc<WebSettings>,
 }
 

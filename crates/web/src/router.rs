@@ -3,7 +3,9 @@
 
 use crate::context::{self, MAX_BODY};
 use crate::error::WebError;
-use crate::pages::{account, accounts, admin, audit, auth, banks, home, imports, people, units};
+use crate::pages::{
+    account, accounts, admin, audit, auth, banks, exams, home, imports, people, sessions, units,
+};
 use crate::{AppState, api, assets};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -58,6 +60,23 @@ pub fn build(state: AppState) -> Router {
         .route("/admin/import/{kind}/template.xlsx", get(imports::template))
         .route("/admin/audit", get(audit::list))
         .route("/admin/audit/export.xlsx", get(audit::export))
+        .route("/exams", get(exams::mine))
+        .route("/exams/sessions/{id}/start", post(exams::start))
+        .route("/exams/attempts/{id}", get(exams::take))
+        .route("/exams/attempts/{id}/submit", post(exams::submit))
+        .route(
+            "/exams/sessions",
+            get(sessions::list).post(sessions::create),
+        )
+        .route("/exams/sessions/{id}", get(sessions::show))
+        .route(
+            "/exams/sessions/{id}/entrants",
+            post(sessions::add_entrants),
+        )
+        .route("/exams/sessions/{id}/arrangements", post(sessions::arrange))
+        .route("/exams/sessions/{id}/grades", post(sessions::grade))
+        .route("/exams/sessions/{id}/regrade", post(sessions::regrade))
+        .route("/exams/sessions/{id}/results.xlsx", get(sessions::export))
         .route("/exams/banks", get(banks::list).post(banks::create))
         .route("/exams/banks/template.xlsx", get(banks::template))
         .route("/exams/banks/{id}", get(banks::show))

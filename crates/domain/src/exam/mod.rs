@@ -8,4 +8,5 @@ pub mod moodle;
 pub mod question;
 pub mod seeded;
 pub mod sheet;
+pub mod stats;
 pub mod timing;

@@ -117,6 +117,35 @@ pub enum Response {
 }
 
 impl Question {
+    /// Whether `response` is a possible answer to this question (the right type, options that
+    /// exist, no more blanks than the question has, text of a sane length).
+    pub fn fits(&self, response: &Response) -> bool {
+        match (&self.key, response) {
+            (AnswerKey::Choice { .. }, Response::Choice { selected }) => {
+                let mut seen = selected.clone();
+                seen.sort_unstable();
+                seen.dedup();
+                seen.len() == selected.len()
+                    && selected.iter().all(|&i| i < self.options.len())
+                    && (self.kind != QuestionKind::SingleChoice || selected.len() <= 1)
+            }
+            (AnswerKey::TrueFalse { .. }, Response::TrueFalse { .. }) => true,
+            (AnswerKey::FillIn { blanks, .. }, Response::FillIn { blanks: given }) => {
+                given.len() <= blanks.len() && given.iter().all(|g| g.chars().count() <= 500)
+            }
+            (AnswerKey::Manual { .. }, Response::Text { text }) => text.chars().count() <= 20_000,
+            _ => false,
+        }
+    }
+
+    /// How many blanks a fill-in question has (shown to the entrant; not a secret).
+    pub fn blank_count(&self) -> usize {
+        match &self.key {
+            AnswerKey::FillIn { blanks, .. } => blanks.len(),
+            _ => 0,
+        }
+    }
+
     /// Checks that the question is whole: a stem, options for choices, a key that fits.
     pub fn check(&self) -> Result<(), FieldError> {
         text("stem", &self.stem, 1, 5000)?;

@@ -5,6 +5,7 @@
 mod account;
 mod audit;
 mod banks;
+mod exams;
 mod papers;
 mod people;
 mod sheets;
@@ -60,6 +61,19 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(banks::versions))
         .routes(routes!(papers::create))
         .routes(routes!(papers::preview))
+        .routes(routes!(exams::list, exams::create))
+        .routes(routes!(exams::get))
+        .routes(routes!(exams::add_entrants))
+        .routes(routes!(exams::arrange))
+        .routes(routes!(exams::results))
+        .routes(routes!(exams::export))
+        .routes(routes!(exams::grade))
+        .routes(routes!(exams::regrade))
+        .routes(routes!(exams::start))
+        .routes(routes!(exams::mine))
+        .routes(routes!(exams::attempt))
+        .routes(routes!(exams::save))
+        .routes(routes!(exams::submit))
         .routes(routes!(audit::list))
 }
 

@@ -43,11 +43,22 @@ struct Module {
 async fn module(ctx: Ctx, section: &'static str) -> WebResult<Response> {
     let title = ctx.tr.t_string(&format!("nav.{section}"));
     let mut links = Vec::new();
-    let keeps_banks = ctx
-        .caller()
-        .is_some_and(|c| c.may_somewhere(gongjiang_domain::authz::Action::ManageBanks));
-    if section == "competitions" && keeps_banks {
-        links.push(("/exams/banks".to_owned(), ctx.tr.t_string("banks.title")));
+    use gongjiang_domain::authz::Action;
+    let caller = ctx.caller();
+    let may = |action| caller.as_ref().is_some_and(|c| c.may_somewhere(action));
+    if section == "competitions" {
+        if caller.as_ref().is_some_and(|c| c.person_id.is_some()) {
+            links.push(("/exams".to_owned(), ctx.tr.t_string("my_exams.title")));
+        }
+        if may(Action::ManageBanks) || may(Action::GradeExams) {
+            links.push((
+                "/exams/sessions".to_owned(),
+                ctx.tr.t_string("sessions.title"),
+            ));
+        }
+        if may(Action::ManageBanks) {
+            links.push(("/exams/banks".to_owned(), ctx.tr.t_string("banks.title")));
+        }
     }
     html(&Module {
         summary: ctx.tr.t_string(&format!("module.{section}.summary")),

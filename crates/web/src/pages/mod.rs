@@ -7,9 +7,11 @@ pub mod audit;
 pub mod auth;
 pub mod banks;
 pub mod errors;
+pub mod exams;
 pub mod home;
 pub mod imports;
 pub mod people;
+pub mod sessions;
 pub mod units;
 
 use gongjiang_db::units::UnitRecord;

@@ -1,0 +1,536 @@
+//! Taking an exam: starting an attempt (the paper drawn and laid out from a seed, versions
+//! pinned), the entrant's view (never the key before submission), saving answers through
+//! group commit, submitting by the entrant or by the clock.
+
+use super::grading::{LayoutEntry, grade_attempt};
+use super::sessions::clock_of;
+use super::{Exams, internal};
+use crate::{Caller, ServiceError, ServiceResult};
+use gongjiang_db::attempts::{self, AttemptRecord, NewAttempt};
+use gongjiang_db::exams::{self, ArrangementRecord};
+use gongjiang_db::{papers, people};
+use gongjiang_domain::FieldError;
+use gongjiang_domain::clock::now_ms;
+use gongjiang_domain::exam::draw::{self, DrawRule, PoolQuestion};
+use gongjiang_domain::exam::grading::PartialCredit;
+use gongjiang_domain::exam::question::{AnswerKey, QuestionKind, Response};
+use gongjiang_domain::exam::timing::{Arrangement, StartRefused, Window};
+use serde::{Deserialize, Serialize};
+use std::sync::{Arc, Mutex};
+
+/// One answer as the device sends it: `seq` grows with every change the device makes.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct AnswerInput {
+    pub position: i64,
+    pub seq: i64,
+    pub response: Response,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ShownOption {
+    /// The option's index in the question (what an answer refers to).
+    pub index: usize,
+    pub text: String,
+}
+
+/// A question as an entrant sees it: no key, no explanation.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShownQuestion {
+    pub position: usize,
+    pub kind: QuestionKind,
+    pub stem: String,
+    /// In the order this entrant sees them.
+    pub options: Vec<ShownOption>,
+    pub blanks: usize,
+    pub points: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SavedAnswer {
+    pub position: i64,
+    pub seq: i64,
+    pub response: Response,
+}
+
+/// After submission, when the session shows results: the key and the points per question.
+#[derive(Debug, Clone, Serialize)]
+pub struct Review {
+    pub position: usize,
+    pub points: Option<i64>,
+    pub key: AnswerKey,
+    pub explanation: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttemptView {
+    pub attempt_id: i64,
+    pub session_id: i64,
+    pub session_name: String,
+    pub number: i64,
+    pub deadline_ms: i64,
+    pub server_ms: i64,
+    pub submitted_at: Option<i64>,
+    pub submitted_by: Option<String>,
+    pub questions: Vec<ShownQuestion>,
+    pub answers: Vec<SavedAnswer>,
+    pub max_score: i64,
+    /// Only once submitted and only if the session shows results.
+    pub score: Option<i64>,
+    pub pending_manual: i64,
+    pub review: Option<Vec<Review>>,
+}
+
+/// What a save acknowledges: every answer sent is stored at this `seq` or a newer one.
+#[derive(Debug, Clone, Serialize)]
+pub struct Saved {
+    pub saved: Vec<(i64, i64)>,
+    pub deadline_ms: i64,
+    pub server_ms: i64,
+}
+
+pub(crate) fn arrangement_of(a: ArrangementRecord) -> Arrangement {
+    Arrangement {
+        extra_ms: a.extra_ms,
+        window: match (a.opens_ms, a.closes_ms) {
+            (Some(opens_ms), Some(closes_ms)) => Some(Window {
+                opens_ms,
+                closes_ms,
+            }),
+            _ => None,
+        },
+    }
+}
+
+pub(crate) fn layout_of(a: &AttemptRecord) -> ServiceResult<Vec<LayoutEntry>> {
+    serde_json::from_str(&a.layout).map_err(internal)
+}
+
+/// Runs `job` through group commit and gives back what it left in the slot.
+macro_rules! grouped {
+    ($exams:expr, $slot:ident, [$($captured:ident),*], |$conn:ident| $body:block) => {{
+        let $slot = Arc::new(Mutex::new(None));
+        let out = $slot.clone();
+        $exams
+            .write(Box::new(move |$conn| {
+                let $slot = $slot.clone();
+                $(let $captured = $captured.clone();)*
+                Box::pin(async move { $body })
+            }))
+            .await?;
+        let value = out.lock().ok().and_then(|mut v| v.take());
+        value
+    }};
+}
+
+impl Exams {
+    /// Starts an attempt, or gives back the one in progress (a second tap, a second device).
+    pub async fn start_attempt(&self, caller: &Caller, session_id: i64) -> ServiceResult<i64> {
+        let person_id = caller.person_id.ok_or(ServiceError::Forbidden)?;
+        let now = now_ms();
+        let mut conn = self.db.read().await?;
+        let session = exams::get(&mut conn, session_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let person = people::get(&mut conn, person_id)
+            .await?
+            .ok_or(ServiceError::Forbidden)?;
+        if !exams::is_entrant(&mut conn, session_id, person_id, &person.unit_path).await? {
+            return Err(ServiceError::Forbidden);
+        }
+        let existing = attempts::of_person(&mut conn, session_id, person_id).await?;
+        if let Some(open) = existing.iter().find(|a| a.submitted_at.is_none()) {
+            if now <= open.deadline_ms + open.grace_ms {
+                return Ok(open.id);
+            }
+            drop(conn);
+            self.submit_by_clock(open.id).await?;
+            conn = self.db.read().await?;
+        }
+        if existing.len() as i64 >= session.attempts_allowed {
+            return Err(ServiceError::Conflict("no_attempts_left"));
+        }
+        let arrangement = exams::arrangement(&mut conn, session_id, person_id)
+            .await?
+            .unwrap_or_default();
+        let deadline_ms = clock_of(&session)
+            .deadline(arrangement_of(arrangement), now)
+            .map_err(|refused| match refused {
+                StartRefused::NotYetOpen { .. } => ServiceError::Conflict("exam_not_open"),
+                StartRefused::Closed { .. } => ServiceError::Conflict("exam_closed"),
+            })?;
+        let paper = papers::get(&mut conn, session.paper_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let seed: u64 = rand::random();
+        let pool = papers::pool(&mut conn, paper.bank_id).await?;
+        let question_ids: Vec<i64> = if paper.mode == "fixed" {
+            serde_json::from_str(&paper.spec).map_err(internal)?
+        } else {
+            let rules: Vec<DrawRule> = serde_json::from_str(&paper.spec).map_err(internal)?;
+            let candidates: Vec<PoolQuestion> = pool
+                .iter()
+                .filter_map(|(id, category, kind, difficulty, _, _)| {
+                    Some(PoolQuestion {
+                        id: *id,
+                        category: category.clone(),
+                        kind: QuestionKind::parse("kind", kind).ok()?,
+                        difficulty: *difficulty as u8,
+                    })
+                })
+                .collect();
+            draw::draw(&candidates, &rules, seed)
+                .map_err(|_| ServiceError::Conflict("paper_cannot_be_drawn"))?
+                .into_iter()
+                .flatten()
+                .collect()
+        };
+        let picked: Vec<(i64, i64)> = question_ids
+            .iter()
+            .filter_map(|id| pool.iter().find(|p| p.0 == *id).map(|p| (p.0, p.4)))
+            .collect();
+        let version_ids: Vec<i64> = picked.iter().map(|p| p.1).collect();
+        let questions = self.questions(&mut conn, &version_ids).await?;
+        drop(conn);
+        let counts: Vec<usize> = questions.iter().map(|q| q.options.len()).collect();
+        let layout = draw::layout(
+            &counts,
+            seed,
+            paper.shuffle_questions == 0,
+            paper.shuffle_options != 0,
+        );
+        let entries: Vec<LayoutEntry> = layout
+            .question_order
+            .iter()
+            .map(|&i| LayoutEntry {
+                v: version_ids[i],
+                o: layout.option_orders[i].clone(),
+            })
+            .collect();
+        let new = NewAttempt {
+            session_id,
+            person_id,
+            number: existing.len() as i64 + 1,
+            seed: seed as i64,
+            layout: serde_json::to_string(&entries).map_err(internal)?,
+            started_at: now,
+            deadline_ms,
+            grace_ms: session.grace_ms,
+            max_score: questions.iter().map(|q| q.points).sum(),
+        };
+        let new = Arc::new(new);
+        let id = grouped!(self, slot, [new], |conn| {
+            let id = attempts::insert(conn, &new).await?;
+            if let Ok(mut s) = slot.lock() {
+                *s = Some(id);
+            }
+            Ok(())
+        });
+        id.ok_or_else(|| internal("the attempt was not stored"))
+    }
+
+    /// An attempt of the caller's, as their exam page shows it.
+    pub async fn attempt(&self, caller: &Caller, id: i64) -> ServiceResult<AttemptView> {
+        let (mut attempt, session) = self.own_attempt(caller, id).await?;
+        let now = now_ms();
+        if attempt.submitted_at.is_none() && now > attempt.deadline_ms + attempt.grace_ms {
+            self.submit_by_clock(id).await?;
+            attempt = self.own_attempt(caller, id).await?.0;
+        }
+        let mut conn = self.db.read().await?;
+        let layout = layout_of(&attempt)?;
+        let ids: Vec<i64> = layout.iter().map(|e| e.v).collect();
+        let questions = self.questions(&mut conn, &ids).await?;
+        let answers = attempts::answers(&mut conn, id).await?;
+        let shown = layout
+            .iter()
+            .zip(&questions)
+            .enumerate()
+            .map(|(position, (entry, q))| ShownQuestion {
+                position,
+                kind: q.kind,
+                stem: q.stem.clone(),
+                options: entry
+                    .o
+                    .iter()
+                    .filter_map(|&index| {
+                        q.options.get(index).map(|text| ShownOption {
+                            index,
+                            text: text.clone(),
+                        })
+                    })
+                    .collect(),
+                blanks: q.blank_count(),
+                points: q.points,
+            })
+            .collect();
+        let answers = answers
+            .into_iter()
+            .filter_map(|a| {
+                Some(SavedAnswer {
+                    position: a.position,
+                    seq: a.client_seq,
+                    response: serde_json::from_str(&a.response).ok()?,
+                })
+            })
+            .collect();
+        let reveal = attempt.submitted_at.is_some() && session.show_results != 0;
+        let review = if reveal {
+            let grades = super::grading::grades_of(&attempt);
+            Some(
+                questions
+                    .iter()
+                    .enumerate()
+                    .map(|(position, q)| Review {
+                        position,
+                        points: grades.get(position).and_then(|g| g.p),
+                        key: q.key.clone(),
+                        explanation: q.explanation.clone(),
+                    })
+                    .collect(),
+            )
+        } else {
+            None
+        };
+        Ok(AttemptView {
+            attempt_id: attempt.id,
+            session_id: session.id,
+            session_name: session.name,
+            number: attempt.number,
+            deadline_ms: attempt.deadline_ms,
+            server_ms: now_ms(),
+            submitted_at: attempt.submitted_at,
+            submitted_by: attempt.submitted_by,
+            questions: shown,
+            answers,
+            max_score: attempt.max_score,
+            score: if reveal { attempt.score } else { None },
+            pending_manual: attempt.pending_manual,
+            review,
+        })
+    }
+
+    /// Saves answers. Refused once the attempt is submitted or its time (and grace) is over;
+    /// the acknowledgement comes only after the commit.
+    pub async fn save(
+        &self,
+        caller: &Caller,
+        id: i64,
+        answers: Vec<AnswerInput>,
+    ) -> ServiceResult<Saved> {
+        let arrived = now_ms();
+        let (attempt, _) = self.own_attempt(caller, id).await?;
+        if attempt.submitted_at.is_some() && attempt.submitted_by.as_deref() != Some("clock") {
+            return Err(ServiceError::Conflict("attempt_submitted"));
+        }
+        if attempt.submitted_at.is_some() || arrived > attempt.deadline_ms + attempt.grace_ms {
+            return Err(ServiceError::Conflict("time_up"));
+        }
+        let answers = self.checked(&attempt, answers).await?;
+        let saved: Vec<(i64, i64)> = answers.iter().map(|a| (a.position, a.seq)).collect();
+        let answers = Arc::new(answers);
+        let claimed = grouped!(self, slot, [answers], |conn| {
+            let claimed = attempts::claim_for_save(conn, id, arrived).await?;
+            if claimed {
+                for a in answers.iter() {
+                    attempts::upsert_answer(conn, id, a.position, &a.response, a.seq, arrived)
+                        .await?;
+                }
+            }
+            if let Ok(mut s) = slot.lock() {
+                *s = Some(claimed);
+            }
+            Ok(())
+        });
+        if claimed != Some(true) {
+            return Err(ServiceError::Conflict("time_up"));
+        }
+        Ok(Saved {
+            saved,
+            deadline_ms: attempt.deadline_ms,
+            server_ms: now_ms(),
+        })
+    }
+
+    /// Submits the caller's attempt with the answers still on the device; grades it.
+    /// Submitting twice is harmless.
+    pub async fn submit(
+        &self,
+        caller: &Caller,
+        id: i64,
+        answers: Vec<AnswerInput>,
+    ) -> ServiceResult<AttemptView> {
+        let arrived = now_ms();
+        let (attempt, _) = self.own_attempt(caller, id).await?;
+        if attempt.submitted_at.is_none() {
+            let answers = self.checked(&attempt, answers).await?;
+            let by = if arrived > attempt.deadline_ms + attempt.grace_ms {
+                "clock"
+            } else {
+                "entrant"
+            };
+            self.finish(&attempt, answers, arrived, by).await?;
+        }
+        self.attempt(caller, id).await
+    }
+
+    /// Submits every attempt whose time ran out; returns how many.
+    pub async fn sweep(&self) -> ServiceResult<usize> {
+        let mut total = 0;
+        loop {
+            let ids = {
+                let mut conn = self.db.read().await?;
+                attempts::overdue(&mut conn, now_ms(), 500).await?
+            };
+            if ids.is_empty() {
+                return Ok(total);
+            }
+            total += ids.len();
+            // Concurrently, so that group commit puts them in few transactions.
+            let results =
+                futures_util::future::join_all(ids.iter().map(|id| self.submit_by_clock(*id)))
+                    .await;
+            for r in results {
+                r?;
+            }
+        }
+    }
+
+    pub(crate) async fn submit_by_clock(&self, id: i64) -> ServiceResult<()> {
+        let attempt = {
+            let mut conn = self.db.read().await?;
+            attempts::get(&mut conn, id)
+                .await?
+                .ok_or(ServiceError::NotFound)?
+        };
+        if attempt.submitted_at.is_some() {
+            return Ok(());
+        }
+        self.finish(&attempt, Vec::new(), now_ms(), "clock").await
+    }
+
+    /// Marks the attempt submitted and grades it, in one grouped transaction.
+    async fn finish(
+        &self,
+        attempt: &AttemptRecord,
+        answers: Vec<Checked>,
+        at: i64,
+        by: &'static str,
+    ) -> ServiceResult<()> {
+        let layout = layout_of(attempt)?;
+        let (questions, rule) = {
+            let mut conn = self.db.read().await?;
+            let ids: Vec<i64> = layout.iter().map(|e| e.v).collect();
+            let questions = self.questions(&mut conn, &ids).await?;
+            (
+                questions,
+                self.partial_credit(&mut conn, attempt.session_id).await?,
+            )
+        };
+        let id = attempt.id;
+        let questions = Arc::new(questions);
+        let answers = Arc::new(answers);
+        let _: Option<()> = grouped!(self, slot, [answers, questions], |conn| {
+            let _ = &slot;
+            if !answers.is_empty() && attempts::claim_for_save(conn, id, at).await? {
+                for a in answers.iter() {
+                    attempts::upsert_answer(conn, id, a.position, &a.response, a.seq, at).await?;
+                }
+            }
+            if attempts::mark_submitted(conn, id, at, by).await? {
+                let stored = attempts::answers(conn, id).await?;
+                let graded = grade_attempt(&questions, &stored, rule);
+                attempts::set_grades(conn, id, graded.score, &graded.json(), graded.pending)
+                    .await?;
+            }
+            Ok(())
+        });
+        Ok(())
+    }
+
+    pub(crate) async fn partial_credit(
+        &self,
+        conn: &mut gongjiang_db::Conn,
+        session_id: i64,
+    ) -> ServiceResult<PartialCredit> {
+        let session = exams::get(conn, session_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let paper = papers::get(conn, session.paper_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        serde_json::from_value(serde_json::Value::String(paper.partial_credit)).map_err(internal)
+    }
+
+    /// The attempt, if it is the caller's; with its session.
+    async fn own_attempt(
+        &self,
+        caller: &Caller,
+        id: i64,
+    ) -> ServiceResult<(AttemptRecord, gongjiang_db::exams::SessionRecord)> {
+        let mut conn = self.db.read().await?;
+        let attempt = attempts::get(&mut conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        // Someone else's attempt does not exist, as far as the caller can tell.
+        if caller.person_id != Some(attempt.person_id) {
+            return Err(ServiceError::NotFound);
+        }
+        let session = exams::get(&mut conn, attempt.session_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        Ok((attempt, session))
+    }
+
+    async fn checked(
+        &self,
+        attempt: &AttemptRecord,
+        answers: Vec<AnswerInput>,
+    ) -> ServiceResult<Vec<Checked>> {
+        if answers.len() > 500 {
+            return Err(FieldError::new("answers", "too_many_answers")
+                .with("max", 500)
+                .into());
+        }
+        let layout = layout_of(attempt)?;
+        let ids: Vec<i64> = layout.iter().map(|e| e.v).collect();
+        let questions = {
+            let mut conn = self.db.read().await?;
+            self.questions(&mut conn, &ids).await?
+        };
+        let mut out: Vec<Checked> = Vec::with_capacity(answers.len());
+        for a in answers {
+            let fits = usize::try_from(a.position)
+                .ok()
+                .and_then(|p| questions.get(p))
+                .is_some_and(|q| q.fits(&a.response));
+            if !fits || a.seq <= 0 {
+                return Err(FieldError::new("answers", "answer_does_not_fit")
+                    .with("position", a.position + 1)
+                    .into());
+            }
+            // The newest of several answers to one position in the same request wins.
+            let response = serde_json::to_string(&a.response).map_err(internal)?;
+            match out.iter_mut().find(|c| c.position == a.position) {
+                Some(c) if c.seq < a.seq => {
+                    c.seq = a.seq;
+                    c.response = response;
+                }
+                Some(_) => {}
+                None => out.push(Checked {
+                    position: a.position,
+                    seq: a.seq,
+                    response,
+                }),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// An answer that fits its question, serialised for storage.
+#[derive(Debug, Clone)]
+struct Checked {
+    position: i64,
+    seq: i64,
+    response: String,
+}

@@ -1,0 +1,98 @@
+//! Exam sessions and attempts: who may sit, starting on the server's clock, saving answers
+//! through group commit, submitting (by the entrant or by the clock), grading and results.
+
+mod attempts;
+mod grading;
+mod results;
+mod sessions;
+
+pub use attempts::{AnswerInput, AttemptView, Saved, ShownOption, ShownQuestion};
+pub use grading::{ManualGrade, RegradeReport};
+pub use results::{ExportLabels, PendingAnswer, QuestionStats, ResultRow, SessionResults};
+pub use sessions::{ArrangementInput, EntrantsInput, MySession, SessionInput, SessionView};
+
+use crate::{ServiceError, ServiceResult};
+use gongjiang_db::group_commit::{GroupCommit, Job, WriteError};
+use gongjiang_db::{Conn, Database, banks};
+use gongjiang_domain::exam::question::Question;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+/// What the exam services share: the database, the group-commit writer for the hot path, and
+/// a cache of question versions (immutable once written, so never stale).
+#[derive(Clone)]
+pub struct Exams {
+    db: Database,
+    writer: GroupCommit,
+    versions: Arc<RwLock<HashMap<i64, Arc<Question>>>>,
+}
+
+/// How often the clock looks for attempts whose time ran out.
+pub const SWEEP_EVERY_MS: u64 = 2_000;
+
+impl Exams {
+    /// Starts the writer. Call inside a Tokio runtime.
+    pub fn start(db: Database) -> Exams {
+        Exams {
+            writer: GroupCommit::start(db.clone(), 512),
+            db,
+            versions: Arc::default(),
+        }
+    }
+
+    pub fn db(&self) -> &Database {
+        &self.db
+    }
+
+    /// Submits overdue attempts every [`SWEEP_EVERY_MS`] until the process ends. Several
+    /// instances may sweep at once: submitting is idempotent.
+    pub fn spawn_sweeper(&self) -> tokio::task::JoinHandle<()> {
+        let exams = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_millis(SWEEP_EVERY_MS));
+            loop {
+                tick.tick().await;
+                if let Err(e) = exams.sweep().await {
+                    tracing::warn!(error = %e, "sweeping overdue attempts failed");
+                }
+            }
+        })
+    }
+
+    async fn write(&self, job: Job) -> ServiceResult<()> {
+        self.writer.write(job).await.map_err(|e| match e {
+            WriteError::Stopped => ServiceError::Internal("the writer has stopped".into()),
+            WriteError::Db(e) => ServiceError::Db(e),
+        })
+    }
+
+    /// The question versions `ids`, from the cache or the database.
+    async fn questions(&self, conn: &mut Conn, ids: &[i64]) -> ServiceResult<Vec<Arc<Question>>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let cached = self.versions.read().ok().and_then(|m| m.get(id).cloned());
+            let q = match cached {
+                Some(q) => q,
+                None => {
+                    let (_, body) = banks::version(conn, *id)
+                        .await?
+                        .ok_or(ServiceError::NotFound)?;
+                    let q: Arc<Question> = Arc::new(
+                        serde_json::from_str(&body)
+                            .map_err(|e| ServiceError::Internal(e.to_string()))?,
+                    );
+                    if let Ok(mut m) = self.versions.write() {
+                        m.insert(*id, q.clone());
+                    }
+                    q
+                }
+            };
+            out.push(q);
+        }
+        Ok(out)
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> ServiceError {
+    ServiceError::Internal(e.to_string())
+}
