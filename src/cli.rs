@@ -439,5 +439,10 @@ fn print_demo_banner(running: &server::Running, logins: &[demo::DemoLogin]) {
         println!("  {:<12} {}  {}", l.username, l.role_label, l.description);
     }
     println!();
+    println!(
+        "  worker 登录后在「我的考试」可参加开放中的理论考试 / as worker, take an open exam at http://{}/exams",
+        running.addr
+    );
+    println!();
     println!("  按 Ctrl-C 停止 / press Ctrl-C to stop");
 }

@@ -276,6 +276,25 @@ async fn the_demo_loads_the_same_believable_federation_every_time() {
             .unwrap()
             .is_intact()
     );
+    // The demo worker can sit an open theory exam of each trade.
+    let person: i64 = {
+        let mut conn = first.read().await.unwrap();
+        sqlx::query_scalar("SELECT person_id FROM users WHERE username = 'worker'")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap()
+    };
+    let worker = gongjiang_app::Caller::system("test").with_person(Some(person));
+    let exams = gongjiang_app::exams::Exams::start(first.clone());
+    let open = exams.my_sessions(&worker).await.unwrap();
+    assert_eq!(open.len(), 4);
+    assert!(open.iter().all(|s| s.may_start));
+    let attempt = exams
+        .start_attempt(&worker, open[0].session.id)
+        .await
+        .unwrap();
+    let view = exams.attempt(&worker, attempt).await.unwrap();
+    assert!(view.questions.len() >= 5);
     assert!(
         gongjiang_app::demo::load(&first).await.is_err(),
         "never into a database that has data"

@@ -314,6 +314,56 @@ async fn unit(
 
 /// Loads the demo data into an empty database and returns the logins to print. Refuses a
 /// database that already has units, so it can never mix demo data into real data.
+/// A paper with every question of the bank, and an open theory exam on it for the whole
+/// federation (three attempts, results shown at once), so that any demo worker can sit it.
+async fn exam_for_bank(
+    tx: &mut gongjiang_db::Conn,
+    bank: i64,
+    trade: &str,
+    question_ids: &[i64],
+    max_points: i64,
+    federation: i64,
+    now: i64,
+) -> ServiceResult<()> {
+    let spec = serde_json::to_string(question_ids)
+        .map_err(|e| crate::ServiceError::Internal(e.to_string()))?;
+    let paper = gongjiang_db::papers::insert(
+        tx,
+        gongjiang_db::papers::NewPaper {
+            bank_id: bank,
+            name: &format!("{trade}理论知识试卷"),
+            mode: "fixed",
+            spec: &spec,
+            shuffle_questions: true,
+            shuffle_options: true,
+            pass_mark: max_points * 6 / 10,
+            partial_credit: "proportional_if_no_wrong",
+        },
+        now,
+    )
+    .await?;
+    const DAY: i64 = 24 * 3_600_000;
+    let session = gongjiang_db::exams::insert(
+        tx,
+        gongjiang_db::exams::NewSession {
+            paper_id: paper,
+            unit_id: federation,
+            name: &format!("2026年华江市职工职业技能大赛（{trade}）理论考试"),
+            opens_ms: now - DAY,
+            closes_ms: now + 60 * DAY,
+            limit_ms: 30 * 60_000,
+            late_start: "cut_at_close",
+            grace_ms: 10_000,
+            attempts_allowed: 3,
+            show_results: true,
+        },
+        now,
+    )
+    .await?;
+    gongjiang_db::exams::add_entrant(tx, session, None, Some(federation)).await?;
+    Ok(())
+}
+
 pub async fn load(db: &Database) -> ServiceResult<Vec<DemoLogin>> {
     {
         let mut conn = db.read().await?;
@@ -564,7 +614,10 @@ pub async fn load(db: &Database) -> ServiceResult<Vec<DemoLogin>> {
             now,
         )
         .await?;
+        let mut question_ids = Vec::new();
+        let mut max_points = 0;
         for q in questions {
+            max_points += q.question.points;
             let body = serde_json::to_string(&q.question)
                 .map_err(|e| crate::ServiceError::Internal(e.to_string()))?;
             let version = gongjiang_db::banks::NewVersion {
@@ -574,7 +627,7 @@ pub async fn load(db: &Database) -> ServiceResult<Vec<DemoLogin>> {
                 body: &body,
                 created_by: None,
             };
-            gongjiang_db::banks::insert_question(
+            let (question_id, _) = gongjiang_db::banks::insert_question(
                 &mut tx,
                 bank,
                 q.category.as_deref().unwrap_or(""),
@@ -582,8 +635,10 @@ pub async fn load(db: &Database) -> ServiceResult<Vec<DemoLogin>> {
                 now,
             )
             .await?;
+            question_ids.push(question_id);
         }
         bank_count += 1;
+        exam_for_bank(&mut tx, bank, trade, &question_ids, max_points, federation.id, now).await?;
     }
     let change = Change {
         action: "demo.load".into(),
