@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod banks;
 mod cli;
+mod crash;
 mod exams;
 mod imports;
 mod instances;
