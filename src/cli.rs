@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use gongjiang_app::{Caller, Database, ServiceError, accounts, demo, people, units};
 use std::collections::BTreeMap;
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(
@@ -72,6 +73,25 @@ enum BenchCommand {
         writers: i64,
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+    },
+    /// Entrants over HTTP against the server as its own process: start within the start
+    /// window, autosave, submit within the last seconds. With --database-url postgres://…, a
+    /// fresh database is made on that server and dropped afterwards.
+    Exam {
+        #[arg(long, default_value_t = 1000)]
+        entrants: usize,
+        #[arg(long, default_value_t = 60)]
+        start_window_secs: u64,
+        #[arg(long, default_value_t = 30)]
+        autosave_secs: u64,
+        /// From the first possible start to the end of the exam.
+        #[arg(long, default_value_t = 150)]
+        exam_secs: u64,
+        #[arg(long, default_value_t = 10)]
+        submit_window_secs: u64,
+        /// Instead of the timeline: every entrant saves back to back for this many seconds.
+        #[arg(long)]
+        saturate_secs: Option<u64>,
     },
 }
 
@@ -263,6 +283,51 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     std::path::Path::new(&gongjiang_db::sqlite_path(&config.database_url)).parent()
             {
                 let _ = std::fs::remove_dir_all(dir);
+            }
+        }
+        Command::Bench {
+            what:
+                BenchCommand::Exam {
+                    entrants,
+                    start_window_secs,
+                    autosave_secs,
+                    exam_secs,
+                    submit_window_secs,
+                    saturate_secs,
+                },
+        } => {
+            let plan = crate::bench_exam::Plan {
+                entrants,
+                start_window: Duration::from_secs(start_window_secs),
+                autosave: Duration::from_secs(autosave_secs.max(1)),
+                exam: Duration::from_secs(exam_secs),
+                submit_window: Duration::from_secs(submit_window_secs),
+                saturate: saturate_secs.map(Duration::from_secs),
+            };
+            let url = config.database_url.clone();
+            println!("exam load, on {}", server::redact(&url));
+            if url.starts_with("postgres") {
+                let name = format!("gj_bench_{}", std::process::id());
+                let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&url).await?;
+                let admin_sql = |sql: String| sqlx::AssertSqlSafe(sql);
+                sqlx::Executor::execute(&mut admin, admin_sql(format!("CREATE DATABASE {name}")))
+                    .await?;
+                let fresh = format!("{}/{name}", &url[..url.rfind('/').unwrap_or(url.len())]);
+                let result = crate::bench_exam::run(&fresh, plan).await;
+                sqlx::Executor::execute(
+                    &mut admin,
+                    admin_sql(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
+                )
+                .await?;
+                result?;
+            } else {
+                let result = crate::bench_exam::run(&url, plan).await;
+                if let Some(dir) = std::path::Path::new(&gongjiang_db::sqlite_path(&url)).parent()
+                    && url.contains("gongjiang-bench-")
+                {
+                    let _ = std::fs::remove_dir_all(dir);
+                }
+                result?;
             }
         }
         Command::Audit {

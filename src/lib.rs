@@ -2,6 +2,7 @@
 //! This crate is the program: configuration, the command line, and starting the server.
 
 pub mod bench;
+pub mod bench_exam;
 pub mod cli;
 pub mod config;
 pub mod server;

@@ -638,7 +638,16 @@ pub async fn load(db: &Database) -> ServiceResult<Vec<DemoLogin>> {
             question_ids.push(question_id);
         }
         bank_count += 1;
-        exam_for_bank(&mut tx, bank, trade, &question_ids, max_points, federation.id, now).await?;
+        exam_for_bank(
+            &mut tx,
+            bank,
+            trade,
+            &question_ids,
+            max_points,
+            federation.id,
+            now,
+        )
+        .await?;
     }
     let change = Change {
         action: "demo.load".into(),
