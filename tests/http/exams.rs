@@ -570,3 +570,139 @@ async fn a_corrected_key_regrades_submitted_attempts_with_a_recorded_reason() {
     assert_eq!(entry["reason"], "判断题答案更正");
     assert!(entry["before"].as_str().unwrap().contains("\"score\":0"));
 }
+
+#[tokio::test]
+async fn staff_make_a_paper_and_a_session_and_edit_a_question_from_the_pages() {
+    let app = TestApp::spawn().await;
+    let now = now_ms();
+    let exam = exam(&app, now - 60_000, now + 3_600_000, json!({})).await;
+    let admin = app.login("unitadmin").await;
+    let bank = {
+        let mut conn = app.db().read().await.unwrap();
+        gongjiang_db::banks::get_question(&mut conn, exam.questions[0])
+            .await
+            .unwrap()
+            .unwrap()
+            .bank_id
+    };
+    // A drawn paper with a malformed rule is refused with the line; a good one is made.
+    let r = app
+        .post_form(
+            &admin,
+            &format!("/exams/banks/{bank}/papers"),
+            &[
+                ("name", "抽题试卷"),
+                ("mode", "drawn"),
+                ("rules", "焊接, 单选题, 1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("第 1 条抽题规则"));
+    let r = app
+        .post_form(
+            &admin,
+            &format!("/exams/banks/{bank}/papers"),
+            &[
+                ("name", "抽题试卷"),
+                ("mode", "drawn"),
+                ("rules", ", 判断题, 1, 5, 1\n, 单选题, 1, 5, 1"),
+                ("pass_mark", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.get_text(&admin, "/exams/sessions").await;
+    assert!(page.contains("抽题试卷"));
+    // A session from the form, for the branch.
+    let paper = {
+        let mut conn = app.db().read().await.unwrap();
+        gongjiang_db::papers::list_within(
+            &mut conn,
+            &[gongjiang_domain::unit::UnitPath::from_stored("/")],
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.1 == "抽题试卷")
+        .unwrap()
+        .0
+    };
+    let opens = gongjiang_domain::clock::format_datetime_local(now - 60_000);
+    let closes = gongjiang_domain::clock::format_datetime_local(now + 3_600_000);
+    let r = app
+        .post_form(
+            &admin,
+            "/exams/sessions",
+            &[
+                ("paper_id", &paper.to_string()),
+                ("name", "抽题考试"),
+                ("opens", &opens),
+                ("closes", &closes),
+                ("limit_minutes", "20"),
+                ("grace_seconds", "5"),
+                ("attempts_allowed", "2"),
+                ("unit_id", &app.seed.branch.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // The worker gets a drawn paper of two questions.
+    let worker = app.login("worker").await;
+    let mine = app.get_json(&worker, "/api/v1/my/exams").await;
+    let session = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["session"]["name"] == "抽题考试")
+        .unwrap()["session"]["id"]
+        .as_i64()
+        .unwrap();
+    let attempt = start(&app, &worker, session)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["attempt_id"]
+        .as_i64()
+        .unwrap();
+    let view = app
+        .get_json(&worker, &format!("/api/v1/attempts/{attempt}"))
+        .await;
+    assert_eq!(view["questions"].as_array().unwrap().len(), 2);
+    // Editing a question makes a version; the started attempt keeps the old one.
+    let tf = exam.questions[2];
+    let r = app
+        .post_form(
+            &admin,
+            &format!("/exams/questions/{tf}"),
+            &[
+                ("kind", "判断题"),
+                ("stem", "动火作业前必须办理动火证（修订）。"),
+                ("answer", "对"),
+                ("reason", "措辞"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app
+        .get_text(&admin, &format!("/exams/questions/{tf}"))
+        .await;
+    assert!(page.contains("（修订）"));
+    let again = app
+        .get_json(&worker, &format!("/api/v1/attempts/{attempt}"))
+        .await;
+    assert_eq!(
+        again["questions"], view["questions"],
+        "a started attempt does not change"
+    );
+    // A broken edit says what is wrong and changes nothing.
+    let r = app
+        .post_form(
+            &admin,
+            &format!("/exams/questions/{tf}"),
+            &[("kind", "判断题"), ("stem", "x"), ("answer", "也许")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("也许"));
+}

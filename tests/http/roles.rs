@@ -567,6 +567,27 @@ fn table(
             vec![],
             Admins,
         ),
+        (
+            "POST",
+            "/exams/banks/{id}/papers",
+            format!("/exams/banks/{bank}/papers"),
+            vec![("mode", "fixed".into())],
+            Admins,
+        ),
+        (
+            "GET",
+            "/exams/questions/{id}",
+            format!("/exams/questions/{question}"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/exams/questions/{id}",
+            format!("/exams/questions/{question}"),
+            vec![("stem", String::new())],
+            Admins,
+        ),
         ("GET", "/exams", "/exams".into(), vec![], SignedIn),
         (
             "GET",

@@ -243,6 +243,12 @@ async fn managed_question(
     Ok(record)
 }
 
+/// A question of a bank the caller keeps.
+pub async fn question(db: &Database, caller: &Caller, id: i64) -> ServiceResult<QuestionRecord> {
+    let mut conn = db.read().await?;
+    managed_question(&mut conn, caller, id).await
+}
+
 /// Revises a question: a new version becomes current, and the old ones stay untouched for the
 /// attempts that used them.
 pub async fn revise(

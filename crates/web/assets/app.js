@@ -25,7 +25,9 @@
     });
     // Prevent double submission on slow networks.
     document.querySelectorAll("form[method=post]").forEach(function (form) {
-      form.addEventListener("submit", function () {
+      form.addEventListener("submit", function (event) {
+        // Not when an earlier handler stopped it (a cancelled confirmation, the exam's script).
+        if (event.defaultPrevented) return;
         window.setTimeout(function () {
           form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
         }, 0);

@@ -26,13 +26,16 @@
     // Never number a change below what the server holds (another device, a cleared cache).
     if (a.seq > state.seq) state.seq = a.seq;
   });
-  // What the server already holds at this seq or newer is no longer waiting.
+  // What the server already holds at this seq or newer is no longer waiting (it arrived, but
+  // the page was left before the answer came back): take it off the device's queue too.
+  var settled = false;
   Object.keys(state.pending).forEach(function (p) {
-    if (saved[p] !== undefined && saved[p] >= state.pending[p].seq) delete state.pending[p];
+    if (saved[p] !== undefined && saved[p] >= state.pending[p].seq) { delete state.pending[p]; settled = true; }
   });
   function persist() {
     try { localStorage.setItem(key, JSON.stringify(state)); } catch (e) { /* full: keep in memory */ }
   }
+  if (settled) persist();
 
   var sections = Array.prototype.slice.call(root.querySelectorAll("section.question"));
   function section(position) { return root.querySelector("#q" + position); }
@@ -184,6 +187,10 @@
         render();
         return;
       }
+      // Typing is queued as it happens ("input" below). Leaving the field changes nothing, and
+      // queueing it again would redraw the status while a tap on "next" is under way: the
+      // button moves away between press and release and the tap is lost.
+      if (e.target.type === "text" || e.target.tagName === "TEXTAREA") return;
       changed(sec);
     });
     sec.addEventListener("input", function (e) {

@@ -4,7 +4,8 @@
 use crate::context::{self, MAX_BODY};
 use crate::error::WebError;
 use crate::pages::{
-    account, accounts, admin, audit, auth, banks, exams, home, imports, people, sessions, units,
+    account, accounts, admin, audit, auth, banks, exams, home, imports, people, questions,
+    sessions, units,
 };
 use crate::{AppState, api, assets};
 use axum::Router;
@@ -81,6 +82,11 @@ pub fn build(state: AppState) -> Router {
         .route("/exams/banks/template.xlsx", get(banks::template))
         .route("/exams/banks/{id}", get(banks::show))
         .route("/exams/banks/{id}/import", post(banks::import))
+        .route("/exams/banks/{id}/papers", post(questions::create_paper))
+        .route(
+            "/exams/questions/{id}",
+            get(questions::show).post(questions::save),
+        )
         .merge(api_routes)
         .route(
             "/api/openapi.json",

@@ -124,6 +124,8 @@ struct BankPage {
     pager: Pager,
     report: Option<String>,
     row_errors: Vec<String>,
+    /// Problems with the paper form.
+    errors: FormErrors,
 }
 
 #[derive(Deserialize, Default)]
@@ -143,6 +145,27 @@ fn kind_key(kind: gongjiang_domain::exam::question::QuestionKind) -> &'static st
     }
 }
 
+/// The bank's page again, with the problems of its paper form.
+pub async fn with_paper_errors(
+    state: &AppState,
+    me: &Me,
+    id: i64,
+    errors: FormErrors,
+) -> WebResult<Response> {
+    bank_page(
+        state,
+        me,
+        id,
+        1,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        None,
+        &[],
+        errors,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn bank_page(
     state: &AppState,
     me: &Me,
@@ -151,6 +174,7 @@ async fn bank_page(
     status: StatusCode,
     report: Option<String>,
     errors: &[RowError],
+    paper_errors: FormErrors,
 ) -> WebResult<Response> {
     let bank = banks::get(&state.db, &me.caller, id).await?;
     let (list, total) =
@@ -180,6 +204,7 @@ async fn bank_page(
             pager,
             report,
             row_errors,
+            errors: paper_errors,
             l: Layout::new(&me.ctx, "competitions", title),
         },
     )
@@ -199,6 +224,7 @@ pub async fn show(
         StatusCode::OK,
         None,
         &[],
+        FormErrors::default(),
     )
     .await
 }
@@ -214,7 +240,17 @@ pub async fn import(
     match banks::import(&state.db, &me.caller, id, &name, &bytes).await {
         Ok(n) => {
             let message = me.ctx.tr.tf("banks.imported", &[("n", &n.to_string())]);
-            bank_page(&state, &me, id, 1, StatusCode::OK, Some(message), &[]).await
+            bank_page(
+                &state,
+                &me,
+                id,
+                1,
+                StatusCode::OK,
+                Some(message),
+                &[],
+                FormErrors::default(),
+            )
+            .await
         }
         Err(ServiceError::ImportRejected(rows)) => {
             bank_page(
@@ -225,6 +261,7 @@ pub async fn import(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 None,
                 &rows,
+                FormErrors::default(),
             )
             .await
         }

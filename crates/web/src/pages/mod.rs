@@ -11,6 +11,7 @@ pub mod exams;
 pub mod home;
 pub mod imports;
 pub mod people;
+pub mod questions;
 pub mod sessions;
 pub mod units;
 
