@@ -1,11 +1,13 @@
 //! Browser journeys in a real headless Chromium, at a phone's size and a desktop's: log in,
 //! switch language, create a unit, import people from a good Excel file and a bad one, and
-//! find the changes in the audit log. Run by `scripts/test` (they need Chromium and
-//! ChromeDriver, hence `#[ignore]` for a plain `cargo test`).
+//! find the changes in the audit log; and (in `exam.rs`) a worker's exam on a phone through a
+//! lost connection. Run by `scripts/test` (they need Chromium and ChromeDriver, hence
+//! `#[ignore]` for a plain `cargo test`).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot proceed should stop loudly
 
 #[path = "../common/mod.rs"]
 mod common;
+mod exam;
 
 use common::{PASSWORD, TestApp, xlsx};
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -13,8 +15,8 @@ use serde_json::json;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-struct Browser {
-    client: Client,
+pub(crate) struct Browser {
+    pub(crate) client: Client,
     driver: Child,
     profile: std::path::PathBuf,
 }
@@ -28,7 +30,7 @@ impl Drop for Browser {
 }
 
 #[derive(Clone, Copy, Debug)]
-enum Screen {
+pub(crate) enum Screen {
     Phone,
     Desktop,
 }
@@ -40,7 +42,7 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-async fn browser(screen: Screen) -> Browser {
+pub(crate) async fn browser(screen: Screen) -> Browser {
     let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
     let port = free_port();
     let driver = Command::new(&chromedriver)
@@ -95,7 +97,7 @@ async fn browser(screen: Screen) -> Browser {
     panic!("cannot start a browser session: {last_error}");
 }
 
-async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
+pub(crate) async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
     c.wait()
         .at_most(Duration::from_secs(15))
         .for_element(Locator::Css(css))
@@ -104,7 +106,7 @@ async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
 }
 
 /// The visible text of the page; a page that is being replaced is read again.
-async fn page_text(c: &Client) -> String {
+pub(crate) async fn page_text(c: &Client) -> String {
     for _ in 0..20 {
         if let Ok(body) = c.find(Locator::Css("body")).await
             && let Ok(text) = body.text().await
@@ -117,7 +119,7 @@ async fn page_text(c: &Client) -> String {
 }
 
 /// Waits until the page's text contains `needle` (after a form posts and the page changes).
-async fn wait_text(c: &Client, needle: &str) {
+pub(crate) async fn wait_text(c: &Client, needle: &str) {
     for _ in 0..75 {
         if page_text(c).await.contains(needle) {
             return;
@@ -130,7 +132,7 @@ async fn wait_text(c: &Client, needle: &str) {
     );
 }
 
-async fn screenshot(c: &Client, name: &str) {
+pub(crate) async fn screenshot(c: &Client, name: &str) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
     let _ = std::fs::create_dir_all(&dir);
     if let Ok(png) = c.screenshot().await {
@@ -139,7 +141,7 @@ async fn screenshot(c: &Client, name: &str) {
 }
 
 /// Fails when the page is wider than the screen (a phone would scroll sideways).
-async fn fits_the_screen(c: &Client, what: &str) {
+pub(crate) async fn fits_the_screen(c: &Client, what: &str) {
     let fits = c
         .execute(
             "return document.documentElement.scrollWidth <= window.innerWidth + 1;",
