@@ -276,8 +276,11 @@ async fn an_entrant_takes_an_exam_and_is_graded_without_ever_seeing_the_key_befo
         "four objective questions of 1 point, all right"
     );
     assert_eq!(done["pending_manual"], 1);
+    let review = app
+        .get_json(&worker, &format!("/api/v1/attempts/{attempt}"))
+        .await;
     assert!(
-        done["review"].to_string().contains("答案暗号乙"),
+        review["review"].to_string().contains("答案暗号乙"),
         "the key after submission"
     );
     assert_eq!(

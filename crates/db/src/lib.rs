@@ -83,14 +83,21 @@ impl Database {
             Self::connect_sqlite(url).await
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = AnyConnectOptions::from_str(url)?;
-            let pool = AnyPoolOptions::new()
-                .max_connections(16)
+            // Separate pools, so that reads never wait behind the group-commit runners (eight
+            // batches in flight) at a deadline surge. 32 connections an instance in all.
+            let writer = AnyPoolOptions::new()
+                .max_connections(12)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options.clone())
+                .await?;
+            let reader = AnyPoolOptions::new()
+                .max_connections(20)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await?;
             Ok(Database {
-                writer: pool.clone(),
-                reader: pool,
+                writer,
+                reader,
                 backend: Backend::Postgres,
             })
         } else {

@@ -80,6 +80,18 @@ pub struct AttemptView {
     pub review: Option<Vec<Review>>,
 }
 
+/// A submitted attempt, in short (the page then shows the whole result).
+#[derive(Debug, Clone, Serialize)]
+pub struct Submitted {
+    pub attempt_id: i64,
+    pub submitted_at: i64,
+    pub submitted_by: String,
+    /// Only if the session shows results.
+    pub score: Option<i64>,
+    pub max_score: i64,
+    pub pending_manual: i64,
+}
+
 /// What a save acknowledges: every answer sent is stored at this `seq` or a newer one.
 #[derive(Debug, Clone, Serialize)]
 pub struct Saved {
@@ -318,7 +330,7 @@ impl Exams {
         answers: Vec<AnswerInput>,
     ) -> ServiceResult<Saved> {
         let arrived = now_ms();
-        let (attempt, _) = self.own_attempt(caller, id).await?;
+        let attempt = self.mine(caller, id).await?;
         if attempt.submitted_at.is_some() && attempt.submitted_by.as_deref() != Some("clock") {
             return Err(ServiceError::Conflict("attempt_submitted"));
         }
@@ -358,9 +370,9 @@ impl Exams {
         caller: &Caller,
         id: i64,
         answers: Vec<AnswerInput>,
-    ) -> ServiceResult<AttemptView> {
+    ) -> ServiceResult<Submitted> {
         let arrived = now_ms();
-        let (attempt, _) = self.own_attempt(caller, id).await?;
+        let attempt = self.mine(caller, id).await?;
         if attempt.submitted_at.is_none() {
             let answers = self.checked(&attempt, answers).await?;
             let by = if arrived > attempt.deadline_ms + attempt.grace_ms {
@@ -370,7 +382,16 @@ impl Exams {
             };
             self.finish(&attempt, answers, arrived, by).await?;
         }
-        self.attempt(caller, id).await
+        let (attempt, session) = self.own_attempt(caller, id).await?;
+        let reveal = session.show_results != 0;
+        Ok(Submitted {
+            attempt_id: attempt.id,
+            submitted_at: attempt.submitted_at.unwrap_or(arrived),
+            submitted_by: attempt.submitted_by.unwrap_or_default(),
+            score: if reveal { attempt.score } else { None },
+            max_score: attempt.max_score,
+            pending_manual: attempt.pending_manual,
+        })
     }
 
     /// Submits every attempt whose time ran out; returns how many.
@@ -417,14 +438,23 @@ impl Exams {
         by: &'static str,
     ) -> ServiceResult<()> {
         let layout = layout_of(attempt)?;
-        let (questions, rule) = {
-            let mut conn = self.db.read().await?;
-            let ids: Vec<i64> = layout.iter().map(|e| e.v).collect();
-            let questions = self.questions(&mut conn, &ids).await?;
-            (
-                questions,
-                self.partial_credit(&mut conn, attempt.session_id).await?,
-            )
+        let ids: Vec<i64> = layout.iter().map(|e| e.v).collect();
+        let cached_rule = self
+            .rules
+            .read()
+            .ok()
+            .and_then(|m| m.get(&attempt.session_id).copied());
+        let (questions, rule) = match (self.cached(&ids), cached_rule) {
+            (Some(questions), Some(rule)) => (questions, rule),
+            _ => {
+                let mut conn = self.db.read().await?;
+                let questions = self.questions(&mut conn, &ids).await?;
+                let rule = self.partial_credit(&mut conn, attempt.session_id).await?;
+                if let Ok(mut m) = self.rules.write() {
+                    m.insert(attempt.session_id, rule);
+                }
+                (questions, rule)
+            }
         };
         let id = attempt.id;
         let questions = Arc::new(questions);
@@ -461,12 +491,8 @@ impl Exams {
         serde_json::from_value(serde_json::Value::String(paper.partial_credit)).map_err(internal)
     }
 
-    /// The attempt, if it is the caller's; with its session.
-    async fn own_attempt(
-        &self,
-        caller: &Caller,
-        id: i64,
-    ) -> ServiceResult<(AttemptRecord, gongjiang_db::exams::SessionRecord)> {
+    /// The attempt, if it is the caller's (the hot path: one query).
+    async fn mine(&self, caller: &Caller, id: i64) -> ServiceResult<AttemptRecord> {
         let mut conn = self.db.read().await?;
         let attempt = attempts::get(&mut conn, id)
             .await?
@@ -475,6 +501,17 @@ impl Exams {
         if caller.person_id != Some(attempt.person_id) {
             return Err(ServiceError::NotFound);
         }
+        Ok(attempt)
+    }
+
+    /// The attempt, if it is the caller's; with its session.
+    async fn own_attempt(
+        &self,
+        caller: &Caller,
+        id: i64,
+    ) -> ServiceResult<(AttemptRecord, gongjiang_db::exams::SessionRecord)> {
+        let attempt = self.mine(caller, id).await?;
+        let mut conn = self.db.read().await?;
         let session = exams::get(&mut conn, attempt.session_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
@@ -493,9 +530,12 @@ impl Exams {
         }
         let layout = layout_of(attempt)?;
         let ids: Vec<i64> = layout.iter().map(|e| e.v).collect();
-        let questions = {
-            let mut conn = self.db.read().await?;
-            self.questions(&mut conn, &ids).await?
+        let questions = match self.cached(&ids) {
+            Some(q) => q,
+            None => {
+                let mut conn = self.db.read().await?;
+                self.questions(&mut conn, &ids).await?
+            }
         };
         let mut out: Vec<Checked> = Vec::with_capacity(answers.len());
         for a in answers {

@@ -6,7 +6,7 @@ mod grading;
 mod results;
 mod sessions;
 
-pub use attempts::{AnswerInput, AttemptView, Saved, ShownOption, ShownQuestion};
+pub use attempts::{AnswerInput, AttemptView, Saved, ShownOption, ShownQuestion, Submitted};
 pub use grading::{ManualGrade, RegradeReport};
 pub use results::{ExportLabels, PendingAnswer, QuestionStats, ResultRow, SessionResults};
 pub use sessions::{ArrangementInput, EntrantsInput, MySession, SessionInput, SessionView};
@@ -14,6 +14,7 @@ pub use sessions::{ArrangementInput, EntrantsInput, MySession, SessionInput, Ses
 use crate::{ServiceError, ServiceResult};
 use gongjiang_db::group_commit::{GroupCommit, Job, WriteError};
 use gongjiang_db::{Conn, Database, banks};
+use gongjiang_domain::exam::grading::PartialCredit;
 use gongjiang_domain::exam::question::Question;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -25,6 +26,8 @@ pub struct Exams {
     db: Database,
     writer: GroupCommit,
     versions: Arc<RwLock<HashMap<i64, Arc<Question>>>>,
+    /// Each session's partial-credit rule (a paper's rule never changes).
+    rules: Arc<RwLock<HashMap<i64, PartialCredit>>>,
 }
 
 /// How often the clock looks for attempts whose time ran out.
@@ -37,6 +40,7 @@ impl Exams {
             writer: GroupCommit::start(db.clone(), 512),
             db,
             versions: Arc::default(),
+            rules: Arc::default(),
         }
     }
 
@@ -64,6 +68,12 @@ impl Exams {
             WriteError::Stopped => ServiceError::Internal("the writer has stopped".into()),
             WriteError::Db(e) => ServiceError::Db(e),
         })
+    }
+
+    /// The question versions `ids` if all are cached (no connection needed).
+    fn cached(&self, ids: &[i64]) -> Option<Vec<Arc<Question>>> {
+        let map = self.versions.read().ok()?;
+        ids.iter().map(|id| map.get(id).cloned()).collect()
     }
 
     /// The question versions `ids`, from the cache or the database.

@@ -207,6 +207,7 @@ pub async fn save(
 }
 
 /// Submits the attempt with any answers still waiting on the device; it is graded at once.
+/// Answers in short (the score only if the session shows results); the attempt has the rest.
 #[utoipa::path(post, path = "/api/v1/attempts/{id}/submit", tag = "exams", params(("id" = i64, Path)), request_body = Body, responses((status = 200, body = Object), (status = 404, body = super::ApiError)))]
 pub async fn submit(
     State(state): State<AppState>,
