@@ -709,3 +709,70 @@ async fn staff_make_a_paper_and_a_session_and_edit_a_question_from_the_pages() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("也许"));
 }
+
+#[tokio::test]
+async fn pictures_show_in_the_exam_for_its_entrants_only() {
+    let app = TestApp::spawn().await;
+    let now = now_ms();
+    let exam = exam(&app, now - 60_000, now + 3_600_000, json!({})).await;
+    let admin = app.login("unitadmin").await;
+    let question = exam.questions[0];
+    // Not a picture (an SVG could carry script): refused, nothing changes.
+    let r = app
+        .upload(
+            &admin,
+            &format!("/exams/questions/{question}/picture"),
+            b"<svg onload=alert(1)></svg>".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .upload(
+            &admin,
+            &format!("/exams/questions/{question}/picture"),
+            crate::roles::PNG.to_vec(),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let versions = app
+        .get_json(&admin, &format!("/api/v1/questions/{question}/versions"))
+        .await;
+    let stem = versions[1]["question"]["stem"].as_str().unwrap().to_owned();
+    let id: i64 = stem
+        .rsplit("[图片:")
+        .next()
+        .unwrap()
+        .trim_end_matches(']')
+        .parse()
+        .unwrap();
+    // The worker's attempt (started after the edit) shows it; the worker may load it.
+    let worker = app.login("worker").await;
+    let attempt = start(&app, &worker, exam.session)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["attempt_id"]
+        .as_i64()
+        .unwrap();
+    let (_, page) = app
+        .get_text(&worker, &format!("/exams/attempts/{attempt}"))
+        .await;
+    assert!(
+        page.contains(&format!(
+            "<img class=\"picture\" src=\"/exams/images/{id}\""
+        )),
+        "{page}"
+    );
+    let r = app.get(&worker, &format!("/exams/images/{id}")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), crate::roles::PNG);
+    // Someone who neither keeps the bank nor sits an exam from it may not.
+    let judge = app.login("judge").await;
+    assert_eq!(
+        app.get(&judge, &format!("/exams/images/{id}"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}

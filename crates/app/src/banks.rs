@@ -317,3 +317,68 @@ pub async fn versions(
         })
         .collect()
 }
+
+/// Adds a picture to a question: stored with its bank, its marker appended to the stem (a new
+/// version, like any edit; move the marker by editing the text). Returns the picture's id.
+pub async fn add_picture(
+    db: &Database,
+    caller: &Caller,
+    question_id: i64,
+    bytes: &[u8],
+) -> ServiceResult<i64> {
+    use gongjiang_domain::exam::picture;
+    let record = question(db, caller, question_id).await?;
+    if bytes.is_empty() {
+        return Err(FieldError::new("file", "empty_file").into());
+    }
+    if bytes.len() > picture::MAX_BYTES {
+        return Err(FieldError::new("file", "picture_too_large")
+            .with("max", "2 MB")
+            .into());
+    }
+    let content_type =
+        picture::sniff(bytes).ok_or_else(|| FieldError::new("file", "not_a_picture"))?;
+    let id = {
+        let mut tx = db.begin().await?;
+        let id =
+            banks::insert_image(&mut tx, record.bank_id, content_type, bytes, now_ms()).await?;
+        gongjiang_db::commit(tx).await?;
+        id
+    };
+    let mut q: serde_json::Value =
+        serde_json::from_str(&record.body).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let stem = format!(
+        "{}{}",
+        q["stem"].as_str().unwrap_or_default(),
+        picture::marker(id)
+    );
+    q["stem"] = serde_json::Value::String(stem);
+    revise(db, caller, question_id, &record.category, q, "picture").await?;
+    Ok(id)
+}
+
+/// A picture, for those who keep its bank or sit an exam drawn from it: (content type, bytes).
+pub async fn picture(db: &Database, caller: &Caller, id: i64) -> ServiceResult<(String, Vec<u8>)> {
+    let mut conn = db.read().await?;
+    let (bank_id, content_type, bytes) = banks::image(&mut conn, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let bank = banks::get_bank(&mut conn, bank_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let keeps = caller.may(Action::ManageBanks, &UnitPath::from_stored(bank.unit_path));
+    let sits = match caller.person_id {
+        Some(person_id) if !keeps => match gongjiang_db::people::get(&mut conn, person_id).await? {
+            Some(p) => {
+                banks::sits_exam_of_bank(&mut conn, person_id, &p.unit_path, bank_id).await?
+            }
+            None => false,
+        },
+        _ => false,
+    };
+    if keeps || sits {
+        Ok((content_type, bytes))
+    } else {
+        Err(ServiceError::Forbidden)
+    }
+}

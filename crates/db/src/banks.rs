@@ -207,3 +207,47 @@ pub async fn version(conn: &mut Conn, version_id: i64) -> DbResult<Option<(i64, 
             .await?,
     )
 }
+
+pub async fn insert_image(
+    conn: &mut Conn,
+    bank_id: i64,
+    content_type: &str,
+    bytes: &[u8],
+    now: i64,
+) -> DbResult<i64> {
+    Ok(sqlx::query_scalar("INSERT INTO question_images (bank_id, content_type, bytes, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+        .bind(bank_id)
+        .bind(content_type)
+        .bind(bytes.to_vec())
+        .bind(now)
+        .fetch_one(conn)
+        .await?)
+}
+
+/// A picture: (bank id, content type, bytes).
+pub async fn image(conn: &mut Conn, id: i64) -> DbResult<Option<(i64, String, Vec<u8>)>> {
+    Ok(
+        sqlx::query_as("SELECT bank_id, content_type, bytes FROM question_images WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// Whether the person is an entrant of a session whose paper draws on the bank.
+pub async fn sits_exam_of_bank(
+    conn: &mut Conn,
+    person_id: i64,
+    person_unit_path: &str,
+    bank_id: i64,
+) -> DbResult<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM exam_entrants e JOIN exam_sessions s ON s.id = e.session_id JOIN papers p ON p.id = s.paper_id LEFT JOIN units eu ON eu.id = e.unit_id WHERE p.bank_id = $1 AND (e.person_id = $2 OR (eu.path IS NOT NULL AND $3 LIKE eu.path || '%'))",
+    )
+    .bind(bank_id)
+    .bind(person_id)
+    .bind(person_unit_path)
+    .fetch_one(conn)
+    .await?;
+    Ok(n > 0)
+}

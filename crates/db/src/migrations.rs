@@ -49,6 +49,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 6,
+        name: "question_images",
+        common: "",
+        sqlite: include_str!("../../../migrations/0006_question_images.sqlite.sql"),
+        postgres: include_str!("../../../migrations/0006_question_images.postgres.sql"),
+    },
 ];
 
 fn render(m: &Migration, backend: Backend) -> String {

@@ -84,6 +84,11 @@ pub fn build(state: AppState) -> Router {
         .route("/exams/banks/{id}/import", post(banks::import))
         .route("/exams/banks/{id}/papers", post(questions::create_paper))
         .route(
+            "/exams/questions/{id}/picture",
+            post(questions::add_picture),
+        )
+        .route("/exams/images/{id}", get(questions::picture))
+        .route(
             "/exams/questions/{id}",
             get(questions::show).post(questions::save),
         )

@@ -5,6 +5,7 @@ pub mod draw;
 pub mod formats;
 pub mod grading;
 pub mod moodle;
+pub mod picture;
 pub mod question;
 pub mod seeded;
 pub mod sheet;

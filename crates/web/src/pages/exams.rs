@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongjiang_app::exams::{AnswerInput, AttemptView};
 use gongjiang_domain::clock::{format_datetime, now_ms};
+use gongjiang_domain::exam::picture::{Piece, pieces};
 use gongjiang_domain::exam::question::{AnswerKey, QuestionKind, Response as Answer};
 
 pub struct MyLine {
@@ -83,7 +84,7 @@ pub async fn start(
 pub struct OptionView {
     pub index: usize,
     pub letter: char,
-    pub text: String,
+    pub pieces: Vec<Piece>,
     pub checked: bool,
 }
 
@@ -92,7 +93,7 @@ pub struct QuestionView {
     pub number: usize,
     pub kind: &'static str,
     pub kind_key: &'static str,
-    pub stem: String,
+    pub stem: Vec<Piece>,
     pub points: String,
     pub options: Vec<OptionView>,
     pub truth: Option<bool>,
@@ -175,7 +176,7 @@ pub async fn take(
                 .map(|(i, o)| OptionView {
                     index: o.index,
                     letter: char::from(b'A' + (i as u8 % 26)),
-                    text: o.text.clone(),
+                    pieces: pieces(&o.text),
                     checked: selected.contains(&o.index),
                 })
                 .collect();
@@ -194,7 +195,7 @@ pub async fn take(
                 number: q.position + 1,
                 kind,
                 kind_key,
-                stem: q.stem.clone(),
+                stem: pieces(&q.stem),
                 points: points(q.points),
                 truth: match saved {
                     Some(Answer::TrueFalse { value }) => Some(*value),

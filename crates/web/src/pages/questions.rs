@@ -100,6 +100,51 @@ async fn page(
     )
 }
 
+/// Uploads a picture into the question (its marker goes at the end of the stem).
+pub async fn add_picture(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    mut multipart: axum::extract::Multipart,
+) -> WebResult<Response> {
+    let (_, bytes) = crate::view::uploaded_file(&mut multipart)
+        .await?
+        .unwrap_or_default();
+    match banks::add_picture(&state.db, &me.caller, id, &bytes).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/exams/questions/{id}?done=picture_added")).into_response())
+        }
+        Err(ServiceError::Invalid(invalid)) => {
+            let problems = invalid
+                .0
+                .iter()
+                .map(|e| me.ctx.tr.error(&e.code, &e.params))
+                .collect();
+            page(&state, &me, id, None, problems, String::new()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A picture of a question, for keepers of its bank and entrants of exams drawn from it.
+pub async fn picture(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let (content_type, bytes) = banks::picture(&state.db, &me.caller, id).await?;
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&content_type) {
+        h.insert(axum::http::header::CONTENT_TYPE, v);
+    }
+    h.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private, max-age=86400"),
+    );
+    Ok(response)
+}
+
 pub async fn show(
     State(state): State<AppState>,
     me: Me,
