@@ -38,6 +38,7 @@ fn question(kind: QuestionKind, stem: String, options: Vec<String>, key: AnswerK
         points: DEFAULT_POINTS,
         difficulty: DEFAULT_DIFFICULTY,
         explanation: String::new(),
+        tags: Vec::new(),
     }
 }
 

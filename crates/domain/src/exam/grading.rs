@@ -112,6 +112,7 @@ mod tests {
             points,
             difficulty: 3,
             explanation: String::new(),
+            tags: Vec::new(),
         }
     }
 
@@ -181,6 +182,7 @@ mod tests {
             points: 400,
             difficulty: 2,
             explanation: String::new(),
+            tags: Vec::new(),
         };
         let answer = |a: &str, b: &str| {
             Some(Response::FillIn {

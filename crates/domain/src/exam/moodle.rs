@@ -54,6 +54,14 @@ struct XmlQuestion {
     category: Option<TextNode>,
     #[serde(rename = "answer", default)]
     answers: Vec<XmlAnswer>,
+    #[serde(default)]
+    tags: Option<XmlTags>,
+}
+
+#[derive(Deserialize)]
+struct XmlTags {
+    #[serde(default)]
+    tag: Vec<TextNode>,
 }
 
 /// Question text is HTML in Moodle: tags are dropped, common entities decoded, breaks kept.
@@ -258,6 +266,17 @@ pub fn parse_moodle_xml(xml: &str) -> Result<Vec<ImportedQuestion>, Vec<RowError
                         .as_ref()
                         .map(TextNode::plain)
                         .unwrap_or_default(),
+                    tags: q
+                        .tags
+                        .as_ref()
+                        .map(|t| {
+                            t.tag
+                                .iter()
+                                .map(TextNode::plain)
+                                .filter(|t| !t.is_empty())
+                                .collect()
+                        })
+                        .unwrap_or_default(),
                 };
                 match question.check() {
                     Ok(()) => out.push(ImportedQuestion {
@@ -376,6 +395,13 @@ pub fn write_moodle_xml(questions: &[ImportedQuestion]) -> String {
             "    <generalfeedback format=\"plain_text\"><text>{}</text></generalfeedback>\n",
             cdata(&q.explanation)
         ));
+        if !q.tags.is_empty() {
+            out.push_str("    <tags>\n");
+            for t in &q.tags {
+                out.push_str(&format!("      <tag><text>{}</text></tag>\n", cdata(t)));
+            }
+            out.push_str("    </tags>\n");
+        }
         out.push_str(&format!(
             "    <defaultgrade>{}.{:02}</defaultgrade>\n",
             q.points / 100,
@@ -480,5 +506,32 @@ mod tests {
             parse_moodle_xml("not xml at all <").unwrap_err()[0].code,
             "not_moodle_xml"
         );
+    }
+
+    #[test]
+    fn tags_survive_a_round_trip() {
+        let question = Question {
+            kind: QuestionKind::TrueFalse,
+            stem: "动火作业前必须办理动火证。".into(),
+            options: vec![],
+            key: AnswerKey::TrueFalse { correct: true },
+            points: 100,
+            difficulty: DEFAULT_DIFFICULTY,
+            explanation: String::new(),
+            tags: vec!["安全".into(), "动火".into()],
+        };
+        let xml = write_moodle_xml(&[ImportedQuestion {
+            line: 1,
+            category: None,
+            title: String::new(),
+            question: question.clone(),
+        }]);
+        let back = parse_moodle_xml(&xml).unwrap();
+        assert_eq!(back[0].question.tags, question.tags);
+        assert_eq!(
+            super::super::question::parse_tags("tags", "焊接，安全、焊接；").unwrap(),
+            vec!["焊接".to_owned(), "安全".to_owned()]
+        );
+        assert!(super::super::question::parse_tags("tags", &"长".repeat(31)).is_err());
     }
 }

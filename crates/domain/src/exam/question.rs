@@ -104,6 +104,32 @@ pub struct Question {
     /// 1 (easy) to 5 (hard).
     pub difficulty: u8,
     pub explanation: String,
+    /// Free labels for finding questions (知识点, 考点), beside the category.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+}
+
+/// Splits `焊接，安全；高空` into tags: trimmed, no repeats, at most 10 of 30 characters.
+pub fn parse_tags(field: &str, raw: &str) -> Result<Vec<String>, FieldError> {
+    let mut tags: Vec<String> = Vec::new();
+    for t in raw
+        .split([',', '，', ';', '；', '、'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        if t.chars().count() > 30 {
+            return Err(FieldError::new(field, "tag_too_long")
+                .with("value", t)
+                .with("max", 30));
+        }
+        if !tags.iter().any(|x| x == t) {
+            tags.push(t.to_owned());
+        }
+    }
+    if tags.len() > 10 {
+        return Err(FieldError::new(field, "too_many_tags").with("max", 10));
+    }
+    Ok(tags)
 }
 
 /// A candidate's answer to one question (option indices refer to the original order).
@@ -271,6 +297,7 @@ mod tests {
             points: 200,
             difficulty: 2,
             explanation: String::new(),
+            tags: Vec::new(),
         };
         assert!(q.check().is_ok());
         let mut two = q.clone();

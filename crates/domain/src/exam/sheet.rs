@@ -99,6 +99,12 @@ pub const QUESTION_COLUMNS: &[Column] = &[
         en: "Category",
         required: false,
     },
+    Column {
+        key: "tags",
+        zh: "标签",
+        en: "Tags",
+        required: false,
+    },
 ];
 
 const OPTION_KEYS: &[&str] = &[
@@ -250,7 +256,11 @@ pub fn parse_question_sheet(sheet: &Sheet) -> Result<Vec<ImportedQuestion>, Vec<
         } else {
             Vec::new()
         };
-        let (Some(difficulty), Some(points)) = (difficulty, points) else {
+        let tags = errs.check(
+            n,
+            super::question::parse_tags("tags", layout.cell(row, "tags")),
+        );
+        let (Some(difficulty), Some(points), Some(tags)) = (difficulty, points, tags) else {
             continue;
         };
         let question = Question {
@@ -261,6 +271,7 @@ pub fn parse_question_sheet(sheet: &Sheet) -> Result<Vec<ImportedQuestion>, Vec<
             points,
             difficulty,
             explanation: layout.cell(row, "explanation").trim().to_owned(),
+            tags,
         };
         if let Some(()) = errs.check(n, question.check()) {
             let category = Some(
@@ -318,6 +329,7 @@ pub fn question_row(q: &Question, category: &str) -> Vec<String> {
         q.difficulty.to_string(),
         points,
         category.to_owned(),
+        q.tags.join("，"),
     ]);
     row
 }
