@@ -28,6 +28,8 @@ pub struct Exams {
     versions: Arc<RwLock<HashMap<i64, Arc<Question>>>>,
     /// Each session's partial-credit rule (a paper's rule never changes).
     rules: Arc<RwLock<HashMap<i64, PartialCredit>>>,
+    /// Open attempts as first read (see `open_attempt`).
+    open: Arc<RwLock<HashMap<i64, Arc<gongjiang_db::attempts::AttemptRecord>>>>,
 }
 
 /// How often the clock looks for attempts whose time ran out.
@@ -41,6 +43,7 @@ impl Exams {
             db,
             versions: Arc::default(),
             rules: Arc::default(),
+            open: Arc::default(),
         }
     }
 
