@@ -292,6 +292,13 @@ async fn an_entrant_takes_an_exam_and_is_graded_without_ever_seeing_the_key_befo
         StatusCode::CONFLICT,
         "one attempt allowed"
     );
+    // The entrant's list gives no grades, seed or layout away (they would be the key for a
+    // later attempt).
+    let mine = app.get_json(&worker, "/api/v1/my/exams").await;
+    let listed = mine[0]["attempts"][0].as_object().unwrap();
+    for hidden in ["grades", "seed", "layout"] {
+        assert!(!listed.contains_key(hidden), "{hidden} in {listed:?}");
+    }
 
     // A judge grades the short answer; the change is in the audit log.
     let judge = app.login("judge").await;
@@ -571,6 +578,28 @@ async fn a_corrected_key_regrades_submitted_attempts_with_a_recorded_reason() {
     assert_eq!(done["score"], 100);
     let entry = &app.audit("attempt.regrade").await[0];
     assert_eq!(entry["reason"], "判断题答案更正");
+    // A version that changes more than the key (here the points) cannot regrade old answers.
+    body["points"] = json!(200);
+    let r = admin
+        .put(app.url(&format!("/api/v1/questions/{question}")))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"question": body, "reason": "分值调整"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = post_json(
+        &app,
+        &admin,
+        &format!("/api/v1/exam-sessions/{}/regrade", exam.session),
+        json!({"question_id": question, "reason": "再评一次"}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["code"],
+        "regrade_incompatible"
+    );
     assert!(entry["before"].as_str().unwrap().contains("\"score\":0"));
 }
 
@@ -767,7 +796,15 @@ async fn pictures_show_in_the_exam_for_its_entrants_only() {
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "image/png");
     assert_eq!(r.bytes().await.unwrap().as_ref(), crate::roles::PNG);
-    // Someone who neither keeps the bank nor sits an exam from it may not.
+    // An entrant who has not been given the question may not (ids count up: no browsing the
+    // bank), nor may someone who neither keeps the bank nor sits an exam from it.
+    let target = app.login("target").await;
+    assert_eq!(
+        app.get(&target, &format!("/exams/images/{id}"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
     let judge = app.login("judge").await;
     assert_eq!(
         app.get(&judge, &format!("/exams/images/{id}"))

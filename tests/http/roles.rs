@@ -18,6 +18,8 @@ enum Access {
     Graders,
     /// Only the worker whose attempt it is (others are told it does not exist, or refused).
     Owner,
+    /// Keepers of the bank, and the worker whose started attempt shows the picture.
+    Sitters,
 }
 
 /// The smallest PNG: one transparent pixel.
@@ -605,13 +607,12 @@ fn table(
             vec![],
             Admins,
         ),
-        // Every signed-in test user sits an exam drawn from the picture's bank.
         (
             "GET",
             "/exams/images/{id}",
             format!("/exams/images/{picture}"),
             vec![],
-            SignedIn,
+            Sitters,
         ),
         ("GET", "/exams", "/exams".into(), vec![], SignedIn),
         (
@@ -801,6 +802,7 @@ fn allowed(access: Access, role: &str) -> bool {
         Access::FederationAdmin => role == "admin",
         Access::Graders => role == "admin" || role == "unitadmin" || role == "judge",
         Access::Owner => role == "worker",
+        Access::Sitters => role == "worker" || role == "admin" || role == "unitadmin",
     }
 }
 
@@ -917,14 +919,14 @@ async fn every_route_refuses_every_role_that_must_not_use_it() {
         .await
         .unwrap()
         .id;
+    let picture = gongjiang_app::banks::add_picture(app.db(), &system, question, PNG)
+        .await
+        .unwrap();
     let attempt = exams
         .start_attempt(
             &system.clone().with_person(Some(app.seed.worker.0)),
             session,
         )
-        .await
-        .unwrap();
-    let picture = gongjiang_app::banks::add_picture(app.db(), &system, question, PNG)
         .await
         .unwrap();
     let mut clients: Vec<(&str, Client)> = vec![("anonymous", app.client())];

@@ -353,7 +353,13 @@ pub async fn add_picture(
         picture::marker(id)
     );
     q["stem"] = serde_json::Value::String(stem);
-    revise(db, caller, question_id, &record.category, q, "picture").await?;
+    if let Err(e) = revise(db, caller, question_id, &record.category, q, "picture").await {
+        // No picture without the question that shows it.
+        let mut tx = db.begin().await?;
+        banks::delete_image(&mut tx, id).await?;
+        gongjiang_db::commit(tx).await?;
+        return Err(e);
+    }
     Ok(id)
 }
 
@@ -367,15 +373,27 @@ pub async fn picture(db: &Database, caller: &Caller, id: i64) -> ServiceResult<(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let keeps = caller.may(Action::ManageBanks, &UnitPath::from_stored(bank.unit_path));
-    let sits = match caller.person_id {
-        Some(person_id) if !keeps => match gongjiang_db::people::get(&mut conn, person_id).await? {
-            Some(p) => {
-                banks::sits_exam_of_bank(&mut conn, person_id, &p.unit_path, bank_id).await?
+    // An entrant sees a picture only once given a question that shows it (in an attempt
+    // already started), never the rest of the bank.
+    let mut sits = false;
+    if let (false, Some(person_id)) = (keeps, caller.person_id) {
+        let marker = gongjiang_domain::exam::picture::marker(id);
+        let mut versions: Vec<i64> = Vec::new();
+        for layout in gongjiang_db::attempts::layouts_of_person(&mut conn, person_id).await? {
+            let entries: Vec<serde_json::Value> = serde_json::from_str(&layout).unwrap_or_default();
+            versions.extend(entries.iter().filter_map(|e| e["v"].as_i64()));
+        }
+        versions.sort_unstable();
+        versions.dedup();
+        for v in versions {
+            if let Some((_, body)) = banks::version(&mut conn, v).await?
+                && body.contains(&marker)
+            {
+                sits = true;
+                break;
             }
-            None => false,
-        },
-        _ => false,
-    };
+        }
+    }
     if keeps || sits {
         Ok((content_type, bytes))
     } else {

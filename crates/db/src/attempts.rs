@@ -239,3 +239,13 @@ pub async fn people_of_session(
     .fetch_all(conn)
     .await?)
 }
+
+/// The layouts of a person's attempts (which question versions they were given).
+pub async fn layouts_of_person(conn: &mut Conn, person_id: i64) -> DbResult<Vec<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT layout FROM attempts WHERE person_id = $1")
+            .bind(person_id)
+            .fetch_all(conn)
+            .await?,
+    )
+}

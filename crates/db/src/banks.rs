@@ -234,20 +234,10 @@ pub async fn image(conn: &mut Conn, id: i64) -> DbResult<Option<(i64, String, Ve
     )
 }
 
-/// Whether the person is an entrant of a session whose paper draws on the bank.
-pub async fn sits_exam_of_bank(
-    conn: &mut Conn,
-    person_id: i64,
-    person_unit_path: &str,
-    bank_id: i64,
-) -> DbResult<bool> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM exam_entrants e JOIN exam_sessions s ON s.id = e.session_id JOIN papers p ON p.id = s.paper_id LEFT JOIN units eu ON eu.id = e.unit_id WHERE p.bank_id = $1 AND (e.person_id = $2 OR (eu.path IS NOT NULL AND $3 LIKE eu.path || '%'))",
-    )
-    .bind(bank_id)
-    .bind(person_id)
-    .bind(person_unit_path)
-    .fetch_one(conn)
-    .await?;
-    Ok(n > 0)
+pub async fn delete_image(conn: &mut Conn, id: i64) -> DbResult<()> {
+    sqlx::query("DELETE FROM question_images WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

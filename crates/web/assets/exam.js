@@ -149,12 +149,13 @@
     post("/api/v1/attempts/" + attempt + "/answers", { answers: answers })
       .then(function (res) {
         if (res.status === 409) { location.reload(); return null; }
+        if (res.status === 422) { return isolate().then(function () { return null; }); }
         if (!res.ok) throw new Error("HTTP " + res.status);
         return res.json();
       })
       .then(function (body) {
         inFlight = false;
-        if (!body) return;
+        if (!body) { render(); return; }
         online = true;
         backoff = 1000;
         offset = body.server_ms - Date.now();
@@ -169,6 +170,24 @@
         schedule(backoff);
         backoff = Math.min(backoff * 2, 30000);
       });
+  }
+
+  // The server refused the batch (an answer it cannot take): send the answers one at a time
+  // and drop only those it refuses, so that one bad answer never holds back the others.
+  function isolate() {
+    return batch().reduce(function (chain, a) {
+      return chain.then(function () {
+        return post("/api/v1/attempts/" + attempt + "/answers", { answers: [a] }).then(function (res) {
+          if (res.status === 422) {
+            delete state.pending[String(a.position)];
+            persist();
+            return null;
+          }
+          if (!res.ok) throw new Error("HTTP " + res.status);
+          return res.json().then(function (body) { acknowledge(body.saved); });
+        });
+      });
+    }, Promise.resolve());
   }
 
   function changed(sec) {
@@ -249,6 +268,11 @@
     document.getElementById("sync").textContent = t("Submitting");
     post("/api/v1/attempts/" + attempt + "/submit", { answers: batch() })
       .then(function (res) {
+        if (res.status === 422) {
+          // An answer the server cannot take: keep the others, then submit again.
+          submitting = false;
+          return isolate().then(function () { submit(false); });
+        }
         if (!res.ok && res.status !== 409) throw new Error("HTTP " + res.status);
         try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
         location.reload();

@@ -244,6 +244,21 @@ impl Exams {
             let mut grades = grades_of(&attempt);
             grades.resize(layout.len(), GradeEntry::default());
             let before = grades.clone();
+            let pinned = self
+                .questions(
+                    &mut tx,
+                    &positions.iter().map(|p| layout[*p].v).collect::<Vec<_>>(),
+                )
+                .await?;
+            // Responses are indices into the pinned version's options, and its points made the
+            // attempt's maximum: only a corrected key may differ.
+            if pinned.iter().any(|q| {
+                q.kind != corrected.kind
+                    || q.options.len() != corrected.options.len()
+                    || q.points != corrected.points
+            }) {
+                return Err(ServiceError::Conflict("regrade_incompatible"));
+            }
             for position in positions {
                 if grades[position].m {
                     continue;

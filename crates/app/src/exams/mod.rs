@@ -9,7 +9,9 @@ mod sessions;
 pub use attempts::{AnswerInput, AttemptView, Saved, ShownOption, ShownQuestion, Submitted};
 pub use grading::{ManualGrade, RegradeReport};
 pub use results::{ExportLabels, PendingAnswer, QuestionStats, ResultRow, SessionResults};
-pub use sessions::{ArrangementInput, EntrantsInput, MySession, SessionInput, SessionView};
+pub use sessions::{
+    ArrangementInput, EntrantsInput, MyAttempt, MySession, SessionInput, SessionView,
+};
 
 use crate::{ServiceError, ServiceResult};
 use gongjiang_db::group_commit::{GroupCommit, Job, WriteError};

@@ -77,10 +77,23 @@ pub struct SessionView {
 #[derive(Debug, Clone, Serialize)]
 pub struct MySession {
     pub session: SessionRecord,
-    pub attempts: Vec<AttemptRecord>,
+    pub attempts: Vec<MyAttempt>,
     /// An attempt in progress, to resume.
     pub open_attempt: Option<i64>,
     pub may_start: bool,
+}
+
+/// An attempt in the entrant's list: no grades, seed or layout (they would give the key away
+/// for a later attempt); the score only if the session shows results.
+#[derive(Debug, Clone, Serialize)]
+pub struct MyAttempt {
+    pub id: i64,
+    pub number: i64,
+    pub started_at: i64,
+    pub deadline_ms: i64,
+    pub submitted_at: Option<i64>,
+    pub score: Option<i64>,
+    pub max_score: i64,
 }
 
 pub(crate) fn clock_of(s: &SessionRecord) -> SessionClock {
@@ -331,6 +344,19 @@ impl Exams {
                 && clock_of(&session)
                     .deadline(super::attempts::arrangement_of(arrangement), now)
                     .is_ok();
+            let shows = session.show_results != 0;
+            let attempts = attempts
+                .into_iter()
+                .map(|a: AttemptRecord| MyAttempt {
+                    id: a.id,
+                    number: a.number,
+                    started_at: a.started_at,
+                    deadline_ms: a.deadline_ms,
+                    submitted_at: a.submitted_at,
+                    score: a.score.filter(|_| shows && a.submitted_at.is_some()),
+                    max_score: a.max_score,
+                })
+                .collect();
             out.push(MySession {
                 session,
                 attempts,
