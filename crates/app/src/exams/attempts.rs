@@ -1,8 +1,8 @@
 //! Taking an exam: starting an attempt (the paper drawn and laid out from a seed, versions
 //! pinned), the entrant's view (never the key before submission), saving answers through
-//! group commit, submitting by the entrant or by the clock.
+//! group commit (submitting is in `submission.rs`).
 
-use super::grading::{LayoutEntry, grade_attempt};
+use super::grading::LayoutEntry;
 use super::sessions::clock_of;
 use super::{Exams, internal};
 use crate::{Caller, ServiceError, ServiceResult};
@@ -12,7 +12,6 @@ use gongjiang_db::{papers, people};
 use gongjiang_domain::FieldError;
 use gongjiang_domain::clock::now_ms;
 use gongjiang_domain::exam::draw::{self, DrawRule, PoolQuestion};
-use gongjiang_domain::exam::grading::PartialCredit;
 use gongjiang_domain::exam::question::{AnswerKey, QuestionKind, Response};
 use gongjiang_domain::exam::timing::{Arrangement, StartRefused, Window};
 use serde::{Deserialize, Serialize};
@@ -80,18 +79,6 @@ pub struct AttemptView {
     pub review: Option<Vec<Review>>,
 }
 
-/// A submitted attempt, in short (the page then shows the whole result).
-#[derive(Debug, Clone, Serialize)]
-pub struct Submitted {
-    pub attempt_id: i64,
-    pub submitted_at: i64,
-    pub submitted_by: String,
-    /// Only if the session shows results.
-    pub score: Option<i64>,
-    pub max_score: i64,
-    pub pending_manual: i64,
-}
-
 /// What a save acknowledges: every answer sent is stored at this `seq` or a newer one.
 #[derive(Debug, Clone, Serialize)]
 pub struct Saved {
@@ -115,23 +102,6 @@ pub(crate) fn arrangement_of(a: ArrangementRecord) -> Arrangement {
 
 pub(crate) fn layout_of(a: &AttemptRecord) -> ServiceResult<Vec<LayoutEntry>> {
     serde_json::from_str(&a.layout).map_err(internal)
-}
-
-/// Runs `job` through group commit and gives back what it left in the slot.
-macro_rules! grouped {
-    ($exams:expr, $slot:ident, [$($captured:ident),*], |$conn:ident| $body:block) => {{
-        let $slot = Arc::new(Mutex::new(None));
-        let out = $slot.clone();
-        $exams
-            .write(Box::new(move |$conn| {
-                let $slot = $slot.clone();
-                $(let $captured = $captured.clone();)*
-                Box::pin(async move { $body })
-            }))
-            .await?;
-        let value = out.lock().ok().and_then(|mut v| v.take());
-        value
-    }};
 }
 
 impl Exams {
@@ -368,134 +338,6 @@ impl Exams {
         })
     }
 
-    /// Submits the caller's attempt with the answers still on the device; grades it.
-    /// Submitting twice is harmless.
-    pub async fn submit(
-        &self,
-        caller: &Caller,
-        id: i64,
-        answers: Vec<AnswerInput>,
-    ) -> ServiceResult<Submitted> {
-        let arrived = now_ms();
-        let attempt = self.mine(caller, id).await?;
-        if attempt.submitted_at.is_none() {
-            let answers = self.checked(&attempt, answers).await?;
-            let by = if arrived > attempt.deadline_ms + attempt.grace_ms {
-                "clock"
-            } else {
-                "entrant"
-            };
-            self.finish(&attempt, answers, arrived, by).await?;
-        }
-        let (attempt, session) = self.own_attempt(caller, id).await?;
-        let reveal = session.show_results != 0;
-        Ok(Submitted {
-            attempt_id: attempt.id,
-            submitted_at: attempt.submitted_at.unwrap_or(arrived),
-            submitted_by: attempt.submitted_by.unwrap_or_default(),
-            score: if reveal { attempt.score } else { None },
-            max_score: attempt.max_score,
-            pending_manual: attempt.pending_manual,
-        })
-    }
-
-    /// Submits every attempt whose time ran out; returns how many.
-    pub async fn sweep(&self) -> ServiceResult<usize> {
-        let mut total = 0;
-        loop {
-            let ids = {
-                let mut conn = self.db.read().await?;
-                attempts::overdue(&mut conn, now_ms(), 500).await?
-            };
-            if ids.is_empty() {
-                return Ok(total);
-            }
-            total += ids.len();
-            // Concurrently, so that group commit puts them in few transactions.
-            let results =
-                futures_util::future::join_all(ids.iter().map(|id| self.submit_by_clock(*id)))
-                    .await;
-            for r in results {
-                r?;
-            }
-        }
-    }
-
-    pub(crate) async fn submit_by_clock(&self, id: i64) -> ServiceResult<()> {
-        let attempt = {
-            let mut conn = self.db.read().await?;
-            attempts::get(&mut conn, id)
-                .await?
-                .ok_or(ServiceError::NotFound)?
-        };
-        if attempt.submitted_at.is_some() {
-            return Ok(());
-        }
-        self.finish(&attempt, Vec::new(), now_ms(), "clock").await
-    }
-
-    /// Marks the attempt submitted and grades it, in one grouped transaction.
-    async fn finish(
-        &self,
-        attempt: &AttemptRecord,
-        answers: Vec<Checked>,
-        at: i64,
-        by: &'static str,
-    ) -> ServiceResult<()> {
-        let layout = layout_of(attempt)?;
-        let ids: Vec<i64> = layout.iter().map(|e| e.v).collect();
-        let cached_rule = self
-            .rules
-            .read()
-            .ok()
-            .and_then(|m| m.get(&attempt.session_id).copied());
-        let (questions, rule) = match (self.cached(&ids), cached_rule) {
-            (Some(questions), Some(rule)) => (questions, rule),
-            _ => {
-                let mut conn = self.db.read().await?;
-                let questions = self.questions(&mut conn, &ids).await?;
-                let rule = self.partial_credit(&mut conn, attempt.session_id).await?;
-                if let Ok(mut m) = self.rules.write() {
-                    m.insert(attempt.session_id, rule);
-                }
-                (questions, rule)
-            }
-        };
-        let id = attempt.id;
-        let questions = Arc::new(questions);
-        let answers = Arc::new(answers);
-        let _: Option<()> = grouped!(self, slot, [answers, questions], |conn| {
-            let _ = &slot;
-            if !answers.is_empty() && attempts::claim_for_save(conn, id, at).await? {
-                for a in answers.iter() {
-                    attempts::upsert_answer(conn, id, a.position, &a.response, a.seq, at).await?;
-                }
-            }
-            if attempts::mark_submitted(conn, id, at, by).await? {
-                let stored = attempts::answers(conn, id).await?;
-                let graded = grade_attempt(&questions, &stored, rule);
-                attempts::set_grades(conn, id, graded.score, &graded.json(), graded.pending)
-                    .await?;
-            }
-            Ok(())
-        });
-        Ok(())
-    }
-
-    pub(crate) async fn partial_credit(
-        &self,
-        conn: &mut gongjiang_db::Conn,
-        session_id: i64,
-    ) -> ServiceResult<PartialCredit> {
-        let session = exams::get(conn, session_id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        let paper = papers::get(conn, session.paper_id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        serde_json::from_value(serde_json::Value::String(paper.partial_credit)).map_err(internal)
-    }
-
     /// An attempt of the caller's as it was when first read open: only what never changes
     /// (owner, layout, deadline) may be used from it; whether it is still open is decided by
     /// the save's own transaction (`claim_for_save`). Saves the hot path a query.
@@ -521,7 +363,7 @@ impl Exams {
     }
 
     /// The attempt, if it is the caller's (the hot path: one query).
-    async fn mine(&self, caller: &Caller, id: i64) -> ServiceResult<AttemptRecord> {
+    pub(super) async fn mine(&self, caller: &Caller, id: i64) -> ServiceResult<AttemptRecord> {
         let mut conn = self.db.read().await?;
         let attempt = attempts::get(&mut conn, id)
             .await?
@@ -534,7 +376,7 @@ impl Exams {
     }
 
     /// The attempt, if it is the caller's; with its session.
-    async fn own_attempt(
+    pub(super) async fn own_attempt(
         &self,
         caller: &Caller,
         id: i64,
@@ -547,7 +389,7 @@ impl Exams {
         Ok((attempt, session))
     }
 
-    async fn checked(
+    pub(super) async fn checked(
         &self,
         attempt: &AttemptRecord,
         answers: Vec<AnswerInput>,
@@ -598,8 +440,8 @@ impl Exams {
 
 /// An answer that fits its question, serialised for storage.
 #[derive(Debug, Clone)]
-struct Checked {
-    position: i64,
-    seq: i64,
-    response: String,
+pub(super) struct Checked {
+    pub(super) position: i64,
+    pub(super) seq: i64,
+    pub(super) response: String,
 }

@@ -1,17 +1,36 @@
 //! Exam sessions and attempts: who may sit, starting on the server's clock, saving answers
 //! through group commit, submitting (by the entrant or by the clock), grading and results.
 
+/// Runs `job` through group commit and gives back what it left in the slot.
+macro_rules! grouped {
+    ($exams:expr, $slot:ident, [$($captured:ident),*], |$conn:ident| $body:block) => {{
+        let $slot = Arc::new(Mutex::new(None));
+        let out = $slot.clone();
+        $exams
+            .write(Box::new(move |$conn| {
+                let $slot = $slot.clone();
+                $(let $captured = $captured.clone();)*
+                Box::pin(async move { $body })
+            }))
+            .await?;
+        let value = out.lock().ok().and_then(|mut v| v.take());
+        value
+    }};
+}
+
 mod attempts;
 mod grading;
 mod results;
 mod sessions;
+mod submission;
 
-pub use attempts::{AnswerInput, AttemptView, Saved, ShownOption, ShownQuestion, Submitted};
+pub use attempts::{AnswerInput, AttemptView, Saved, ShownOption, ShownQuestion};
 pub use grading::{ManualGrade, RegradeReport};
 pub use results::{ExportLabels, PendingAnswer, QuestionStats, ResultRow, SessionResults};
 pub use sessions::{
     ArrangementInput, EntrantsInput, MyAttempt, MySession, SessionInput, SessionView,
 };
+pub use submission::Submitted;
 
 use crate::{ServiceError, ServiceResult};
 use gongjiang_db::group_commit::{GroupCommit, Job, WriteError};
