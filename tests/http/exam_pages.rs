@@ -1,7 +1,7 @@
 //! Exams from the staff's side: papers, sessions, editing questions, pictures, regrading.
 
 use crate::common::TestApp;
-use crate::exams::{exam, post_json, save, start};
+use crate::exams::{exam, post_json, save, started};
 use gongjiang_domain::clock::now_ms;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -93,13 +93,7 @@ async fn staff_make_a_paper_and_a_session_and_edit_a_question_from_the_pages() {
         .unwrap()["session"]["id"]
         .as_i64()
         .unwrap();
-    let attempt = start(&app, &worker, session)
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["attempt_id"]
-        .as_i64()
-        .unwrap();
+    let attempt = started(&app, &worker, session).await;
     let view = app
         .get_json(&worker, &format!("/api/v1/attempts/{attempt}"))
         .await;
@@ -179,13 +173,7 @@ async fn pictures_show_in_the_exam_for_its_entrants_only() {
         .unwrap();
     // The worker's attempt (started after the edit) shows it; the worker may load it.
     let worker = app.login("worker").await;
-    let attempt = start(&app, &worker, exam.session)
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["attempt_id"]
-        .as_i64()
-        .unwrap();
+    let attempt = started(&app, &worker, exam.session).await;
     let (_, page) = app
         .get_text(&worker, &format!("/exams/attempts/{attempt}"))
         .await;
@@ -223,13 +211,7 @@ async fn a_corrected_key_regrades_submitted_attempts_with_a_recorded_reason() {
     let now = now_ms();
     let exam = exam(&app, now - 60_000, now + 3_600_000, json!({})).await;
     let worker = app.login("worker").await;
-    let attempt = start(&app, &worker, exam.session)
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["attempt_id"]
-        .as_i64()
-        .unwrap();
+    let attempt = started(&app, &worker, exam.session).await;
     let view = app
         .get_json(&worker, &format!("/api/v1/attempts/{attempt}"))
         .await;

@@ -119,6 +119,15 @@ pub async fn start(app: &TestApp, client: &Client, session: i64) -> reqwest::Res
     .await
 }
 
+/// Starts (or resumes) an attempt and gives its id.
+pub async fn started(app: &TestApp, client: &Client, session: i64) -> i64 {
+    let r = start(app, client, session).await;
+    assert!(r.status().is_success(), "{}", r.status());
+    r.json::<Value>().await.unwrap()["attempt_id"]
+        .as_i64()
+        .unwrap()
+}
+
 pub async fn save(
     app: &TestApp,
     client: &Client,
@@ -373,13 +382,7 @@ async fn the_server_clock_refuses_late_answers_and_submits_by_itself() {
     // Closes in three seconds; late starters are cut at the close.
     let exam = exam(&app, now - 60_000, now + 3_000, json!({})).await;
     let worker = app.login("worker").await;
-    let attempt = start(&app, &worker, exam.session)
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["attempt_id"]
-        .as_i64()
-        .unwrap();
+    let attempt = started(&app, &worker, exam.session).await;
     let view = app
         .get_json(&worker, &format!("/api/v1/attempts/{attempt}"))
         .await;
@@ -448,13 +451,7 @@ async fn windows_late_starters_and_personal_arrangements() {
         app.audit("exam_session.arrange").await[0]["reason"],
         "夜班补考"
     );
-    let attempt = start(&app, &worker, later.session)
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["attempt_id"]
-        .as_i64()
-        .unwrap();
+    let attempt = started(&app, &worker, later.session).await;
     let view = app
         .get_json(&worker, &format!("/api/v1/attempts/{attempt}"))
         .await;
@@ -479,13 +476,7 @@ async fn windows_late_starters_and_personal_arrangements() {
         json!({"late_start": "full_time"}),
     )
     .await;
-    let attempt = start(&app, &target, full.session)
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["attempt_id"]
-        .as_i64()
-        .unwrap();
+    let attempt = started(&app, &target, full.session).await;
     let view = app
         .get_json(&target, &format!("/api/v1/attempts/{attempt}"))
         .await;
