@@ -248,21 +248,25 @@ async fn a_corrected_key_regrades_submitted_attempts_with_a_recorded_reason() {
     assert_eq!(body["kind"], "true_false");
     body["key"] = json!({"type": "true_false", "correct": false});
     let csrf = app.token(&admin).await;
-    let r = admin
-        .put(app.url(&format!("/api/v1/questions/{question}")))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({"question": body, "reason": "答案有误"}))
-        .send()
+    // A new version of the question, then a regrade of the session against it.
+    let revise_and_regrade = async |body: &Value, why: &str| {
+        let r = admin
+            .put(app.url(&format!("/api/v1/questions/{question}")))
+            .header("x-csrf-token", &csrf)
+            .json(&json!({"question": body, "reason": why}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        post_json(
+            &app,
+            &admin,
+            &format!("/api/v1/exam-sessions/{}/regrade", exam.session),
+            json!({"question_id": question, "reason": why}),
+        )
         .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let r = post_json(
-        &app,
-        &admin,
-        &format!("/api/v1/exam-sessions/{}/regrade", exam.session),
-        json!({"question_id": question, "reason": "判断题答案更正"}),
-    )
-    .await;
+    };
+    let r = revise_and_regrade(&body, "判断题答案更正").await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.json::<Value>().await.unwrap()["changed"], 1);
     let done = app
@@ -273,21 +277,7 @@ async fn a_corrected_key_regrades_submitted_attempts_with_a_recorded_reason() {
     assert_eq!(entry["reason"], "判断题答案更正");
     // A version that changes more than the key (here the points) cannot regrade old answers.
     body["points"] = json!(200);
-    let r = admin
-        .put(app.url(&format!("/api/v1/questions/{question}")))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({"question": body, "reason": "分值调整"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let r = post_json(
-        &app,
-        &admin,
-        &format!("/api/v1/exam-sessions/{}/regrade", exam.session),
-        json!({"question_id": question, "reason": "再评一次"}),
-    )
-    .await;
+    let r = revise_and_regrade(&body, "分值调整").await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     assert_eq!(
         r.json::<Value>().await.unwrap()["error"]["code"],

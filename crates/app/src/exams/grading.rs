@@ -55,6 +55,24 @@ impl Graded {
     }
 }
 
+/// Writes an attempt's grades with the score and the count still waiting for a person.
+async fn store(
+    conn: &mut gongjiang_db::Conn,
+    attempt_id: i64,
+    grades: Vec<GradeEntry>,
+) -> ServiceResult<Graded> {
+    let graded = Graded::from_grades(grades);
+    attempts::set_grades(
+        conn,
+        attempt_id,
+        graded.score,
+        &graded.json(),
+        graded.pending,
+    )
+    .await?;
+    Ok(graded)
+}
+
 pub(crate) fn grades_of(attempt: &AttemptRecord) -> Vec<GradeEntry> {
     attempt
         .grades
@@ -167,15 +185,7 @@ impl Exams {
             p: Some(input.points),
             m: true,
         };
-        let graded = Graded::from_grades(grades);
-        attempts::set_grades(
-            &mut tx,
-            attempt.id,
-            graded.score,
-            &graded.json(),
-            graded.pending,
-        )
-        .await?;
+        let graded = store(&mut tx, attempt.id, grades).await?;
         let mut entry = change(
             "attempt.grade",
             "attempt",
@@ -273,15 +283,7 @@ impl Exams {
                 continue;
             }
             report.changed += 1;
-            let graded = Graded::from_grades(grades);
-            attempts::set_grades(
-                &mut tx,
-                attempt.id,
-                graded.score,
-                &graded.json(),
-                graded.pending,
-            )
-            .await?;
+            let graded = store(&mut tx, attempt.id, grades).await?;
             let mut entry = change(
                 "attempt.regrade",
                 "attempt",
