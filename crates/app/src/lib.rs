@@ -2,6 +2,7 @@
 //! and records what it changed in the audit log. Knows neither HTTP nor SQL.
 
 pub mod accounts;
+pub mod alliances;
 pub mod audit;
 pub mod auth;
 pub mod banks;
@@ -9,11 +10,13 @@ mod caller;
 pub mod demo;
 mod error;
 pub mod exams;
+pub mod honours;
 pub mod imports;
 pub mod papers;
 pub mod passwords;
 pub mod people;
 pub mod sheets;
+pub mod studios;
 pub mod units;
 
 pub use caller::Caller;

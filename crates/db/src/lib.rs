@@ -2,16 +2,20 @@
 //! SQLite (embedded, WAL, full durability) by default; PostgreSQL for larger installations.
 //! The backend is chosen by the URL; both run the same SQL through sqlx's `Any` driver.
 
+pub mod alliances;
 pub mod attempts;
 pub mod audit;
 pub mod banks;
 pub mod exams;
+mod filter;
 pub mod group_commit;
+pub mod honours;
 mod migrations;
 pub mod papers;
 pub mod people;
 pub mod rate_limits;
 pub mod sessions;
+pub mod studios;
 pub mod tokens;
 pub mod units;
 pub mod users;

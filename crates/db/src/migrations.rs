@@ -56,6 +56,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/0006_question_images.sqlite.sql"),
         postgres: include_str!("../../../migrations/0006_question_images.postgres.sql"),
     },
+    Migration {
+        version: 7,
+        name: "studios_and_alliances",
+        common: include_str!("../../../migrations/0007_studios_and_alliances.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn render(m: &Migration, backend: Backend) -> String {

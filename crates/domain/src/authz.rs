@@ -27,6 +27,13 @@ pub enum Action {
     ManageBanks,
     /// Grade answers that need a person (short answers) in a unit's exam sessions.
     GradeExams,
+    /// Register a unit's studios, record their levels, ratings and status (a studio's leader
+    /// keeps its profile and members too: the services check that by person).
+    ManageStudios,
+    /// Keep the record of alliances and the innovation centers and bases kept by a unit.
+    ManageAlliances,
+    /// Set the registry's rules for the whole federation (the alliances' annual quota).
+    ConfigureRegistry,
 }
 
 /// All the grants of one user: the answer to every authorization question.
@@ -44,11 +51,13 @@ impl Grants {
             Action::ManageUnits
             | Action::ManagePeople
             | Action::ManageAccounts
-            | Action::ManageBanks => &[Role::FederationAdmin, Role::UnitAdmin],
+            | Action::ManageBanks
+            | Action::ManageStudios
+            | Action::ManageAlliances => &[Role::FederationAdmin, Role::UnitAdmin],
             // Only federation staff hand out federation-wide power; unit admins staff their units.
             Action::GrantRole(Role::FederationAdmin) => &[Role::FederationAdmin],
             Action::GrantRole(_) => &[Role::FederationAdmin, Role::UnitAdmin],
-            Action::ReadAudit => &[Role::FederationAdmin],
+            Action::ReadAudit | Action::ConfigureRegistry => &[Role::FederationAdmin],
             Action::GradeExams => &[Role::FederationAdmin, Role::UnitAdmin, Role::Judge],
         }
     }

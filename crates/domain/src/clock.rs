@@ -28,6 +28,19 @@ pub fn format_datetime(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Today's date in China time, as `2026-11-22`.
+pub fn today() -> String {
+    let format = format_description!("[year]-[month]-[day]");
+    china_time(now_ms())
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
+
+/// This year in China time.
+pub fn this_year() -> i32 {
+    china_time(now_ms()).map(|t| t.year()).unwrap_or(2026)
+}
+
 /// Parses `2026-11-22` as the start of that day in China time.
 pub fn parse_date_start_ms(raw: &str) -> Option<i64> {
     let format = format_description!("[year]-[month]-[day]");

@@ -9,6 +9,7 @@ pub mod error;
 pub mod exam;
 pub mod import;
 pub mod person;
+pub mod registry;
 pub mod unit;
 
 pub use error::{FieldError, Invalid};

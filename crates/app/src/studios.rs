@@ -1,0 +1,600 @@
+//! Studios: registered by the admins of their host unit's subtree, kept day to day by their
+//! leader (profile and members); levels, ratings, status and publication stay with the admins.
+
+use crate::units::non_empty;
+use crate::{Caller, ServiceError, ServiceResult, change, record};
+use gongjiang_db::alliances::AllianceView;
+use gongjiang_db::studios::{self, LevelView, MemberView, RatingView, StudioFilter, StudioView};
+use gongjiang_db::{Conn, Database, Page, alliances, people, units};
+use gongjiang_domain::authz::Action;
+use gongjiang_domain::clock::{now_ms, this_year, today};
+use gongjiang_domain::registry::studio::{
+    MemberRole, RatingOutcome, Recognition, Stars, StudioLevel, StudioProfile, StudioProfileInput,
+    StudioStatus, check_span, current_level,
+};
+use gongjiang_domain::registry::{Day, Field};
+use gongjiang_domain::{FieldError, Invalid};
+
+/// A studio as the form or the API gives it.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct StudioInput {
+    pub unit_id: i64,
+    pub leader_person_id: Option<i64>,
+    #[serde(flatten)]
+    pub profile: StudioProfileInput,
+}
+
+/// How the caller stands to a studio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keeping {
+    /// An admin of the host unit's subtree: everything.
+    Admin,
+    /// The studio's leader: profile and members.
+    Leader,
+    /// Anyone else.
+    None,
+}
+
+pub fn keeping(caller: &Caller, studio: &StudioView) -> Keeping {
+    if caller.may(Action::ManageStudios, &studio.unit_path()) {
+        Keeping::Admin
+    } else if caller.person_id.is_some() && caller.person_id == studio.leader_person_id {
+        Keeping::Leader
+    } else {
+        Keeping::None
+    }
+}
+
+pub(crate) async fn load(conn: &mut Conn, id: i64) -> ServiceResult<StudioView> {
+    studios::get(conn, id).await?.ok_or(ServiceError::NotFound)
+}
+
+fn ensure_keeper(caller: &Caller, studio: &StudioView) -> ServiceResult<Keeping> {
+    match keeping(caller, studio) {
+        Keeping::None => Err(ServiceError::Forbidden),
+        k => Ok(k),
+    }
+}
+
+fn ensure_admin(caller: &Caller, studio: &StudioView) -> ServiceResult<()> {
+    caller.ensure(Action::ManageStudios, &studio.unit_path())
+}
+
+async fn person_exists(conn: &mut Conn, field: &str, id: i64) -> ServiceResult<()> {
+    match people::get(conn, id).await? {
+        Some(_) => Ok(()),
+        None => Err(FieldError::new(field, "unknown_person")
+            .with("value", id)
+            .into()),
+    }
+}
+
+async fn name_free(
+    conn: &mut Conn,
+    unit_id: i64,
+    name: &str,
+    except: Option<i64>,
+) -> ServiceResult<()> {
+    match studios::by_name(conn, unit_id, name).await? {
+        Some(other) if Some(other) != except => Err(FieldError::new("name", "studio_name_taken")
+            .with("value", name)
+            .into()),
+        _ => Ok(()),
+    }
+}
+
+pub async fn create(
+    db: &Database,
+    caller: &Caller,
+    input: StudioInput,
+) -> ServiceResult<StudioView> {
+    let profile = StudioProfile::parse(&input.profile, this_year())?;
+    let mut tx = db.begin().await?;
+    let unit = units::get(&mut tx, input.unit_id)
+        .await?
+        .ok_or_else(|| FieldError::new("unit_id", "unknown_unit"))?;
+    caller.ensure(Action::ManageStudios, &unit.unit_path())?;
+    if unit.is_closed() {
+        return Err(FieldError::new("unit_id", "unit_closed")
+            .with("value", &unit.code)
+            .into());
+    }
+    name_free(&mut tx, input.unit_id, &profile.name, None).await?;
+    if let Some(leader) = input.leader_person_id {
+        person_exists(&mut tx, "leader_person_id", leader).await?;
+    }
+    let now = now_ms();
+    let id = studios::insert(
+        &mut tx,
+        input.unit_id,
+        input.leader_person_id,
+        &profile,
+        now,
+    )
+    .await?;
+    if let Some(leader) = input.leader_person_id {
+        studios::add_member(&mut tx, id, leader, MemberRole::Leader.as_str(), &today()).await?;
+    }
+    let view = load(&mut tx, id).await?;
+    record(
+        &mut tx,
+        caller,
+        change::<(), _>("studio.create", "studio", id, None, Some(&view)),
+    )
+    .await?;
+    gongjiang_db::commit(tx).await?;
+    Ok(view)
+}
+
+/// Changes the profile. Only admins change the leader; the host unit does not change here.
+pub async fn update(
+    db: &Database,
+    caller: &Caller,
+    id: i64,
+    input: StudioInput,
+    reason: &str,
+) -> ServiceResult<StudioView> {
+    let profile = StudioProfile::parse(&input.profile, this_year())?;
+    let mut tx = db.begin().await?;
+    let before = load(&mut tx, id).await?;
+    let keeping = ensure_keeper(caller, &before)?;
+    if input.leader_person_id != before.leader_person_id {
+        if keeping != Keeping::Admin {
+            return Err(ServiceError::Forbidden);
+        }
+        if let Some(leader) = input.leader_person_id {
+            person_exists(&mut tx, "leader_person_id", leader).await?;
+        }
+    }
+    name_free(&mut tx, before.unit_id, &profile.name, Some(id)).await?;
+    studios::update_profile(&mut tx, id, input.leader_person_id, &profile, now_ms()).await?;
+    let after = load(&mut tx, id).await?;
+    let mut c = change("studio.update", "studio", id, Some(&before), Some(&after));
+    c.reason = non_empty(reason);
+    record(&mut tx, caller, c).await?;
+    gongjiang_db::commit(tx).await?;
+    Ok(after)
+}
+
+/// Everything a studio's page shows, in one read.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StudioPage {
+    pub studio: StudioView,
+    pub members: Vec<MemberView>,
+    pub levels: Vec<LevelView>,
+    /// Each rating with what it did against the one before.
+    pub ratings: Vec<(RatingView, RatingOutcome)>,
+    pub alliances: Vec<AllianceView>,
+    pub merged_into: Option<StudioView>,
+    #[serde(skip)]
+    pub keeping: Keeping,
+}
+
+/// A studio's page: for its keepers and members, and for everyone once it is published.
+pub async fn page(db: &Database, caller: &Caller, id: i64) -> ServiceResult<StudioPage> {
+    let mut conn = db.read().await?;
+    let studio = load(&mut conn, id).await?;
+    let keeping = keeping(caller, &studio);
+    let members = studios::members(&mut conn, id).await?;
+    let is_member = caller
+        .person_id
+        .is_some_and(|p| members.iter().any(|m| m.person_id == p));
+    if keeping == Keeping::None && !is_member && studio.published == 0 {
+        return Err(ServiceError::Forbidden);
+    }
+    let ratings = studios::ratings(&mut conn, id).await?;
+    let stars: Vec<Stars> = ratings
+        .iter()
+        .filter_map(|r| Stars::from_stored(r.stars))
+        .collect();
+    let outcomes = RatingOutcome::of_history(&stars);
+    let merged_into = match studio.merged_into {
+        Some(m) => studios::get(&mut conn, m).await?,
+        None => None,
+    };
+    Ok(StudioPage {
+        levels: studios::levels(&mut conn, id).await?,
+        ratings: ratings.into_iter().zip(outcomes).collect(),
+        alliances: alliances::of_studio(&mut conn, id).await?,
+        members,
+        merged_into,
+        keeping,
+        studio,
+    })
+}
+
+/// Studios the caller keeps: admins see their subtrees, leaders the studios they lead.
+pub async fn list(
+    db: &Database,
+    caller: &Caller,
+    filter: StudioFilter,
+    page: Page,
+) -> ServiceResult<(Vec<StudioView>, i64)> {
+    let mut conn = db.read().await?;
+    if caller.may_somewhere(Action::ManageStudios) {
+        let roots = caller.scope(Action::ManageStudios);
+        return Ok(studios::list(&mut conn, Some(&roots), &filter, page).await?);
+    }
+    let Some(person) = caller.person_id else {
+        return Err(ServiceError::Forbidden);
+    };
+    let mine = studios::of_person(&mut conn, person).await?;
+    let total = mine.len() as i64;
+    Ok((mine, total))
+}
+
+/// Published studios, for the public showcase.
+pub async fn published(
+    db: &Database,
+    mut filter: StudioFilter,
+    page: Page,
+) -> ServiceResult<(Vec<StudioView>, i64)> {
+    filter.published_only = true;
+    let mut conn = db.read().await?;
+    Ok(studios::list(&mut conn, None, &filter, page).await?)
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct MemberInput {
+    pub person_id: i64,
+    pub role: String,
+    #[serde(default)]
+    pub joined_on: String,
+}
+
+pub async fn add_member(
+    db: &Database,
+    caller: &Caller,
+    studio_id: i64,
+    input: MemberInput,
+) -> ServiceResult<MemberView> {
+    let mut invalid = Invalid::default();
+    let role = invalid.check(MemberRole::parse("role", &input.role));
+    let joined = if input.joined_on.trim().is_empty() {
+        Some(Day::from_stored(&today()))
+    } else {
+        invalid.check(Day::parse("joined_on", &input.joined_on))
+    };
+    let (Some(role), Some(joined)) = (role, joined) else {
+        return Err(invalid.into());
+    };
+    let mut tx = db.begin().await?;
+    let studio = load(&mut tx, studio_id).await?;
+    ensure_keeper(caller, &studio)?;
+    person_exists(&mut tx, "person_id", input.person_id).await?;
+    let present = studios::members(&mut tx, studio_id).await?;
+    if present
+        .iter()
+        .any(|m| m.person_id == input.person_id && m.left_on.is_none())
+    {
+        return Err(FieldError::new("person_id", "already_member").into());
+    }
+    let id = studios::add_member(
+        &mut tx,
+        studio_id,
+        input.person_id,
+        role.as_str(),
+        joined.as_str(),
+    )
+    .await?;
+    let view = studios::member(&mut tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    record(
+        &mut tx,
+        caller,
+        change::<(), _>("studio.member_join", "studio", studio_id, None, Some(&view)),
+    )
+    .await?;
+    gongjiang_db::commit(tx).await?;
+    Ok(view)
+}
+
+/// Records that a member left on a day; the membership stays in the history.
+pub async fn end_member(
+    db: &Database,
+    caller: &Caller,
+    member_id: i64,
+    left_on: &str,
+    reason: &str,
+) -> ServiceResult<MemberView> {
+    let day = if left_on.trim().is_empty() {
+        Day::from_stored(&today())
+    } else {
+        Day::parse("left_on", left_on)?
+    };
+    let mut tx = db.begin().await?;
+    let before = studios::member(&mut tx, member_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let studio = load(&mut tx, before.studio_id).await?;
+    ensure_keeper(caller, &studio)?;
+    if before.left_on.is_some() {
+        return Err(FieldError::new("left_on", "already_left").into());
+    }
+    check_span("left_on", &Day::from_stored(&before.joined_on), Some(&day))?;
+    studios::end_member(&mut tx, member_id, day.as_str()).await?;
+    let after = studios::member(&mut tx, member_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let mut c = change(
+        "studio.member_leave",
+        "studio",
+        studio.id,
+        Some(&before),
+        Some(&after),
+    );
+    c.reason = non_empty(reason);
+    record(&mut tx, caller, c).await?;
+    gongjiang_db::commit(tx).await?;
+    Ok(after)
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct LevelInput {
+    pub level: String,
+    pub year: String,
+    #[serde(default)]
+    pub granted_by: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Recognises a studio at a level in a year; the studio holds the highest level ever granted.
+pub async fn record_level(
+    db: &Database,
+    caller: &Caller,
+    studio_id: i64,
+    input: LevelInput,
+) -> ServiceResult<StudioView> {
+    let mut invalid = Invalid::default();
+    let level = invalid.check(StudioLevel::parse("level", &input.level));
+    let year = invalid.check(gongjiang_domain::registry::year(
+        "year",
+        &input.year,
+        this_year(),
+    ));
+    let granted_by = invalid.check(gongjiang_domain::error::text(
+        "granted_by",
+        &input.granted_by,
+        2,
+        60,
+    ));
+    let note = invalid.check(gongjiang_domain::error::text("note", &input.note, 0, 200));
+    let (Some(level), Some(year), Some(granted_by), Some(note)) = (level, year, granted_by, note)
+    else {
+        return Err(invalid.into());
+    };
+    let mut tx = db.begin().await?;
+    let before = load(&mut tx, studio_id).await?;
+    ensure_admin(caller, &before)?;
+    let history = studios::levels(&mut tx, studio_id).await?;
+    if history
+        .iter()
+        .any(|l| l.level == level.as_str() && l.year == i64::from(year))
+    {
+        return Err(FieldError::new("level", "level_already_recorded").into());
+    }
+    studios::add_level(
+        &mut tx,
+        studio_id,
+        level.as_str(),
+        i64::from(year),
+        &granted_by,
+        &note,
+        now_ms(),
+    )
+    .await?;
+    let mut recognitions: Vec<Recognition> = history
+        .iter()
+        .filter_map(|l| {
+            StudioLevel::from_stored(&l.level).map(|level| Recognition {
+                level,
+                year: l.year as i32,
+            })
+        })
+        .collect();
+    recognitions.push(Recognition { level, year });
+    let current = current_level(&recognitions)
+        .map(|l| l.as_str())
+        .unwrap_or("");
+    studios::set_standing(&mut tx, studio_id, current, before.stars).await?;
+    let after = load(&mut tx, studio_id).await?;
+    let entry = serde_json::json!({"level": level, "year": year, "granted_by": granted_by, "note": note, "current_level": current});
+    record(
+        &mut tx,
+        caller,
+        change(
+            "studio.level",
+            "studio",
+            studio_id,
+            Some(&serde_json::json!({"current_level": before.level})),
+            Some(&entry),
+        ),
+    )
+    .await?;
+    gongjiang_db::commit(tx).await?;
+    Ok(after)
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct RatingInput {
+    pub stars: String,
+    pub rated_on: String,
+    #[serde(default)]
+    pub source: String,
+}
+
+/// Records a star rating with its date and source; the studio shows its latest rating.
+pub async fn record_rating(
+    db: &Database,
+    caller: &Caller,
+    studio_id: i64,
+    input: RatingInput,
+) -> ServiceResult<StudioView> {
+    let mut invalid = Invalid::default();
+    let stars = invalid.check(Stars::parse("stars", &input.stars));
+    let day = invalid.check(Day::parse("rated_on", &input.rated_on));
+    let source = invalid.check(gongjiang_domain::error::text(
+        "source",
+        &input.source,
+        2,
+        80,
+    ));
+    let (Some(stars), Some(day), Some(source)) = (stars, day, source) else {
+        return Err(invalid.into());
+    };
+    if day.as_str() > today().as_str() {
+        return Err(FieldError::new("rated_on", "day_in_future")
+            .with("value", day.as_str())
+            .into());
+    }
+    let mut tx = db.begin().await?;
+    let before = load(&mut tx, studio_id).await?;
+    ensure_admin(caller, &before)?;
+    studios::add_rating(
+        &mut tx,
+        studio_id,
+        i64::from(stars.get()),
+        day.as_str(),
+        &source,
+        now_ms(),
+    )
+    .await?;
+    let latest = studios::ratings(&mut tx, studio_id)
+        .await?
+        .last()
+        .map(|r| r.stars)
+        .unwrap_or(0);
+    studios::set_standing(&mut tx, studio_id, &before.level, latest).await?;
+    let after = load(&mut tx, studio_id).await?;
+    let entry = serde_json::json!({"stars": stars, "rated_on": day, "source": source, "current_stars": latest});
+    record(
+        &mut tx,
+        caller,
+        change(
+            "studio.rating",
+            "studio",
+            studio_id,
+            Some(&serde_json::json!({"current_stars": before.stars})),
+            Some(&entry),
+        ),
+    )
+    .await?;
+    gongjiang_db::commit(tx).await?;
+    Ok(after)
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct StatusInput {
+    pub status: String,
+    #[serde(default)]
+    pub merged_into: Option<i64>,
+    #[serde(default)]
+    pub on: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Marks a studio active, merged into another, or exited. Its history stays; a reason is needed.
+pub async fn set_status(
+    db: &Database,
+    caller: &Caller,
+    studio_id: i64,
+    input: StatusInput,
+) -> ServiceResult<StudioView> {
+    let mut invalid = Invalid::default();
+    let status = invalid.check(StudioStatus::parse("status", &input.status));
+    let day = if input.on.trim().is_empty() {
+        Some(Day::from_stored(&today()))
+    } else {
+        invalid.check(Day::parse("on", &input.on))
+    };
+    let reason = non_empty(&input.reason);
+    if reason.is_none() {
+        invalid.push(FieldError::new("reason", "reason_required"));
+    }
+    let (Some(status), Some(day)) = (status, day) else {
+        return Err(invalid.into());
+    };
+    invalid.into_result()?;
+    let mut tx = db.begin().await?;
+    let before = load(&mut tx, studio_id).await?;
+    ensure_admin(caller, &before)?;
+    let merged_into = match (status, input.merged_into) {
+        (StudioStatus::Merged, Some(target)) if target != studio_id => {
+            let other = studios::get(&mut tx, target)
+                .await?
+                .ok_or_else(|| FieldError::new("merged_into", "unknown_studio"))?;
+            if other.status != StudioStatus::Active.as_str() {
+                return Err(FieldError::new("merged_into", "studio_not_active")
+                    .with("value", &other.name)
+                    .into());
+            }
+            Some(target)
+        }
+        (StudioStatus::Merged, _) => {
+            return Err(FieldError::new("merged_into", "merge_target_required").into());
+        }
+        _ => None,
+    };
+    studios::set_status(
+        &mut tx,
+        studio_id,
+        status.as_str(),
+        merged_into,
+        day.as_str(),
+        now_ms(),
+    )
+    .await?;
+    let after = load(&mut tx, studio_id).await?;
+    let mut c = change(
+        "studio.status",
+        "studio",
+        studio_id,
+        Some(&before),
+        Some(&after),
+    );
+    c.reason = reason;
+    record(&mut tx, caller, c).await?;
+    gongjiang_db::commit(tx).await?;
+    Ok(after)
+}
+
+/// Shows a studio on the public showcase, or takes it off.
+pub async fn publish(
+    db: &Database,
+    caller: &Caller,
+    studio_id: i64,
+    published: bool,
+) -> ServiceResult<StudioView> {
+    let mut tx = db.begin().await?;
+    let before = load(&mut tx, studio_id).await?;
+    ensure_admin(caller, &before)?;
+    studios::set_published(&mut tx, studio_id, published, now_ms()).await?;
+    let after = load(&mut tx, studio_id).await?;
+    let action = if published {
+        "studio.publish"
+    } else {
+        "studio.unpublish"
+    };
+    record(
+        &mut tx,
+        caller,
+        change(
+            action,
+            "studio",
+            studio_id,
+            Some(&before.published),
+            Some(&after.published),
+        ),
+    )
+    .await?;
+    gongjiang_db::commit(tx).await?;
+    Ok(after)
+}
+
+/// The field codes a studio form offers.
+pub fn field_choices() -> &'static [Field] {
+    Field::ALL
+}
