@@ -18,6 +18,8 @@ pub(crate) enum Access {
     Owner,
     /// Keepers of the bank, and the worker whose started attempt shows the picture.
     Sitters,
+    /// A studio's keepers: the admins of its host unit's subtree and its leader.
+    Keepers,
 }
 
 /// The smallest PNG: one transparent pixel.

@@ -332,7 +332,9 @@ pub async fn hand_over(
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct ProjectInput {
+    #[serde(default)]
     pub year: String,
+    #[serde(default)]
     pub title: String,
     #[serde(default)]
     pub summary: String,
@@ -400,7 +402,8 @@ pub struct QuotaReport {
     pub below: Vec<(QuotaStanding, AllianceView)>,
 }
 
-pub async fn quota_report(db: &Database, year: i64) -> ServiceResult<QuotaReport> {
+pub async fn quota_report(db: &Database, caller: &Caller, year: i64) -> ServiceResult<QuotaReport> {
+    caller.ensure_somewhere(Action::ManageAlliances)?;
     let mut conn = db.read().await?;
     let quota = federation_quota(&mut conn).await?;
     let counts = alliances::project_counts(&mut conn, year).await?;

@@ -187,3 +187,52 @@ pub async fn list(
     )
     .await?)
 }
+
+/// Finds the one person a form means by `who`: `#id`, an employee number or a name. Among
+/// several, those inside the unit `near` win; if that still leaves several, the form must say
+/// which (by employee number or `#id`).
+pub async fn resolve(db: &Database, field: &str, who: &str, near_unit: i64) -> ServiceResult<i64> {
+    let who = who.trim();
+    if who.is_empty() {
+        return Err(FieldError::new(field, "required").into());
+    }
+    let mut conn = db.read().await?;
+    if let Some(id) = who.strip_prefix('#').and_then(|n| n.parse::<i64>().ok()) {
+        return match people::get(&mut conn, id).await? {
+            Some(p) => Ok(p.id),
+            None => Err(FieldError::new(field, "unknown_person")
+                .with("value", who)
+                .into()),
+        };
+    }
+    let near = crate::units::path_of(&mut conn, near_unit).await?;
+    let found = people::find_exact(&mut conn, who, &near).await?;
+    let inside: Vec<&PersonView> = found
+        .iter()
+        .filter(|p| {
+            gongjiang_domain::unit::UnitPath::from_stored(p.unit_path.clone()).is_within(&near)
+        })
+        .collect();
+    let candidates: Vec<&PersonView> = if inside.is_empty() {
+        found.iter().collect()
+    } else {
+        inside
+    };
+    match candidates.as_slice() {
+        [] => Err(FieldError::new(field, "unknown_person")
+            .with("value", who)
+            .into()),
+        [one] => Ok(one.id),
+        many => {
+            let list: Vec<String> = many
+                .iter()
+                .take(5)
+                .map(|p| format!("#{} {}（{}）", p.id, p.name, p.unit_name))
+                .collect();
+            Err(FieldError::new(field, "ambiguous_person")
+                .with("value", who)
+                .with("candidates", list.join("、"))
+                .into())
+        }
+    }
+}

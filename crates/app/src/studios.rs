@@ -332,7 +332,9 @@ pub async fn end_member(
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct LevelInput {
+    #[serde(default)]
     pub level: String,
+    #[serde(default)]
     pub year: String,
     #[serde(default)]
     pub granted_by: String,
@@ -419,7 +421,9 @@ pub async fn record_level(
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct RatingInput {
+    #[serde(default)]
     pub stars: String,
+    #[serde(default)]
     pub rated_on: String,
     #[serde(default)]
     pub source: String,

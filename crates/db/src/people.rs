@@ -172,3 +172,20 @@ pub async fn count(conn: &mut Conn) -> DbResult<i64> {
         .fetch_one(conn)
         .await?)
 }
+
+/// People called exactly `name_or_no` (a name or an employee number), those inside `near`
+/// first: how a form's "who" field finds its person.
+pub async fn find_exact(
+    conn: &mut Conn,
+    name_or_no: &str,
+    near: &UnitPath,
+) -> DbResult<Vec<PersonView>> {
+    let sql = format!(
+        "{VIEW} WHERE p.name = $1 OR p.employee_no = $1 ORDER BY CASE WHEN u.path LIKE $2 ESCAPE '\\' THEN 0 ELSE 1 END, p.id LIMIT 20"
+    );
+    Ok(sqlx::query_as(AssertSqlSafe(sql))
+        .bind(name_or_no)
+        .bind(like_prefix(near.as_str()))
+        .fetch_all(conn)
+        .await?)
+}

@@ -51,11 +51,14 @@ impl Locale {
 
 type Catalog = HashMap<String, String>;
 
-fn parse_catalog(source: &str) -> Catalog {
-    // A malformed catalog is caught by the tests; at run time it degrades to showing keys.
-    let table: toml::Table = toml::from_str(source).unwrap_or_default();
+/// One language's catalog from its files (one per area of the platform).
+fn parse_catalog(sources: &[&str]) -> Catalog {
     let mut out = HashMap::new();
-    flatten("", &table, &mut out);
+    for source in sources {
+        // A malformed catalog is caught by the tests; at run time it degrades to showing keys.
+        let table: toml::Table = toml::from_str(source).unwrap_or_default();
+        flatten("", &table, &mut out);
+    }
     out
 }
 
@@ -78,8 +81,14 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalog) {
     }
 }
 
-pub const ZH_SOURCE: &str = include_str!("../../../locales/zh-CN.toml");
-pub const EN_SOURCE: &str = include_str!("../../../locales/en.toml");
+pub const ZH_SOURCE: &[&str] = &[
+    include_str!("../../../locales/zh-CN.toml"),
+    include_str!("../../../locales/registry.zh-CN.toml"),
+];
+pub const EN_SOURCE: &[&str] = &[
+    include_str!("../../../locales/en.toml"),
+    include_str!("../../../locales/registry.en.toml"),
+];
 
 fn catalogs() -> &'static (Catalog, Catalog) {
     static CATALOGS: OnceLock<(Catalog, Catalog)> = OnceLock::new();
@@ -146,6 +155,11 @@ mod tests {
 
     #[test]
     fn both_catalogs_parse_and_have_the_same_keys() {
+        for source in ZH_SOURCE.iter().chain(EN_SOURCE) {
+            if let Err(e) = toml::from_str::<toml::Table>(source) {
+                panic!("a catalog file does not parse: {e}");
+            }
+        }
         let zh = parse_catalog(ZH_SOURCE);
         let en = parse_catalog(EN_SOURCE);
         assert!(zh.len() > 100, "zh catalog has {} keys", zh.len());
@@ -165,7 +179,15 @@ mod tests {
         let zh = parse_catalog(ZH_SOURCE);
         let mut missing = Vec::new();
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
-        for dir in ["templates", "src", "src/pages", "src/api"] {
+        for dir in [
+            "templates",
+            "templates/admin",
+            "templates/exams",
+            "templates/registry",
+            "src",
+            "src/pages",
+            "src/api",
+        ] {
             let Ok(entries) = std::fs::read_dir(format!("{root}{dir}")) else {
                 continue;
             };
@@ -199,6 +221,7 @@ mod tests {
         for dir in [
             "domain/src",
             "domain/src/exam",
+            "domain/src/registry",
             "app/src",
             "web/src",
             "web/src/pages",

@@ -4,8 +4,8 @@
 use crate::context::{self, MAX_BODY};
 use crate::error::WebError;
 use crate::pages::{
-    account, accounts, admin, audit, auth, banks, exams, home, imports, people, questions,
-    sessions, units,
+    account, accounts, admin, alliances, audit, auth, banks, exams, home, honours, imports, people,
+    questions, sessions, studios, units,
 };
 use crate::{AppState, api, assets};
 use axum::Router;
@@ -47,6 +47,12 @@ pub fn build(state: AppState) -> Router {
         .route("/admin/people/{id}", get(people::show).post(people::update))
         .route("/admin/people/{id}/edit", get(people::edit))
         .route("/admin/people/{id}/account", post(accounts::create))
+        .route("/admin/people/{id}/honours", post(honours::add))
+        .route(
+            "/admin/people/{id}/mentorships",
+            post(honours::add_mentorship),
+        )
+        .route("/admin/honours/{id}/remove", post(honours::remove))
         .route(
             "/admin/users/{id}/reset-password",
             post(accounts::reset_password),
@@ -61,6 +67,61 @@ pub fn build(state: AppState) -> Router {
         .route("/admin/import/{kind}/template.xlsx", get(imports::template))
         .route("/admin/audit", get(audit::list))
         .route("/admin/audit/export.xlsx", get(audit::export))
+        .route(
+            "/innovation/studios",
+            get(studios::list).post(studios::create),
+        )
+        .route("/innovation/studios/new", get(studios::new))
+        .route(
+            "/innovation/studios/{id}",
+            get(studios::show).post(studios::update),
+        )
+        .route("/innovation/studios/{id}/edit", get(studios::edit))
+        .route(
+            "/innovation/studios/{id}/members",
+            post(studios::add_member),
+        )
+        .route(
+            "/innovation/studio-members/{id}/leave",
+            post(studios::end_member),
+        )
+        .route(
+            "/innovation/studios/{id}/levels",
+            post(studios::record_level),
+        )
+        .route(
+            "/innovation/studios/{id}/ratings",
+            post(studios::record_rating),
+        )
+        .route("/innovation/studios/{id}/status", post(studios::set_status))
+        .route("/innovation/studios/{id}/publish", post(studios::publish))
+        .route(
+            "/innovation/alliances",
+            get(alliances::list).post(alliances::create),
+        )
+        .route("/innovation/alliances/new", get(alliances::new))
+        .route(
+            "/innovation/alliances/quota",
+            get(alliances::quota).post(alliances::set_quota),
+        )
+        .route(
+            "/innovation/alliances/{id}",
+            get(alliances::show).post(alliances::update),
+        )
+        .route("/innovation/alliances/{id}/edit", get(alliances::edit))
+        .route("/innovation/alliances/{id}/members", post(alliances::join))
+        .route(
+            "/innovation/alliance-members/{id}/leave",
+            post(alliances::leave),
+        )
+        .route(
+            "/innovation/alliances/{id}/chairs",
+            post(alliances::hand_over),
+        )
+        .route(
+            "/innovation/alliances/{id}/projects",
+            post(alliances::add_project),
+        )
         .route("/exams", get(exams::mine))
         .route("/exams/sessions/{id}/start", post(exams::start))
         .route("/exams/attempts/{id}", get(exams::take))

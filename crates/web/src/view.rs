@@ -75,6 +75,16 @@ impl Layout {
         self.tr.t_string(&format!("unit_kind.{kind}"))
     }
 
+    /// The name of a stored code in the interface's language (`level.municipal`).
+    pub fn code(&self, group: &str, code: &str) -> String {
+        let key = format!("{group}.{code}");
+        if self.tr.has(&key) {
+            self.tr.t_string(&key)
+        } else {
+            code.to_owned()
+        }
+    }
+
     pub fn role(&self, role: &str) -> String {
         self.tr.t_string(&format!("role.{role}"))
     }

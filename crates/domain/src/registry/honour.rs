@@ -41,10 +41,13 @@ pub struct Honour {
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct HonourInput {
+    #[serde(default)]
     pub kind: String,
+    #[serde(default)]
     pub level: String,
     #[serde(default)]
     pub title: String,
+    #[serde(default)]
     pub year: String,
     #[serde(default)]
     pub granted_by: String,

@@ -46,6 +46,22 @@ async fn module(ctx: Ctx, section: &'static str) -> WebResult<Response> {
     use gongjiang_domain::authz::Action;
     let caller = ctx.caller();
     let may = |action| caller.as_ref().is_some_and(|c| c.may_somewhere(action));
+    if section == "innovation" && caller.is_some() {
+        links.push((
+            "/innovation/studios".to_owned(),
+            ctx.tr.t_string("studios.title"),
+        ));
+        links.push((
+            "/innovation/alliances".to_owned(),
+            ctx.tr.t_string("alliances.title"),
+        ));
+        if may(Action::ManageAlliances) {
+            links.push((
+                "/innovation/alliances/quota".to_owned(),
+                ctx.tr.t_string("quota.title"),
+            ));
+        }
+    }
     if section == "competitions" {
         if caller.as_ref().is_some_and(|c| c.person_id.is_some()) {
             links.push(("/exams".to_owned(), ctx.tr.t_string("my_exams.title")));

@@ -3,16 +3,19 @@
 pub mod account;
 pub mod accounts;
 pub mod admin;
+pub mod alliances;
 pub mod audit;
 pub mod auth;
 pub mod banks;
 pub mod errors;
 pub mod exams;
 pub mod home;
+pub mod honours;
 pub mod imports;
 pub mod people;
 pub mod questions;
 pub mod sessions;
+pub mod studios;
 pub mod units;
 
 use gongjiang_db::units::UnitRecord;
@@ -51,4 +54,36 @@ pub fn parse_id(field: &str, raw: &str) -> Result<Option<i64>, gongjiang_domain:
     raw.parse::<i64>()
         .map(Some)
         .map_err(|_| gongjiang_domain::FieldError::new(field, "not_a_number"))
+}
+
+/// A posted form as its pairs, so that repeated fields (checkboxes) keep every value and
+/// numbers stay text until a handler parses them into field errors.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Posted(pub Vec<(String, String)>);
+
+impl Posted {
+    /// The first value of `key`, or empty.
+    pub fn get(&self, key: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every value of `key`, in order.
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// A required id field.
+    pub fn id(&self, key: &str) -> Result<i64, gongjiang_domain::FieldError> {
+        parse_id(key, &self.get(key))?
+            .ok_or_else(|| gongjiang_domain::FieldError::new(key, "required"))
+    }
 }

@@ -267,6 +267,10 @@ struct PersonShow {
     units: Vec<UnitOption>,
     new_password: Option<String>,
     errors: FormErrors,
+    record: gongjiang_app::honours::PersonRecord,
+    honour_kinds: Vec<&'static str>,
+    honour_levels: Vec<&'static str>,
+    year: i32,
 }
 
 pub async fn show_page(
@@ -300,6 +304,8 @@ pub async fn show_page(
         .collect();
     let units =
         unit_options(&units::parents_for(&state.db, &me.caller, Action::ManageAccounts).await?);
+    let record = gongjiang_app::honours::record_of(&state.db, &me.caller, id).await?;
+    use gongjiang_domain::registry::honour::{HonourKind, HonourLevel};
     let title = person.name.clone();
     html_status(
         status,
@@ -310,6 +316,10 @@ pub async fn show_page(
             units,
             new_password,
             errors,
+            record,
+            honour_kinds: HonourKind::ALL.iter().map(|k| k.as_str()).collect(),
+            honour_levels: HonourLevel::ALL.iter().map(|k| k.as_str()).collect(),
+            year: gongjiang_domain::clock::this_year(),
             l: Layout::new(&me.ctx, "admin", title),
         },
     )

@@ -1,0 +1,448 @@
+//! Alliance pages: the list, the profile form, the alliance's page (members, chair terms,
+//! projects) and the dashboard of alliances below the annual-projects rule.
+
+use super::{Posted, UnitOption, parse_id, unit_options};
+use crate::AppState;
+use crate::context::Me;
+use crate::error::WebResult;
+use crate::view::{FormErrors, Layout, Pager, html, html_status};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use gongjiang_app::alliances::{
+    self, AllianceInput, AlliancePage, HandoverInput, ProjectInput, QuotaReport,
+};
+use gongjiang_app::{ServiceError, units};
+use gongjiang_db::Page;
+use gongjiang_db::alliances::{AllianceFilter, AllianceView};
+use gongjiang_domain::authz::Action;
+use gongjiang_domain::registry::alliance::{AllianceKind, AllianceProfileInput};
+use serde::Deserialize;
+
+const PAGE_SIZE: i64 = 30;
+
+fn kinds() -> Vec<&'static str> {
+    AllianceKind::ALL.iter().map(|k| k.as_str()).collect()
+}
+
+#[derive(Template)]
+#[template(path = "registry/alliances.html")]
+struct AllianceList {
+    l: Layout,
+    alliances: Vec<AllianceView>,
+    pager: Pager,
+    q: ListQuery,
+    kinds: Vec<&'static str>,
+    can_create: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    page: String,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    me: Me,
+    Query(q): Query<ListQuery>,
+) -> WebResult<Response> {
+    let page = q.page.parse::<i64>().unwrap_or(1).max(1);
+    let filter = AllianceFilter {
+        query: gongjiang_domain::error::search_term(&q.q),
+        kind: (!q.kind.is_empty()).then(|| q.kind.clone()),
+        published_only: false,
+    };
+    let (found, total) = alliances::list(&state.db, filter, Page::new(page, PAGE_SIZE)).await?;
+    let pager = Pager::new(
+        "/innovation/alliances",
+        &[("q", &q.q), ("kind", &q.kind)],
+        page,
+        PAGE_SIZE,
+        total,
+    );
+    html(&AllianceList {
+        alliances: found,
+        pager,
+        q,
+        kinds: kinds(),
+        can_create: me.caller.may_somewhere(Action::ManageAlliances),
+        l: Layout::new(&me.ctx, "innovation", me.ctx.tr.t_string("alliances.title")),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "registry/alliance_form.html")]
+struct AllianceForm {
+    l: Layout,
+    errors: FormErrors,
+    units: Vec<UnitOption>,
+    kinds: Vec<&'static str>,
+    f: Posted,
+    action: String,
+    editing: bool,
+}
+
+async fn form_page(
+    state: &AppState,
+    me: &Me,
+    status: StatusCode,
+    errors: FormErrors,
+    f: Posted,
+    edit: Option<i64>,
+) -> WebResult<Response> {
+    me.caller.ensure_somewhere(Action::ManageAlliances)?;
+    let units =
+        unit_options(&units::parents_for(&state.db, &me.caller, Action::ManageAlliances).await?);
+    let (title, action) = match edit {
+        Some(id) => (
+            me.ctx.tr.t_string("alliances.edit"),
+            format!("/innovation/alliances/{id}"),
+        ),
+        None => (
+            me.ctx.tr.t_string("alliances.new"),
+            "/innovation/alliances".to_owned(),
+        ),
+    };
+    html_status(
+        status,
+        &AllianceForm {
+            errors,
+            units,
+            kinds: kinds(),
+            f,
+            action,
+            editing: edit.is_some(),
+            l: Layout::new(&me.ctx, "innovation", title),
+        },
+    )
+}
+
+pub async fn new(State(state): State<AppState>, me: Me) -> WebResult<Response> {
+    form_page(
+        &state,
+        &me,
+        StatusCode::OK,
+        FormErrors::default(),
+        Posted::default(),
+        None,
+    )
+    .await
+}
+
+fn input(p: &Posted) -> Result<AllianceInput, gongjiang_domain::FieldError> {
+    Ok(AllianceInput {
+        unit_id: p.id("unit_id")?,
+        profile: AllianceProfileInput {
+            name: p.get("name"),
+            kind: p.get("kind"),
+            theme: p.get("theme"),
+            purpose: p.get("purpose"),
+            founded_year: p.get("founded_year"),
+        },
+        annual_quota: p.get("annual_quota"),
+    })
+}
+
+async fn saved(
+    state: &AppState,
+    me: &Me,
+    posted: Posted,
+    edit: Option<i64>,
+    result: Result<i64, ServiceError>,
+) -> WebResult<Response> {
+    match result {
+        Ok(id) => Ok(
+            Redirect::to(&format!("/innovation/alliances/{id}?done=alliance_saved"))
+                .into_response(),
+        ),
+        Err(ServiceError::Invalid(invalid)) => {
+            let errors = FormErrors::from_invalid(me.ctx.tr, &invalid);
+            form_page(
+                state,
+                me,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                posted,
+                edit,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    me: Me,
+    Form(posted): Form<Posted>,
+) -> WebResult<Response> {
+    let result = alliances::create(&state.db, &me.caller, input(&posted)?)
+        .await
+        .map(|a| a.id);
+    saved(&state, &me, posted, None, result).await
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let p = alliances::page(&state.db, &me.caller, id).await?;
+    if !p.can_keep {
+        return Err(crate::error::WebError::Forbidden);
+    }
+    let a = p.alliance;
+    let f = Posted(vec![
+        ("unit_id".into(), a.unit_id.to_string()),
+        ("name".into(), a.name),
+        ("kind".into(), a.kind),
+        ("theme".into(), a.theme),
+        ("purpose".into(), a.purpose),
+        (
+            "founded_year".into(),
+            a.founded_year.map(|y| y.to_string()).unwrap_or_default(),
+        ),
+        (
+            "annual_quota".into(),
+            a.annual_quota.map(|y| y.to_string()).unwrap_or_default(),
+        ),
+    ]);
+    form_page(
+        &state,
+        &me,
+        StatusCode::OK,
+        FormErrors::default(),
+        f,
+        Some(id),
+    )
+    .await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(posted): Form<Posted>,
+) -> WebResult<Response> {
+    let result = alliances::update(
+        &state.db,
+        &me.caller,
+        id,
+        input(&posted)?,
+        &posted.get("reason"),
+    )
+    .await
+    .map(|a| a.id);
+    saved(&state, &me, posted, Some(id), result).await
+}
+
+#[derive(Template)]
+#[template(path = "registry/alliance.html")]
+struct AllianceShow {
+    l: Layout,
+    errors: FormErrors,
+    p: AlliancePage,
+    units: Vec<UnitOption>,
+    today: String,
+    year: i32,
+}
+
+async fn show_page(
+    state: &AppState,
+    me: &Me,
+    id: i64,
+    status: StatusCode,
+    errors: FormErrors,
+) -> WebResult<Response> {
+    let p = alliances::page(&state.db, &me.caller, id).await?;
+    let units = if p.can_keep {
+        unit_options(&units::parents_for(&state.db, &me.caller, Action::ManageAlliances).await?)
+    } else {
+        Vec::new()
+    };
+    let title = p.alliance.name.clone();
+    html_status(
+        status,
+        &AllianceShow {
+            errors,
+            p,
+            units,
+            today: gongjiang_domain::clock::today(),
+            year: gongjiang_domain::clock::this_year(),
+            l: Layout::new(&me.ctx, "innovation", title),
+        },
+    )
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    show_page(&state, &me, id, StatusCode::OK, FormErrors::default()).await
+}
+
+async fn back(
+    state: &AppState,
+    me: &Me,
+    id: i64,
+    done: &str,
+    result: Result<(), ServiceError>,
+) -> WebResult<Response> {
+    match result {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/innovation/alliances/{id}?done={done}")).into_response())
+        }
+        Err(ServiceError::Invalid(invalid)) => {
+            let errors = FormErrors::from_invalid(me.ctx.tr, &invalid);
+            show_page(state, me, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A studio joins: from the alliance's page (by studio number) or from the studio's own page.
+pub async fn join(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(posted): Form<Posted>,
+) -> WebResult<Response> {
+    let studio_id = parse_id("studio_id", posted.get("studio_id").trim_start_matches('#'))?
+        .ok_or_else(|| gongjiang_domain::FieldError::new("studio_id", "required"))?;
+    let result = alliances::join(
+        &state.db,
+        &me.caller,
+        id,
+        studio_id,
+        &posted.get("joined_on"),
+    )
+    .await
+    .map(|_| ());
+    back(&state, &me, id, "member_added", result).await
+}
+
+pub async fn leave(
+    State(state): State<AppState>,
+    me: Me,
+    Path(member_id): Path<i64>,
+    Form(posted): Form<Posted>,
+) -> WebResult<Response> {
+    let alliance_id = posted.id("alliance_id")?;
+    let result = alliances::leave(
+        &state.db,
+        &me.caller,
+        member_id,
+        &posted.get("left_on"),
+        &posted.get("reason"),
+    )
+    .await
+    .map(|_| ());
+    back(&state, &me, alliance_id, "member_left", result).await
+}
+
+pub async fn hand_over(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(posted): Form<Posted>,
+) -> WebResult<Response> {
+    let input = HandoverInput {
+        unit_id: posted.id("unit_id")?,
+        from: posted.get("from"),
+        note: posted.get("note"),
+    };
+    let result = alliances::hand_over(&state.db, &me.caller, id, input)
+        .await
+        .map(|_| ());
+    back(&state, &me, id, "chair_handed_over", result).await
+}
+
+pub async fn add_project(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(input): Form<ProjectInput>,
+) -> WebResult<Response> {
+    let result = alliances::add_project(&state.db, &me.caller, id, input)
+        .await
+        .map(|_| ());
+    back(&state, &me, id, "project_added", result).await
+}
+
+#[derive(Template)]
+#[template(path = "registry/quota.html")]
+struct QuotaPage {
+    l: Layout,
+    errors: FormErrors,
+    r: QuotaReport,
+    can_configure: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct QuotaQuery {
+    #[serde(default)]
+    year: String,
+}
+
+async fn quota_page(
+    state: &AppState,
+    me: &Me,
+    year: i64,
+    status: StatusCode,
+    errors: FormErrors,
+) -> WebResult<Response> {
+    let r = alliances::quota_report(&state.db, &me.caller, year).await?;
+    html_status(
+        status,
+        &QuotaPage {
+            errors,
+            r,
+            can_configure: me.caller.may_somewhere(Action::ConfigureRegistry),
+            l: Layout::new(&me.ctx, "innovation", me.ctx.tr.t_string("quota.title")),
+        },
+    )
+}
+
+pub async fn quota(
+    State(state): State<AppState>,
+    me: Me,
+    Query(q): Query<QuotaQuery>,
+) -> WebResult<Response> {
+    let year = q
+        .year
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| i64::from(gongjiang_domain::clock::this_year()));
+    quota_page(&state, &me, year, StatusCode::OK, FormErrors::default()).await
+}
+
+pub async fn set_quota(
+    State(state): State<AppState>,
+    me: Me,
+    Form(posted): Form<Posted>,
+) -> WebResult<Response> {
+    match alliances::set_quota(
+        &state.db,
+        &me.caller,
+        &posted.get("quota"),
+        &posted.get("reason"),
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to("/innovation/alliances/quota?done=quota_saved").into_response()),
+        Err(ServiceError::Invalid(invalid)) => {
+            let errors = FormErrors::from_invalid(me.ctx.tr, &invalid);
+            let year = i64::from(gongjiang_domain::clock::this_year());
+            quota_page(&state, &me, year, StatusCode::UNPROCESSABLE_ENTITY, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,326 @@
+//! The role matrix's rules for the innovation registry (studios, alliances, honours).
+
+use crate::common::TestApp;
+use crate::role_table::{Access, Rule};
+use gongjiang_app::Caller;
+
+/// What the registry's rules act on: a studio in the branch led by `leader`, one of its
+/// members, an alliance kept by the enterprise with that studio in it, and an honour.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct RegistryIds {
+    pub studio: i64,
+    pub member: i64,
+    pub alliance: i64,
+    pub alliance_member: i64,
+    pub honour: i64,
+}
+
+impl RegistryIds {
+    pub async fn make(app: &TestApp) -> RegistryIds {
+        let system = Caller::system("test");
+        let db = app.db();
+        let s = &app.seed;
+        let studio = gongjiang_app::studios::create(
+            db,
+            &system,
+            gongjiang_app::studios::StudioInput {
+                unit_id: s.branch,
+                leader_person_id: Some(s.leader.0),
+                profile: gongjiang_domain::registry::studio::StudioProfileInput {
+                    name: "矩阵创新工作室".into(),
+                    ..Default::default()
+                },
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        let member = gongjiang_app::studios::add_member(
+            db,
+            &system,
+            studio,
+            gongjiang_app::studios::MemberInput {
+                person_id: s.target.0,
+                role: "member".into(),
+                joined_on: "2024-01-01".into(),
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        let alliance = gongjiang_app::alliances::create(
+            db,
+            &system,
+            gongjiang_app::alliances::AllianceInput {
+                unit_id: s.enterprise,
+                profile: gongjiang_domain::registry::alliance::AllianceProfileInput {
+                    name: "矩阵联盟".into(),
+                    kind: "same_kind".into(),
+                    ..Default::default()
+                },
+                annual_quota: String::new(),
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        let alliance_member =
+            gongjiang_app::alliances::join(db, &system, alliance, studio, "2024-01-01")
+                .await
+                .unwrap()
+                .id;
+        let honour = gongjiang_app::honours::add(
+            db,
+            &system,
+            s.target.0,
+            gongjiang_domain::registry::honour::HonourInput {
+                kind: "model_worker".into(),
+                level: "municipal".into(),
+                title: "华江市劳动模范".into(),
+                year: "2022".into(),
+                granted_by: "华江市人民政府".into(),
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        RegistryIds {
+            studio,
+            member,
+            alliance,
+            alliance_member,
+            honour,
+        }
+    }
+}
+
+pub(crate) fn rules(app: &TestApp, ids: RegistryIds) -> Vec<Rule> {
+    use Access::*;
+    let s = &app.seed;
+    let RegistryIds {
+        studio,
+        member,
+        alliance,
+        alliance_member,
+        honour,
+    } = ids;
+    let person = s.target.0;
+    let profile = || {
+        vec![
+            ("name", "矩阵创新工作室".to_owned()),
+            ("leader", format!("#{}", s.leader.0)),
+        ]
+    };
+    vec![
+        (
+            "GET",
+            "/innovation/studios",
+            "/innovation/studios".into(),
+            vec![],
+            SignedIn,
+        ),
+        (
+            "GET",
+            "/innovation/studios/new",
+            "/innovation/studios/new".into(),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/innovation/studios",
+            "/innovation/studios".into(),
+            vec![("unit_id", s.branch.to_string()), ("name", String::new())],
+            Admins,
+        ),
+        (
+            "GET",
+            "/innovation/studios/{id}",
+            format!("/innovation/studios/{studio}"),
+            vec![],
+            Keepers,
+        ),
+        (
+            "POST",
+            "/innovation/studios/{id}",
+            format!("/innovation/studios/{studio}"),
+            profile(),
+            Keepers,
+        ),
+        (
+            "GET",
+            "/innovation/studios/{id}/edit",
+            format!("/innovation/studios/{studio}/edit"),
+            vec![],
+            Keepers,
+        ),
+        (
+            "POST",
+            "/innovation/studios/{id}/members",
+            format!("/innovation/studios/{studio}/members"),
+            vec![
+                ("person", format!("#{}", s.worker.0)),
+                ("role", "member".into()),
+            ],
+            Keepers,
+        ),
+        (
+            "POST",
+            "/innovation/studio-members/{id}/leave",
+            format!("/innovation/studio-members/{member}/leave"),
+            vec![("studio_id", studio.to_string())],
+            Keepers,
+        ),
+        (
+            "POST",
+            "/innovation/studios/{id}/levels",
+            format!("/innovation/studios/{studio}/levels"),
+            vec![
+                ("level", "enterprise".into()),
+                ("year", "2020".into()),
+                ("granted_by", "华江钢铁工会".into()),
+            ],
+            Admins,
+        ),
+        (
+            "POST",
+            "/innovation/studios/{id}/ratings",
+            format!("/innovation/studios/{studio}/ratings"),
+            vec![
+                ("stars", "4".into()),
+                ("rated_on", "2025-06-01".into()),
+                ("source", "年度评估".into()),
+            ],
+            Admins,
+        ),
+        (
+            "POST",
+            "/innovation/studios/{id}/status",
+            format!("/innovation/studios/{studio}/status"),
+            vec![("status", "active".into()), ("reason", "矩阵".into())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/innovation/studios/{id}/publish",
+            format!("/innovation/studios/{studio}/publish"),
+            vec![("published", "0".into())],
+            Admins,
+        ),
+        (
+            "GET",
+            "/innovation/alliances",
+            "/innovation/alliances".into(),
+            vec![],
+            SignedIn,
+        ),
+        (
+            "GET",
+            "/innovation/alliances/new",
+            "/innovation/alliances/new".into(),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/innovation/alliances",
+            "/innovation/alliances".into(),
+            vec![
+                ("unit_id", s.enterprise.to_string()),
+                ("name", String::new()),
+            ],
+            Admins,
+        ),
+        (
+            "GET",
+            "/innovation/alliances/quota",
+            "/innovation/alliances/quota".into(),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/innovation/alliances/quota",
+            "/innovation/alliances/quota".into(),
+            vec![("quota", "1".into())],
+            FederationAdmin,
+        ),
+        (
+            "GET",
+            "/innovation/alliances/{id}",
+            format!("/innovation/alliances/{alliance}"),
+            vec![],
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/innovation/alliances/{id}",
+            format!("/innovation/alliances/{alliance}"),
+            vec![
+                ("unit_id", s.enterprise.to_string()),
+                ("name", "矩阵联盟".into()),
+                ("kind", "same_kind".into()),
+            ],
+            Admins,
+        ),
+        (
+            "GET",
+            "/innovation/alliances/{id}/edit",
+            format!("/innovation/alliances/{alliance}/edit"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/innovation/alliances/{id}/members",
+            format!("/innovation/alliances/{alliance}/members"),
+            vec![("studio_id", studio.to_string())],
+            Keepers,
+        ),
+        (
+            "POST",
+            "/innovation/alliance-members/{id}/leave",
+            format!("/innovation/alliance-members/{alliance_member}/leave"),
+            vec![("alliance_id", alliance.to_string())],
+            Keepers,
+        ),
+        (
+            "POST",
+            "/innovation/alliances/{id}/chairs",
+            format!("/innovation/alliances/{alliance}/chairs"),
+            vec![("unit_id", s.enterprise.to_string())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/innovation/alliances/{id}/projects",
+            format!("/innovation/alliances/{alliance}/projects"),
+            vec![("year", "2025".into()), ("title", "矩阵项目".into())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/admin/people/{id}/honours",
+            format!("/admin/people/{person}/honours"),
+            vec![("kind", "craftsman".into())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/admin/people/{id}/mentorships",
+            format!("/admin/people/{person}/mentorships"),
+            vec![
+                ("other", format!("#{}", s.worker.0)),
+                ("from_year", "2024".into()),
+            ],
+            Admins,
+        ),
+        (
+            "POST",
+            "/admin/honours/{id}/remove",
+            format!("/admin/honours/{honour}/remove"),
+            vec![("reason", "矩阵".into())],
+            Admins,
+        ),
+    ]
+}
