@@ -16,6 +16,7 @@ mod exams;
 mod imports;
 mod instances;
 mod people;
+mod registry;
 mod role_registry;
 mod role_table;
 mod roles;
