@@ -43,6 +43,7 @@ pub async fn add(
         change::<(), _>("person.honour_add", "person", person_id, None, Some(&view)),
     )
     .await?;
+    crate::search::index_person(&mut tx, person_id).await?;
     gongjiang_db::commit(tx).await?;
     Ok(view)
 }
@@ -71,6 +72,7 @@ pub async fn remove(
     );
     c.reason = Some(reason);
     record(&mut tx, caller, c).await?;
+    crate::search::index_person(&mut tx, before.person_id).await?;
     gongjiang_db::commit(tx).await?;
     Ok(before.person_id)
 }

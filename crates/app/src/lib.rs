@@ -2,6 +2,7 @@
 //! and records what it changed in the audit log. Knows neither HTTP nor SQL.
 
 pub mod accounts;
+pub mod achievements;
 pub mod alliances;
 pub mod audit;
 pub mod auth;
@@ -15,8 +16,11 @@ pub mod imports;
 pub mod papers;
 pub mod passwords;
 pub mod people;
+pub mod search;
 pub mod sheets;
+mod studio_history;
 pub mod studios;
+mod thumbnails;
 pub mod units;
 
 pub use caller::Caller;

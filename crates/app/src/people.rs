@@ -114,6 +114,7 @@ pub async fn create(
         change::<(), _>("person.create", "person", id, None, Some(&view)),
     )
     .await?;
+    crate::search::index_person(&mut tx, id).await?;
     gongjiang_db::commit(tx).await?;
     Ok(view)
 }
@@ -157,6 +158,7 @@ pub async fn update(
     let mut c = change("person.update", "person", id, Some(&before), Some(&after));
     c.reason = non_empty(reason);
     record(&mut tx, caller, c).await?;
+    crate::search::reindex_person_and_records(&mut tx, id).await?;
     gongjiang_db::commit(tx).await?;
     Ok(after)
 }

@@ -135,6 +135,8 @@ pub async fn rename(
         return Ok(before);
     }
     units::rename(&mut tx, id, name.as_str(), now_ms()).await?;
+    // Search documents carry their unit's name.
+    crate::search::reindex_under(&mut tx, &before.unit_path()).await?;
     let after = units::get(&mut tx, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -174,6 +176,8 @@ pub async fn move_to(
     )?;
     let new_path = parent.unit_path().child(id);
     units::move_subtree(&mut tx, id, &old_path, parent.id, &new_path, now_ms()).await?;
+    // Search documents carry their unit's path: those under the old one move with it.
+    crate::search::reindex_under(&mut tx, &old_path).await?;
     let after = units::get(&mut tx, id)
         .await?
         .ok_or(ServiceError::NotFound)?;

@@ -2,6 +2,7 @@
 //! SQLite (embedded, WAL, full durability) by default; PostgreSQL for larger installations.
 //! The backend is chosen by the URL; both run the same SQL through sqlx's `Any` driver.
 
+pub mod achievements;
 pub mod alliances;
 pub mod attempts;
 pub mod audit;
@@ -14,6 +15,7 @@ mod migrations;
 pub mod papers;
 pub mod people;
 pub mod rate_limits;
+pub mod search;
 pub mod sessions;
 pub mod studios;
 pub mod tokens;

@@ -63,6 +63,20 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 8,
+        name: "achievements",
+        common: include_str!("../../../migrations/0008_achievements.sql"),
+        sqlite: include_str!("../../../migrations/0008_achievement_files.sqlite.sql"),
+        postgres: include_str!("../../../migrations/0008_achievement_files.postgres.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "search",
+        common: include_str!("../../../migrations/0009_search.sql"),
+        sqlite: include_str!("../../../migrations/0009_search.sqlite.sql"),
+        postgres: include_str!("../../../migrations/0009_search.postgres.sql"),
+    },
 ];
 
 fn render(m: &Migration, backend: Backend) -> String {

@@ -32,6 +32,9 @@ pub enum Action {
     ManageStudios,
     /// Keep the record of alliances and the innovation centers and bases kept by a unit.
     ManageAlliances,
+    /// Declare a unit's achievements, record their awards and files, and decide on the
+    /// declarations that reach the unit from below.
+    DeclareAchievements,
     /// Set the registry's rules for the whole federation (the alliances' annual quota).
     ConfigureRegistry,
 }
@@ -53,7 +56,8 @@ impl Grants {
             | Action::ManageAccounts
             | Action::ManageBanks
             | Action::ManageStudios
-            | Action::ManageAlliances => &[Role::FederationAdmin, Role::UnitAdmin],
+            | Action::ManageAlliances
+            | Action::DeclareAchievements => &[Role::FederationAdmin, Role::UnitAdmin],
             // Only federation staff hand out federation-wide power; unit admins staff their units.
             Action::GrantRole(Role::FederationAdmin) => &[Role::FederationAdmin],
             Action::GrantRole(_) => &[Role::FederationAdmin, Role::UnitAdmin],

@@ -2,9 +2,11 @@
 //! alliances and the groupings above them. Codes are stored in English; the interface
 //! translates them (`level.municipal`, `alliance_kind.value_chain`, …).
 
+pub mod achievement;
 pub mod alliance;
 pub mod honour;
 pub mod studio;
+pub mod upload;
 
 use crate::FieldError;
 

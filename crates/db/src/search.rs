@@ -1,0 +1,179 @@
+//! The search index: one document per studio, achievement and person, written in the caller's
+//! transaction, and matched with SQLite FTS5 or a PostgreSQL `tsvector`, ranked by relevance.
+
+use crate::filter::Where;
+use crate::{Conn, DbResult, Page};
+use gongjiang_domain::unit::UnitPath;
+use gongjiang_search::Query;
+use serde::Serialize;
+use sqlx::AssertSqlSafe;
+
+/// What is indexed of one record.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub entity: &'static str,
+    pub entity_id: i64,
+    pub unit_path: String,
+    pub published: bool,
+    pub fields: Vec<String>,
+    pub kind: String,
+    pub year: Option<i64>,
+    pub level: String,
+    pub tier: String,
+    pub title: String,
+    pub body: String,
+}
+
+/// Writes (or rewrites) a record's document.
+pub async fn put(conn: &mut Conn, d: &Document) -> DbResult<()> {
+    let fields = if d.fields.is_empty() {
+        String::new()
+    } else {
+        format!(",{},", d.fields.join(","))
+    };
+    sqlx::query(
+        "INSERT INTO search_docs (entity, entity_id, unit_path, published, fields, kind, year, level, tier, title, body, title_words, body_words) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (entity, entity_id) DO UPDATE SET unit_path = excluded.unit_path, published = excluded.published, fields = excluded.fields, kind = excluded.kind, year = excluded.year, level = excluded.level, tier = excluded.tier, title = excluded.title, body = excluded.body, title_words = excluded.title_words, body_words = excluded.body_words",
+    )
+    .bind(d.entity)
+    .bind(d.entity_id)
+    .bind(&d.unit_path)
+    .bind(i64::from(d.published))
+    .bind(fields)
+    .bind(&d.kind)
+    .bind(d.year)
+    .bind(&d.level)
+    .bind(&d.tier)
+    .bind(&d.title)
+    .bind(&d.body)
+    .bind(gongjiang_search::index_words(&d.title))
+    .bind(gongjiang_search::index_words(&d.body))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchFilter {
+    /// 'studio', 'achievement' or 'person'; all when none.
+    pub entity: Option<String>,
+    pub field: Option<String>,
+    pub kind: Option<String>,
+    pub year: Option<i64>,
+    pub level: Option<String>,
+    pub tier: Option<String>,
+    /// Only records of this unit's subtree.
+    pub within: Option<UnitPath>,
+}
+
+/// Who is searching: published records for everyone, and everything inside `roots` too.
+#[derive(Debug, Clone, Default)]
+pub struct Visibility {
+    pub roots: Vec<UnitPath>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Hit {
+    pub entity: String,
+    pub entity_id: i64,
+    pub title: String,
+    pub body: String,
+    pub year: Option<i64>,
+    pub kind: String,
+    pub level: String,
+    pub tier: String,
+}
+
+/// The documents matching `query`, the most relevant first, with the total.
+pub async fn search(
+    conn: &mut Conn,
+    query: &Query,
+    filter: &SearchFilter,
+    visible: &Visibility,
+    page: Page,
+) -> DbResult<(Vec<Hit>, i64)> {
+    if query.is_empty() {
+        return Ok((Vec::new(), 0));
+    }
+    let sqlite = conn.backend_name() == "SQLite";
+    let mut w = Where::default();
+    let (from, rank) = if sqlite {
+        let p = w.text(&query.fts5());
+        w.and(format!("search_fts MATCH {p}"));
+        (
+            " FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid".to_owned(),
+            "bm25(search_fts, 5.0, 1.0)".to_owned(),
+        )
+    } else {
+        let p = w.text(&query.tsquery());
+        w.and(format!("d.tsv @@ to_tsquery('simple', {p})"));
+        (
+            " FROM search_docs d".to_owned(),
+            format!("-ts_rank(d.tsv, to_tsquery('simple', {p}))"),
+        )
+    };
+    // Published records, or those inside the searcher's subtrees.
+    let mut seen = vec!["d.published = 1".to_owned()];
+    for root in &visible.roots {
+        let p = w.text(&crate::like_prefix(root.as_str()));
+        seen.push(format!("d.unit_path LIKE {p} ESCAPE '\\'"));
+    }
+    w.and(format!("({})", seen.join(" OR ")));
+    if let Some(within) = &filter.within {
+        w.within("d.unit_path", std::slice::from_ref(within));
+    }
+    for (column, value) in [
+        ("d.entity", &filter.entity),
+        ("d.kind", &filter.kind),
+        ("d.level", &filter.level),
+        ("d.tier", &filter.tier),
+    ] {
+        if let Some(v) = value {
+            let p = w.text(v);
+            w.and(format!("{column} = {p}"));
+        }
+    }
+    if let Some(field) = &filter.field {
+        let p = w.text(&format!("%,{field},%"));
+        w.and(format!("d.fields LIKE {p}"));
+    }
+    if let Some(year) = filter.year {
+        let p = w.int(year);
+        w.and(format!("d.year = {p}"));
+    }
+    let cond = w.sql();
+    let total: i64 = w
+        .bind_scalar(sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT COUNT(*){from}{cond}"
+        ))))
+        .fetch_one(&mut *conn)
+        .await?;
+    let sql = format!(
+        "SELECT d.entity, d.entity_id, d.title, d.body, d.year, d.kind, d.level, d.tier{from}{cond} ORDER BY {rank}, d.id LIMIT {} OFFSET {}",
+        page.limit, page.offset
+    );
+    let hits = w
+        .bind_as(sqlx::query_as(AssertSqlSafe(sql)))
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok((hits, total))
+}
+
+/// How many documents the index holds (for checks that it agrees with the data).
+pub async fn count(conn: &mut Conn, entity: &str) -> DbResult<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM search_docs WHERE entity = $1")
+            .bind(entity)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+/// The records indexed under a unit's subtree.
+pub async fn entities_under(conn: &mut Conn, path: &UnitPath) -> DbResult<Vec<(String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT entity, entity_id FROM search_docs WHERE unit_path LIKE $1 ESCAPE '\\' ORDER BY id",
+    )
+    .bind(crate::like_prefix(path.as_str()))
+    .fetch_all(conn)
+    .await?)
+}
