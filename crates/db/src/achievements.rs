@@ -433,27 +433,36 @@ pub async fn file_bytes(
     } else {
         ("content_type", "bytes")
     };
-    let row: Option<(i64, i64, String, String, String, i64, Vec<u8>)> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT id, achievement_id, kind, name, {content_type}, size, {column} FROM achievement_files WHERE id = $1"
+    let row: Option<FileRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT id, achievement_id, kind, name, {content_type} AS content_type, size, {column} AS bytes FROM achievement_files WHERE id = $1"
     )))
     .bind(file_id)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(
-        |(id, achievement_id, kind, name, content_type, size, bytes)| {
-            (
-                FileView {
-                    id,
-                    achievement_id,
-                    kind,
-                    name,
-                    content_type,
-                    size,
-                },
-                bytes,
-            )
-        },
-    ))
+    Ok(row.map(|r| {
+        (
+            FileView {
+                id: r.id,
+                achievement_id: r.achievement_id,
+                kind: r.kind,
+                name: r.name,
+                content_type: r.content_type,
+                size: r.size,
+            },
+            r.bytes,
+        )
+    }))
+}
+
+#[derive(sqlx::FromRow)]
+struct FileRow {
+    id: i64,
+    achievement_id: i64,
+    kind: String,
+    name: String,
+    content_type: String,
+    size: i64,
+    bytes: Vec<u8>,
 }
 
 pub async fn delete_file(conn: &mut Conn, file_id: i64) -> DbResult<()> {
