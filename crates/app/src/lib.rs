@@ -18,6 +18,7 @@ pub mod passwords;
 pub mod people;
 pub mod search;
 pub mod sheets;
+pub mod showcase;
 mod studio_history;
 pub mod studios;
 mod thumbnails;

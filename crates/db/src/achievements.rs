@@ -472,3 +472,12 @@ pub async fn delete_file(conn: &mut Conn, file_id: i64) -> DbResult<()> {
         .await?;
     Ok(())
 }
+
+/// Units that have published achievements (for the showcase's filter), with their counts.
+pub async fn units_with_published(conn: &mut Conn) -> DbResult<Vec<(i64, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT u.id, u.name, COUNT(*) FROM achievements a JOIN units u ON u.id = a.unit_id WHERE a.published = 1 GROUP BY u.id, u.name ORDER BY COUNT(*) DESC, u.name LIMIT 200",
+    )
+    .fetch_all(conn)
+    .await?)
+}

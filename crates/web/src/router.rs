@@ -4,8 +4,8 @@
 use crate::context::{self, MAX_BODY};
 use crate::error::WebError;
 use crate::pages::{
-    account, accounts, admin, alliances, audit, auth, banks, exams, home, honours, imports, people,
-    questions, sessions, studios, units,
+    account, accounts, achievements, admin, alliances, audit, auth, banks, exams, home, honours,
+    imports, people, questions, search, sessions, showcase, studios, units,
 };
 use crate::{AppState, api, assets};
 use axum::Router;
@@ -122,6 +122,48 @@ pub fn build(state: AppState) -> Router {
             "/innovation/alliances/{id}/projects",
             post(alliances::add_project),
         )
+        .route(
+            "/innovation/achievements",
+            get(achievements::list).post(achievements::create),
+        )
+        .route("/innovation/achievements/new", get(achievements::new))
+        .route(
+            "/innovation/achievements/{id}",
+            get(achievements::show).post(achievements::update),
+        )
+        .route(
+            "/innovation/achievements/{id}/edit",
+            get(achievements::edit),
+        )
+        .route(
+            "/innovation/achievements/{id}/decision",
+            post(achievements::decide),
+        )
+        .route(
+            "/innovation/achievements/{id}/awards",
+            post(achievements::add_award),
+        )
+        .route(
+            "/innovation/achievements/{id}/files",
+            post(achievements::add_file),
+        )
+        .route(
+            "/innovation/achievements/{id}/publish",
+            post(achievements::publish),
+        )
+        .route(
+            "/innovation/achievement-files/{id}/remove",
+            post(achievements::remove_file),
+        )
+        .route("/innovation/declarations", get(achievements::inbox))
+        .route("/files/{id}", get(achievements::file))
+        .route("/files/{id}/thumb", get(achievements::thumbnail))
+        .route("/search", get(search::show))
+        .route("/showcase", get(showcase::index))
+        .route("/showcase/achievements", get(showcase::achievements))
+        .route("/showcase/achievements/{id}", get(showcase::achievement))
+        .route("/showcase/studios", get(showcase::studios))
+        .route("/showcase/studios/{id}", get(showcase::studio))
         .route("/exams", get(exams::mine))
         .route("/exams/sessions/{id}/start", post(exams::start))
         .route("/exams/attempts/{id}", get(exams::take))

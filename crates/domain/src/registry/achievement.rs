@@ -139,7 +139,7 @@ pub struct Award {
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct AwardInput {
-    #[serde(default)]
+    #[serde(default, alias = "award_name")]
     pub name: String,
     #[serde(default)]
     pub tier: String,

@@ -54,7 +54,7 @@ pub fn accept(name: &str, bytes: &[u8]) -> Result<Accepted, FieldError> {
     }
     if let Some(content_type) = crate::exam::picture::sniff(bytes) {
         if bytes.len() > MAX_PICTURE_BYTES {
-            return Err(FieldError::new("file", "file_too_large")
+            return Err(FieldError::new("file", "upload_too_large")
                 .with("max_mb", MAX_PICTURE_BYTES / 1024 / 1024));
         }
         let extension = content_type
@@ -95,7 +95,7 @@ pub fn accept(name: &str, bytes: &[u8]) -> Result<Accepted, FieldError> {
         return Err(FieldError::new("file", "file_type_not_accepted").with("name", name));
     };
     if bytes.len() > MAX_DOCUMENT_BYTES {
-        return Err(FieldError::new("file", "file_too_large")
+        return Err(FieldError::new("file", "upload_too_large")
             .with("max_mb", MAX_DOCUMENT_BYTES / 1024 / 1024));
     }
     Ok(Accepted {
@@ -139,6 +139,6 @@ mod tests {
         let big = vec![0xFF; MAX_PICTURE_BYTES + 1];
         let mut jpeg = vec![0xFF, 0xD8, 0xFF];
         jpeg.extend_from_slice(&big);
-        assert_eq!(accept("big.jpg", &jpeg).unwrap_err().code, "file_too_large");
+        assert_eq!(accept("big.jpg", &jpeg).unwrap_err().code, "upload_too_large");
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod accounts;
+pub mod achievements;
 pub mod admin;
 pub mod alliances;
 pub mod audit;
@@ -14,7 +15,9 @@ pub mod honours;
 pub mod imports;
 pub mod people;
 pub mod questions;
+pub mod search;
 pub mod sessions;
+pub mod showcase;
 pub mod studios;
 pub mod units;
 

@@ -1,0 +1,112 @@
+//! The public showcase: what anyone may see without signing in — published studios and
+//! achievements (and, with them, their pictures), browsable by field, unit and year.
+
+use crate::{ServiceError, ServiceResult};
+use gongjiang_db::achievements::{self, AchievementFilter, AchievementView};
+use gongjiang_db::alliances::AllianceView;
+use gongjiang_db::studios::{self, MemberView, StudioFilter, StudioView};
+use gongjiang_db::{Database, Page, alliances};
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Overview {
+    pub studios: i64,
+    pub achievements: i64,
+    pub latest: Vec<AchievementView>,
+    pub featured: Vec<StudioView>,
+}
+
+pub async fn overview(db: &Database) -> ServiceResult<Overview> {
+    let mut conn = db.read().await?;
+    let published = AchievementFilter {
+        published_only: true,
+        ..Default::default()
+    };
+    let (latest, achievements) =
+        achievements::list(&mut conn, None, &published, Page::new(1, 12)).await?;
+    let studio_filter = StudioFilter {
+        published_only: true,
+        level: Some("demonstration".into()),
+        ..Default::default()
+    };
+    let (mut featured, _) = studios::list(&mut conn, None, &studio_filter, Page::new(1, 8)).await?;
+    let (all_studios, studios) = studios::list(
+        &mut conn,
+        None,
+        &StudioFilter {
+            published_only: true,
+            ..Default::default()
+        },
+        Page::new(1, 8),
+    )
+    .await?;
+    if featured.len() < 8 {
+        featured.extend(
+            all_studios
+                .into_iter()
+                .filter(|s| s.level != "demonstration")
+                .take(8 - featured.len()),
+        );
+    }
+    Ok(Overview {
+        studios,
+        achievements,
+        latest,
+        featured,
+    })
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PublicStudio {
+    pub studio: StudioView,
+    pub members: Vec<MemberView>,
+    pub achievements: Vec<AchievementView>,
+    pub alliances: Vec<AllianceView>,
+}
+
+pub async fn studio(db: &Database, id: i64) -> ServiceResult<PublicStudio> {
+    let mut conn = db.read().await?;
+    let studio = studios::get(&mut conn, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if studio.published != 1 {
+        return Err(ServiceError::NotFound);
+    }
+    let filter = AchievementFilter {
+        published_only: true,
+        studio: Some(id),
+        ..Default::default()
+    };
+    let (achievements, _) = achievements::list(&mut conn, None, &filter, Page::new(1, 100)).await?;
+    let members = studios::members(&mut conn, id)
+        .await?
+        .into_iter()
+        .filter(|m| m.left_on.is_none())
+        .collect();
+    Ok(PublicStudio {
+        members,
+        achievements,
+        alliances: alliances::of_studio(&mut conn, id).await?,
+        studio,
+    })
+}
+
+/// Units with published achievements and how many, for the showcase's unit filter.
+pub async fn units(db: &Database) -> ServiceResult<Vec<(i64, String, i64)>> {
+    let mut conn = db.read().await?;
+    Ok(achievements::units_with_published(&mut conn).await?)
+}
+
+/// Published achievements of a unit's subtree (or all), filtered, newest first.
+pub async fn achievements_of(
+    db: &Database,
+    mut filter: AchievementFilter,
+    unit: Option<i64>,
+    page: Page,
+) -> ServiceResult<(Vec<AchievementView>, i64)> {
+    let mut conn = db.read().await?;
+    if let Some(u) = unit {
+        filter.within = Some(crate::units::path_of(&mut conn, u).await?);
+    }
+    filter.published_only = true;
+    Ok(achievements::list(&mut conn, None, &filter, page).await?)
+}

@@ -1,0 +1,568 @@
+//! Achievement pages: the register and its filters, the form, the achievement's page (people,
+//! awards, files, the declaration's steps and the decision in front of the caller's unit), the
+//! inbox of declarations waiting on the caller's units, and file downloads.
+
+use super::{Posted, UnitOption, parse_id, unit_options};
+use crate::AppState;
+use crate::context::{Ctx, Me};
+use crate::error::{WebError, WebResult};
+use crate::view::{FormErrors, Layout, Pager, html, html_status, uploaded_file};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use gongjiang_app::achievements::{self, AchievementInput, AchievementPage};
+use gongjiang_app::{ServiceError, studios, units};
+use gongjiang_db::Page;
+use gongjiang_db::achievements::{AchievementFilter, AchievementView};
+use gongjiang_db::studios::{StudioFilter, StudioView};
+use gongjiang_domain::authz::Action;
+use gongjiang_domain::registry::Field;
+use gongjiang_domain::registry::achievement::{
+    AchievementKind, AchievementTextInput, AwardInput, AwardTier, Stage,
+};
+use serde::Deserialize;
+
+const PAGE_SIZE: i64 = 30;
+
+/// The codes the filters and forms offer.
+pub struct Codes {
+    pub fields: Vec<&'static str>,
+    pub kinds: Vec<&'static str>,
+    pub tiers: Vec<&'static str>,
+    pub stages: Vec<&'static str>,
+}
+
+impl Codes {
+    pub fn new() -> Codes {
+        Codes {
+            fields: Field::ALL.iter().map(|c| c.as_str()).collect(),
+            kinds: AchievementKind::ALL.iter().map(|c| c.as_str()).collect(),
+            tiers: AwardTier::ALL.iter().map(|c| c.as_str()).collect(),
+            stages: Stage::ALL.iter().map(|c| c.as_str()).collect(),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub field: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub year: String,
+    #[serde(default)]
+    pub stage: String,
+    #[serde(default)]
+    pub tier: String,
+    #[serde(default)]
+    pub page: String,
+}
+
+impl ListQuery {
+    pub fn filter(&self) -> AchievementFilter {
+        let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+        AchievementFilter {
+            query: gongjiang_domain::error::search_term(&self.q),
+            field: some(&self.field),
+            kind: some(&self.kind),
+            year: self.year.trim().parse().ok(),
+            stage: some(&self.stage),
+            tier: some(&self.tier),
+            ..Default::default()
+        }
+    }
+
+    pub fn page(&self) -> i64 {
+        self.page.parse::<i64>().unwrap_or(1).max(1)
+    }
+
+    pub fn pager(&self, base: &str, size: i64, total: i64) -> Pager {
+        let params = [
+            ("q", self.q.as_str()),
+            ("field", &self.field),
+            ("kind", &self.kind),
+            ("year", &self.year),
+            ("stage", &self.stage),
+            ("tier", &self.tier),
+        ];
+        Pager::new(base, &params, self.page(), size, total)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "registry/achievements.html")]
+struct AchievementList {
+    l: Layout,
+    items: Vec<AchievementView>,
+    pager: Pager,
+    q: ListQuery,
+    c: Codes,
+    can_declare: bool,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    me: Me,
+    Query(q): Query<ListQuery>,
+) -> WebResult<Response> {
+    let (items, total) = achievements::list(
+        &state.db,
+        &me.caller,
+        q.filter(),
+        Page::new(q.page(), PAGE_SIZE),
+    )
+    .await?;
+    html(&AchievementList {
+        items,
+        pager: q.pager("/innovation/achievements", PAGE_SIZE, total),
+        q,
+        c: Codes::new(),
+        can_declare: me.caller.may_somewhere(Action::DeclareAchievements),
+        l: Layout::new(
+            &me.ctx,
+            "innovation",
+            me.ctx.tr.t_string("achievements.title"),
+        ),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "registry/achievement_form.html")]
+struct AchievementForm {
+    l: Layout,
+    errors: FormErrors,
+    units: Vec<UnitOption>,
+    studios: Vec<StudioView>,
+    c: Codes,
+    f: Posted,
+    action: String,
+    editing: bool,
+}
+
+/// The studios an achievement may belong to: those the caller keeps.
+async fn studio_choices(state: &AppState, me: &Me) -> WebResult<Vec<StudioView>> {
+    match studios::list(
+        &state.db,
+        &me.caller,
+        StudioFilter::default(),
+        Page::new(1, 500),
+    )
+    .await
+    {
+        Ok((list, _)) => Ok(list),
+        Err(ServiceError::Forbidden) => Ok(Vec::new()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    me: &Me,
+    status: StatusCode,
+    errors: FormErrors,
+    f: Posted,
+    edit: Option<i64>,
+) -> WebResult<Response> {
+    let units = unit_options(
+        &units::parents_for(&state.db, &me.caller, Action::DeclareAchievements).await?,
+    );
+    let studios = studio_choices(state, me).await?;
+    if units.is_empty() && studios.is_empty() {
+        return Err(WebError::Forbidden);
+    }
+    let (title, action) = match edit {
+        Some(id) => (
+            me.ctx.tr.t_string("achievements.edit"),
+            format!("/innovation/achievements/{id}"),
+        ),
+        None => (
+            me.ctx.tr.t_string("achievements.new"),
+            "/innovation/achievements".to_owned(),
+        ),
+    };
+    html_status(
+        status,
+        &AchievementForm {
+            errors,
+            units,
+            studios,
+            c: Codes::new(),
+            f,
+            action,
+            editing: edit.is_some(),
+            l: Layout::new(&me.ctx, "innovation", title),
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    #[serde(default)]
+    studio: String,
+}
+
+pub async fn new(
+    State(state): State<AppState>,
+    me: Me,
+    Query(q): Query<NewQuery>,
+) -> WebResult<Response> {
+    let f = Posted(vec![
+        ("studio_id".into(), q.studio),
+        (
+            "year".into(),
+            gongjiang_domain::clock::this_year().to_string(),
+        ),
+    ]);
+    form_page(&state, &me, StatusCode::OK, FormErrors::default(), f, None).await
+}
+
+/// The form's input; a studio chosen without a unit declares in the studio's host unit.
+async fn input(state: &AppState, me: &Me, p: &Posted) -> Result<AchievementInput, ServiceError> {
+    let studio_id = parse_id("studio_id", &p.get("studio_id"))?;
+    let unit_id = match (parse_id("unit_id", &p.get("unit_id"))?, studio_id) {
+        (Some(u), _) => u,
+        (None, Some(s)) => {
+            studios::page(&state.db, &me.caller, s)
+                .await?
+                .studio
+                .unit_id
+        }
+        (None, None) => return Err(gongjiang_domain::FieldError::new("unit_id", "required").into()),
+    };
+    let people = achievements::resolve_people(&state.db, &p.get("people"), unit_id).await?;
+    Ok(AchievementInput {
+        unit_id,
+        studio_id,
+        text: AchievementTextInput {
+            title: p.get("title"),
+            summary: p.get("summary"),
+            description: p.get("description"),
+            kind: p.get("kind"),
+            field: p.get("field"),
+            year: p.get("year"),
+            effects: p.get("effects"),
+            patents: p.get("patents"),
+        },
+        people,
+    })
+}
+
+async fn saved(
+    state: &AppState,
+    me: &Me,
+    posted: Posted,
+    edit: Option<i64>,
+    result: Result<i64, ServiceError>,
+) -> WebResult<Response> {
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!(
+            "/innovation/achievements/{id}?done=achievement_saved"
+        ))
+        .into_response()),
+        Err(ServiceError::Invalid(invalid)) => {
+            let errors = FormErrors::from_invalid(me.ctx.tr, &invalid);
+            form_page(
+                state,
+                me,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                posted,
+                edit,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    me: Me,
+    Form(posted): Form<Posted>,
+) -> WebResult<Response> {
+    let result = match input(&state, &me, &posted).await {
+        Ok(i) => achievements::create(&state.db, &me.caller, i)
+            .await
+            .map(|a| a.id),
+        Err(e) => Err(e),
+    };
+    saved(&state, &me, posted, None, result).await
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let p = achievements::page(&state.db, &me.caller, id).await?;
+    if !p.rights.edit {
+        return Err(WebError::Forbidden);
+    }
+    let a = p.achievement;
+    let people: Vec<String> = p
+        .people
+        .iter()
+        .map(|m| format!("#{}", m.person_id))
+        .collect();
+    let f = Posted(vec![
+        ("unit_id".into(), a.unit_id.to_string()),
+        (
+            "studio_id".into(),
+            a.studio_id.map(|s| s.to_string()).unwrap_or_default(),
+        ),
+        ("title".into(), a.title),
+        ("summary".into(), a.summary),
+        ("description".into(), a.description),
+        ("kind".into(), a.kind),
+        ("field".into(), a.field),
+        ("year".into(), a.year.to_string()),
+        ("effects".into(), a.effects),
+        ("patents".into(), a.patents),
+        ("people".into(), people.join("、")),
+    ]);
+    form_page(
+        &state,
+        &me,
+        StatusCode::OK,
+        FormErrors::default(),
+        f,
+        Some(id),
+    )
+    .await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(posted): Form<Posted>,
+) -> WebResult<Response> {
+    let result = match input(&state, &me, &posted).await {
+        Ok(i) => achievements::update(&state.db, &me.caller, id, i, &posted.get("reason"))
+            .await
+            .map(|a| a.id),
+        Err(e) => Err(e),
+    };
+    saved(&state, &me, posted, Some(id), result).await
+}
+
+#[derive(Template)]
+#[template(path = "registry/achievement.html")]
+struct AchievementShow {
+    l: Layout,
+    errors: FormErrors,
+    p: AchievementPage,
+    c: Codes,
+    year: i32,
+}
+
+async fn show_page(
+    state: &AppState,
+    me: &Me,
+    id: i64,
+    status: StatusCode,
+    errors: FormErrors,
+) -> WebResult<Response> {
+    let p = achievements::page(&state.db, &me.caller, id).await?;
+    let title = p.achievement.title.clone();
+    html_status(
+        status,
+        &AchievementShow {
+            errors,
+            p,
+            c: Codes::new(),
+            year: gongjiang_domain::clock::this_year(),
+            l: Layout::new(&me.ctx, "innovation", title),
+        },
+    )
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    show_page(&state, &me, id, StatusCode::OK, FormErrors::default()).await
+}
+
+async fn back(
+    state: &AppState,
+    me: &Me,
+    id: i64,
+    done: &str,
+    result: Result<(), ServiceError>,
+) -> WebResult<Response> {
+    match result {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/innovation/achievements/{id}?done={done}")).into_response())
+        }
+        Err(ServiceError::Invalid(invalid)) => {
+            let errors = FormErrors::from_invalid(me.ctx.tr, &invalid);
+            show_page(state, me, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(posted): Form<Posted>,
+) -> WebResult<Response> {
+    let decision = posted.get("decision");
+    let result =
+        achievements::decide_on(&state.db, &me.caller, id, &decision, &posted.get("reason"))
+            .await
+            .map(|_| ());
+    back(&state, &me, id, &format!("decision_{decision}"), result).await
+}
+
+pub async fn add_award(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(input): Form<AwardInput>,
+) -> WebResult<Response> {
+    let result = achievements::add_award(&state.db, &me.caller, id, input)
+        .await
+        .map(|_| ());
+    back(&state, &me, id, "award_added", result).await
+}
+
+pub async fn publish(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(posted): Form<Posted>,
+) -> WebResult<Response> {
+    let published = posted.get("published") == "1";
+    let result = achievements::publish(&state.db, &me.caller, id, published)
+        .await
+        .map(|_| ());
+    back(
+        &state,
+        &me,
+        id,
+        if published {
+            "published"
+        } else {
+            "unpublished"
+        },
+        result,
+    )
+    .await
+}
+
+pub async fn add_file(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> WebResult<Response> {
+    let Some((name, bytes)) = uploaded_file(&mut multipart).await? else {
+        return back(
+            &state,
+            &me,
+            id,
+            "",
+            Err(gongjiang_domain::FieldError::new("file", "required").into()),
+        )
+        .await;
+    };
+    let result = achievements::add_file(&state.db, &me.caller, id, &name, bytes)
+        .await
+        .map(|_| ());
+    back(&state, &me, id, "file_added", result).await
+}
+
+pub async fn remove_file(
+    State(state): State<AppState>,
+    me: Me,
+    Path(file_id): Path<i64>,
+) -> WebResult<Response> {
+    let id = achievements::remove_file(&state.db, &me.caller, file_id).await?;
+    Ok(Redirect::to(&format!("/innovation/achievements/{id}?done=file_removed")).into_response())
+}
+
+/// A file, to anyone who may read its achievement (anyone once it is published). Documents
+/// are always downloaded, never shown in the page's origin; nothing is sniffed by the browser.
+async fn send_file(
+    state: &AppState,
+    ctx: &Ctx,
+    file_id: i64,
+    thumbnail: bool,
+) -> WebResult<Response> {
+    let caller = ctx.caller();
+    let (view, bytes) = achievements::file(&state.db, caller.as_ref(), file_id, thumbnail).await?;
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&view.content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    let disposition = if view.kind == "picture" {
+        "inline"
+    } else {
+        "attachment"
+    };
+    let encoded = crate::context::urlencode(&view.name).replace('+', "%20");
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{disposition}; filename=\"file\"; filename*=UTF-8''{encoded}"
+    )) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    Ok(response)
+}
+
+pub async fn file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(file_id): Path<i64>,
+) -> WebResult<Response> {
+    send_file(&state, &ctx, file_id, false).await
+}
+
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(file_id): Path<i64>,
+) -> WebResult<Response> {
+    send_file(&state, &ctx, file_id, true).await
+}
+
+#[derive(Template)]
+#[template(path = "registry/declarations.html")]
+struct Declarations {
+    l: Layout,
+    items: Vec<AchievementView>,
+}
+
+/// Declarations waiting on one of the caller's units.
+pub async fn inbox(State(state): State<AppState>, me: Me) -> WebResult<Response> {
+    let items = achievements::awaiting(&state.db, &me.caller).await?;
+    html(&Declarations {
+        items,
+        l: Layout::new(
+            &me.ctx,
+            "innovation",
+            me.ctx.tr.t_string("declarations.title"),
+        ),
+    })
+}
