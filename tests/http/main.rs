@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod achievements;
 mod api;
 mod audit;
 mod auth;

@@ -13,6 +13,10 @@ pub(crate) struct RegistryIds {
     pub alliance: i64,
     pub alliance_member: i64,
     pub honour: i64,
+    pub achievement: i64,
+    /// Two files of the achievement: one to read, one to remove.
+    pub file: i64,
+    pub spare_file: i64,
 }
 
 impl RegistryIds {
@@ -84,12 +88,47 @@ impl RegistryIds {
         .await
         .unwrap()
         .id;
+        let achievement = gongjiang_app::achievements::create(
+            db,
+            &system,
+            gongjiang_app::achievements::AchievementInput {
+                unit_id: s.branch,
+                studio_id: Some(studio),
+                text: gongjiang_domain::registry::achievement::AchievementTextInput {
+                    title: "矩阵创新成果".into(),
+                    kind: "original".into(),
+                    field: "traditional".into(),
+                    year: "2024".into(),
+                    ..Default::default()
+                },
+                people: vec![s.leader.0],
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        let mut files = Vec::new();
+        for name in ["说明.pdf", "备用.pdf"] {
+            let f = gongjiang_app::achievements::add_file(
+                db,
+                &system,
+                achievement,
+                name,
+                b"%PDF-1.4 matrix".to_vec(),
+            )
+            .await
+            .unwrap();
+            files.push(f.id);
+        }
         RegistryIds {
             studio,
             member,
             alliance,
             alliance_member,
             honour,
+            achievement,
+            file: files[0],
+            spare_file: files[1],
         }
     }
 }
@@ -103,6 +142,9 @@ pub(crate) fn rules(app: &TestApp, ids: RegistryIds) -> Vec<Rule> {
         alliance,
         alliance_member,
         honour,
+        achievement,
+        file,
+        spare_file,
     } = ids;
     let person = s.target.0;
     let profile = || {
@@ -111,7 +153,136 @@ pub(crate) fn rules(app: &TestApp, ids: RegistryIds) -> Vec<Rule> {
             ("leader", format!("#{}", s.leader.0)),
         ]
     };
+    let a = format!("/innovation/achievements/{achievement}");
     vec![
+        (
+            "GET",
+            "/innovation/achievements",
+            "/innovation/achievements".into(),
+            vec![],
+            SignedIn,
+        ),
+        (
+            "GET",
+            "/innovation/achievements/new",
+            "/innovation/achievements/new".into(),
+            vec![],
+            Keepers,
+        ),
+        (
+            "POST",
+            "/innovation/achievements",
+            "/innovation/achievements".into(),
+            vec![("unit_id", s.branch.to_string()), ("title", String::new())],
+            Admins,
+        ),
+        (
+            "GET",
+            "/innovation/achievements/{id}",
+            a.clone(),
+            vec![],
+            Keepers,
+        ),
+        (
+            "POST",
+            "/innovation/achievements/{id}",
+            a.clone(),
+            vec![("studio_id", studio.to_string()), ("title", String::new())],
+            Keepers,
+        ),
+        (
+            "GET",
+            "/innovation/achievements/{id}/edit",
+            format!("{a}/edit"),
+            vec![],
+            Keepers,
+        ),
+        (
+            "POST",
+            "/innovation/achievements/{id}/decision",
+            format!("{a}/decision"),
+            vec![("decision", "recommend".into())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/innovation/achievements/{id}/awards",
+            format!("{a}/awards"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/innovation/achievements/{id}/files",
+            format!("{a}/files"),
+            vec![],
+            Keepers,
+        ),
+        (
+            "POST",
+            "/innovation/achievements/{id}/publish",
+            format!("{a}/publish"),
+            vec![("published", "0".into())],
+            Admins,
+        ),
+        (
+            "GET",
+            "/files/{id}",
+            format!("/files/{file}"),
+            vec![],
+            Readers,
+        ),
+        (
+            "GET",
+            "/files/{id}/thumb",
+            format!("/files/{file}/thumb"),
+            vec![],
+            Readers,
+        ),
+        (
+            "POST",
+            "/innovation/achievement-files/{id}/remove",
+            format!("/innovation/achievement-files/{spare_file}/remove"),
+            vec![],
+            Keepers,
+        ),
+        (
+            "GET",
+            "/innovation/declarations",
+            "/innovation/declarations".into(),
+            vec![],
+            Admins,
+        ),
+        ("GET", "/search", "/search?q=矩阵".into(), vec![], Public),
+        ("GET", "/showcase", "/showcase".into(), vec![], Public),
+        (
+            "GET",
+            "/showcase/achievements",
+            "/showcase/achievements".into(),
+            vec![],
+            Public,
+        ),
+        (
+            "GET",
+            "/showcase/achievements/{id}",
+            format!("/showcase/achievements/{achievement}"),
+            vec![],
+            Public,
+        ),
+        (
+            "GET",
+            "/showcase/studios",
+            "/showcase/studios".into(),
+            vec![],
+            Public,
+        ),
+        (
+            "GET",
+            "/showcase/studios/{id}",
+            format!("/showcase/studios/{studio}"),
+            vec![],
+            Public,
+        ),
         (
             "GET",
             "/innovation/studios",

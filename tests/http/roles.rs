@@ -16,7 +16,9 @@ fn allowed(access: Access, role: &str) -> bool {
         Access::Graders => role == "admin" || role == "unitadmin" || role == "judge",
         Access::Owner => role == "worker",
         Access::Sitters => role == "worker" || role == "admin" || role == "unitadmin",
-        Access::Keepers => role == "leader" || role == "admin" || role == "unitadmin",
+        Access::Keepers | Access::Readers => {
+            role == "leader" || role == "admin" || role == "unitadmin"
+        }
     }
 }
 
@@ -34,6 +36,7 @@ async fn call(
         || path.starts_with("/api/v1/imports/")
         || path.ends_with("/import")
         || path.ends_with("/picture")
+        || path.ends_with("/files")
     {
         let file = xlsx::sheet(&["姓名", "所属单位编码"], &[&["矩阵导入", "HJGT-01"]]);
         return app.upload(client, path, file).await.status();
@@ -145,8 +148,9 @@ async fn every_route_refuses_every_role_that_must_not_use_it() {
         .unwrap();
     let registry = RegistryIds::make(&app).await;
     let mut clients: Vec<(&str, Client)> = vec![("anonymous", app.client())];
-    // Refused roles go first, so that an allowed change cannot make a later refusal a 404.
-    for role in ["leader", "judge", "worker", "unitadmin", "admin"] {
+    // Refused roles go first, so that an allowed change cannot make a later refusal a 404
+    // (the studio leader, who keeps a studio, after those who keep nothing).
+    for role in ["judge", "worker", "leader", "unitadmin", "admin"] {
         clients.push((role, app.login(role).await));
     }
     let mut failures = Vec::new();
@@ -173,6 +177,8 @@ async fn every_route_refuses_every_role_that_must_not_use_it() {
                         && *role == "anonymous"
                         && access != Access::Public);
                 !refused
+            } else if access == Access::Readers {
+                status == StatusCode::NOT_FOUND
             } else if *role == "anonymous" {
                 status == StatusCode::UNAUTHORIZED
                     || (status == StatusCode::SEE_OTHER && !path.starts_with("/api/"))

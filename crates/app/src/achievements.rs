@@ -120,7 +120,6 @@ pub async fn create(
     caller: &Caller,
     input: AchievementInput,
 ) -> ServiceResult<AchievementView> {
-    let text = AchievementText::parse(&input.text, this_year())?;
     let mut tx = db.begin().await?;
     let unit = units::get(&mut tx, input.unit_id)
         .await?
@@ -137,6 +136,7 @@ pub async fn create(
     if !may_as_leader {
         caller.ensure(Action::DeclareAchievements, &unit.unit_path())?;
     }
+    let text = AchievementText::parse(&input.text, this_year())?;
     check_links(&mut tx, &unit.unit_path(), &input).await?;
     let id = achievements::insert(&mut tx, input.unit_id, input.studio_id, &text, now_ms()).await?;
     achievements::set_people(&mut tx, id, &input.people).await?;
@@ -351,10 +351,10 @@ pub async fn add_award(
     id: i64,
     input: AwardInput,
 ) -> ServiceResult<AwardView> {
-    let award = Award::parse(&input, this_year())?;
     let mut tx = db.begin().await?;
     let a = load(&mut tx, id).await?;
     caller.ensure(Action::DeclareAchievements, &a.unit_path())?;
+    let award = Award::parse(&input, this_year())?;
     let award_id = achievements::add_award(&mut tx, id, &award, now_ms()).await?;
     let all = achievements::awards(&mut tx, id).await?;
     let best = all

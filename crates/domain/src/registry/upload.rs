@@ -139,6 +139,9 @@ mod tests {
         let big = vec![0xFF; MAX_PICTURE_BYTES + 1];
         let mut jpeg = vec![0xFF, 0xD8, 0xFF];
         jpeg.extend_from_slice(&big);
-        assert_eq!(accept("big.jpg", &jpeg).unwrap_err().code, "upload_too_large");
+        assert_eq!(
+            accept("big.jpg", &jpeg).unwrap_err().code,
+            "upload_too_large"
+        );
     }
 }
