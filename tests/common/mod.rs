@@ -460,3 +460,15 @@ pub fn shown_once(html: &str, id: &str) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// A query-string value, percent-encoded.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

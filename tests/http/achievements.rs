@@ -275,10 +275,7 @@ async fn awards_files_the_showcase_and_search_show_only_what_they_should() {
             .status(),
         StatusCode::NOT_FOUND
     );
-    assert_eq!(
-        app.get(&judge, &page).await.status(),
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(app.get(&judge, &page).await.status(), StatusCode::FORBIDDEN);
     let (_, found) = app.get_text(&public, "/search?q=转向架").await;
     assert!(!found.contains("转向架焊接变形控制工装"));
     let (_, found) = app.get_text(&unitadmin, "/search?q=转向架").await;

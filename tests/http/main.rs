@@ -21,5 +21,6 @@ mod registry;
 mod role_registry;
 mod role_table;
 mod roles;
+mod search_recall;
 mod units;
 mod writes;
