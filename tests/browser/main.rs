@@ -8,6 +8,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod exam;
+mod registry;
 
 use common::{PASSWORD, TestApp, xlsx};
 use fantoccini::{Client, ClientBuilder, Locator};

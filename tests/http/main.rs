@@ -22,5 +22,6 @@ mod role_registry;
 mod role_table;
 mod roles;
 mod search_recall;
+mod statistics;
 mod units;
 mod writes;

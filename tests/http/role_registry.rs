@@ -254,6 +254,13 @@ pub(crate) fn rules(app: &TestApp, ids: RegistryIds) -> Vec<Rule> {
             Admins,
         ),
         ("GET", "/search", "/search?q=矩阵".into(), vec![], Public),
+        (
+            "GET",
+            "/statistics/export.xlsx",
+            "/statistics/export.xlsx".into(),
+            vec![],
+            Admins,
+        ),
         ("GET", "/showcase", "/showcase".into(), vec![], Public),
         (
             "GET",

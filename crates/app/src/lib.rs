@@ -19,6 +19,7 @@ pub mod people;
 pub mod search;
 pub mod sheets;
 pub mod showcase;
+pub mod statistics;
 mod studio_history;
 pub mod studios;
 mod thumbnails;

@@ -17,6 +17,7 @@ pub mod people;
 pub mod rate_limits;
 pub mod search;
 pub mod sessions;
+pub mod stats;
 pub mod studios;
 pub mod tokens;
 pub mod units;

@@ -5,7 +5,7 @@ use crate::context::{self, MAX_BODY};
 use crate::error::WebError;
 use crate::pages::{
     account, accounts, achievements, admin, alliances, audit, auth, banks, exams, home, honours,
-    imports, people, questions, search, sessions, showcase, studios, units,
+    imports, people, questions, search, sessions, showcase, statistics, studios, units,
 };
 use crate::{AppState, api, assets};
 use axum::Router;
@@ -27,7 +27,8 @@ pub fn build(state: AppState) -> Router {
         .route("/innovation", get(home::innovation))
         .route("/challenges", get(home::challenges))
         .route("/competitions", get(home::competitions))
-        .route("/statistics", get(home::statistics))
+        .route("/statistics", get(statistics::show))
+        .route("/statistics/export.xlsx", get(statistics::export))
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
         .route("/account/tokens", post(account::create_token))

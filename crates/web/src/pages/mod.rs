@@ -18,6 +18,7 @@ pub mod questions;
 pub mod search;
 pub mod sessions;
 pub mod showcase;
+pub mod statistics;
 pub mod studios;
 pub mod units;
 
