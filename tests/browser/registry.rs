@@ -37,18 +37,23 @@ async fn choose(c: &Client, css: &str, value: &str) {
         .unwrap_or_else(|e| panic!("{css} has no option {value}: {e}"));
 }
 
-/// Clicks (a button or a link) and waits until another page has loaded in place of this one.
+/// Clicks (a button or a link) and waits until another page has loaded in place of this one;
+/// nothing asks for a confirmation on the way.
 async fn click_and_load(c: &Client, css: &str) {
-    load_after_click(c, Locator::Css(css), css).await;
+    let asked = load_after_click(c, Locator::Css(css), css).await;
+    assert_eq!(asked, None, "clicking {css} asked for a confirmation");
 }
 
 /// Follows the link with this text and waits for its page.
 async fn follow(c: &Client, text: &str) {
     let xpath = format!("//a[normalize-space(.)='{text}']");
-    load_after_click(c, Locator::XPath(&xpath), text).await;
+    let asked = load_after_click(c, Locator::XPath(&xpath), text).await;
+    assert_eq!(asked, None, "following {text} asked for a confirmation");
 }
 
-async fn load_after_click(c: &Client, what: Locator<'_>, name: &str) {
+/// Clicks and waits for the next page, accepting a confirmation if one is asked (its text is
+/// returned).
+async fn load_after_click(c: &Client, what: Locator<'_>, name: &str) -> Option<String> {
     let target = c
         .wait()
         .at_most(Duration::from_secs(15))
@@ -62,7 +67,12 @@ async fn load_after_click(c: &Client, what: Locator<'_>, name: &str) {
         .click()
         .await
         .unwrap_or_else(|e| panic!("cannot click {name}: {e}"));
+    let mut asked = None;
     for _ in 0..75 {
+        if let Ok(text) = c.get_alert_text().await {
+            c.accept_alert().await.expect("accept the confirmation");
+            asked = Some(text);
+        }
         let fresh = c
             .execute(
                 "return document.readyState === 'complete' && !document.documentElement.dataset.gjOld;",
@@ -70,15 +80,15 @@ async fn load_after_click(c: &Client, what: Locator<'_>, name: &str) {
             )
             .await;
         if matches!(fresh, Ok(v) if v == json!(true)) {
-            return;
+            return asked;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     panic!("clicking {name} loaded no new page");
 }
 
-/// The path of the page shown and the number it ends with under `prefix` (e.g. a new record's
-/// id), after checking that the page is the one expected.
+/// The number the page's path ends with under `prefix` (a new record's id); fails on any other
+/// page.
 async fn id_in_path(c: &Client, prefix: &str) -> i64 {
     let url = c.current_url().await.expect("url");
     url.path()
@@ -104,8 +114,21 @@ async fn text_of(c: &Client, css: &str) -> String {
     wait_for(c, css).await.text().await.expect("text")
 }
 
+/// The texts of every element `css` finds.
+async fn texts_of(c: &Client, css: &str) -> Vec<String> {
+    let mut texts = Vec::new();
+    for e in c.find_all(Locator::Css(css)).await.expect("find") {
+        texts.push(e.text().await.expect("text"));
+    }
+    texts
+}
+
+async fn open(c: &Client, app: &TestApp, path: &str) {
+    c.goto(&app.url(path)).await.expect("open");
+}
+
 async fn sign_in(c: &Client, app: &TestApp, username: &str, name: &str) {
-    c.goto(&app.url("/login")).await.expect("open");
+    open(c, app, "/login").await;
     type_into(c, "#username", username).await;
     type_into(c, "#password", PASSWORD).await;
     click_and_load(c, "button[type=submit].primary").await;
@@ -120,9 +143,7 @@ async fn sign_out(c: &Client) {
 /// The unit admin registers the studio in the branch with its leader and adds a core member.
 async fn studio_and_member(c: &Client, app: &TestApp) -> i64 {
     sign_in(c, app, "unitadmin", "李秀英").await;
-    c.goto(&app.url("/innovation/studios/new"))
-        .await
-        .expect("open");
+    open(c, app, "/innovation/studios/new").await;
     choose(c, "#unit_id", &app.seed.branch.to_string()).await;
     type_into(c, "#name", STUDIO).await;
     type_into(c, "#leader", "张志强").await;
@@ -135,7 +156,9 @@ async fn studio_and_member(c: &Client, app: &TestApp) -> i64 {
     assert_eq!(text_of(c, "h1").await, STUDIO);
     let profile = text_of(c, "#profile").await;
     assert!(
-        profile.contains("炼钢厂分会") && profile.contains("张志强") && profile.contains("先进制造"),
+        profile.contains("炼钢厂分会")
+            && profile.contains("张志强")
+            && profile.contains("先进制造"),
         "{profile}"
     );
 
@@ -147,14 +170,7 @@ async fn studio_and_member(c: &Client, app: &TestApp) -> i64 {
         format!("/innovation/studios/{studio}?done=member_added")
     );
     assert_eq!(notice(c).await, "成员已加入。");
-    let rows = c
-        .find_all(Locator::Css("#members tbody tr"))
-        .await
-        .expect("rows");
-    let mut members = Vec::new();
-    for r in &rows {
-        members.push(r.text().await.expect("text"));
-    }
+    let members = texts_of(c, "#members tbody tr").await;
     let has = |who: &str, role: &str| members.iter().any(|m| m.contains(who) && m.contains(role));
     assert!(
         has("张志强", "带头人") && has("刘伟", "骨干成员"),
@@ -166,22 +182,19 @@ async fn studio_and_member(c: &Client, app: &TestApp) -> i64 {
 }
 
 /// The federation admin founds an alliance kept by the federation.
-async fn alliance(c: &Client, app: &TestApp) -> i64 {
+async fn alliance(c: &Client, app: &TestApp) {
     sign_in(c, app, "admin", "王建国").await;
-    c.goto(&app.url("/innovation/alliances/new"))
-        .await
-        .expect("open");
+    open(c, app, "/innovation/alliances/new").await;
     choose(c, "#unit_id", &app.seed.federation.to_string()).await;
     type_into(c, "#name", ALLIANCE).await;
     choose(c, "#kind", "same_kind").await;
     type_into(c, "#theme", "连铸").await;
     click_and_load(c, "form button[type=submit].primary").await;
-    let id = id_in_path(c, "/innovation/alliances/").await;
+    id_in_path(c, "/innovation/alliances/").await;
     assert_eq!(notice(c).await, "联盟已保存。");
     assert_eq!(text_of(c, "h1").await, ALLIANCE);
     assert!(page_text(c).await.contains("华江市总工会"));
     sign_out(c).await;
-    id
 }
 
 /// The leader, on a phone, joins the studio into the alliance and records an achievement.
@@ -190,9 +203,7 @@ async fn leader_on_a_phone(app: &TestApp, studio: i64) -> i64 {
     let c = &b.client;
     sign_in(c, app, "leader", "张志强").await;
 
-    c.goto(&app.url("/innovation/alliances"))
-        .await
-        .expect("open");
+    open(c, app, "/innovation/alliances").await;
     follow(c, ALLIANCE).await;
     let alliance = id_in_path(c, "/innovation/alliances/").await;
     type_into(c, "#studio_id", &studio.to_string()).await;
@@ -212,9 +223,7 @@ async fn leader_on_a_phone(app: &TestApp, studio: i64) -> i64 {
         "{alliances}"
     );
 
-    c.goto(&app.url("/innovation/achievements/new"))
-        .await
-        .expect("open");
+    open(c, app, "/innovation/achievements/new").await;
     choose(c, "#studio_id", &studio.to_string()).await;
     type_into(c, "#title", TITLE).await;
     choose(c, "#kind", "process_improvement").await;
@@ -249,8 +258,13 @@ async fn leader_on_a_phone(app: &TestApp, studio: i64) -> i64 {
 }
 
 /// Clicks a decision button on the achievement's page and checks where the page lands.
+///
+/// The decision form also holds the 退回 button (class `danger`), and app.js asks "确定要执行此
+/// 操作吗？" on submitting any form with a danger button, so recommending and recognising ask
+/// too; a person answers yes, and so does this.
 async fn decide(c: &Client, id: i64, decision: &str, said: &str) {
-    click_and_load(c, &format!("button[name=decision][value={decision}]")).await;
+    let css = format!("button[name=decision][value={decision}]");
+    let _asked = load_after_click(c, Locator::Css(&css), &css).await;
     assert_eq!(
         path_and_query(c).await,
         format!("/innovation/achievements/{id}?done=decision_{decision}")
@@ -263,9 +277,7 @@ async fn decide(c: &Client, id: i64, decision: &str, said: &str) {
 /// publishes it.
 async fn declaration_climbs(c: &Client, app: &TestApp, id: i64) {
     sign_in(c, app, "unitadmin", "李秀英").await;
-    c.goto(&app.url("/innovation/achievements"))
-        .await
-        .expect("open");
+    open(c, app, "/innovation/achievements").await;
     follow(c, TITLE).await;
     assert_eq!(id_in_path(c, "/innovation/achievements/").await, id);
     assert!(text_of(c, "#steps").await.contains("尚未申报"));
@@ -282,9 +294,7 @@ async fn declaration_climbs(c: &Client, app: &TestApp, id: i64) {
     sign_out(c).await;
 
     sign_in(c, app, "admin", "王建国").await;
-    c.goto(&app.url("/innovation/declarations"))
-        .await
-        .expect("open");
+    open(c, app, "/innovation/declarations").await;
     let awaiting = text_of(c, "#awaiting").await;
     assert!(
         awaiting.contains(TITLE) && awaiting.contains("华江市机械冶金工会"),
@@ -307,19 +317,19 @@ async fn declaration_climbs(c: &Client, app: &TestApp, id: i64) {
         badges.contains("已认定") && badges.contains("已在展示平台公开"),
         "{badges}"
     );
-    let steps = c
-        .find_all(Locator::Css("#steps li"))
-        .await
-        .expect("steps");
-    assert_eq!(steps.len(), 4, "declared, recommended twice, recognised");
-    let steps = text_of(c, "#steps").await;
-    for said in [
+    let steps = texts_of(c, "#steps li").await;
+    assert_eq!(
+        steps.len(),
+        4,
+        "declared, recommended twice, recognised: {steps:?}"
+    );
+    for (step, said) in steps.iter().zip([
         "炼钢厂分会 · 申报 → 华江钢铁集团有限公司工会 · 李秀英",
         "华江钢铁集团有限公司工会 · 推荐 → 华江市机械冶金工会 · 李秀英",
         "华江市机械冶金工会 · 推荐 → 华江市总工会 · 王建国",
         "华江市总工会 · 认定 · 王建国",
-    ] {
-        assert!(steps.contains(said), "no step {said:?} in\n{steps}");
+    ]) {
+        assert!(step.contains(said), "step {step:?} is not {said:?}");
     }
     screenshot(c, "desktop-declaration-recognised").await;
     sign_out(c).await;
@@ -329,7 +339,7 @@ async fn declaration_climbs(c: &Client, app: &TestApp, id: i64) {
 async fn found_by_the_public(app: &TestApp, id: i64) {
     let b = browser(Screen::Phone).await;
     let c = &b.client;
-    c.goto(&app.url("/search")).await.expect("open");
+    open(c, app, "/search").await;
     type_into(c, "#q", "液面波动").await;
     click_and_load(c, ".search-box button[type=submit]").await;
     let url = c.current_url().await.expect("url");
@@ -340,22 +350,20 @@ async fn found_by_the_public(app: &TestApp, id: i64) {
     );
     let results = text_of(c, "#results").await;
     assert!(results.contains(TITLE), "{results}");
-    let marked = c
-        .find_all(Locator::Css("#results mark"))
-        .await
-        .expect("marks");
-    let mut highlighted = Vec::new();
-    for m in &marked {
-        highlighted.push(m.text().await.expect("text"));
-    }
+    let highlighted = texts_of(c, "#results mark").await;
     assert!(
-        highlighted.iter().any(|h| h.contains("液面") || h.contains("波动")),
+        highlighted
+            .iter()
+            .any(|h| h.contains("液面") || h.contains("波动")),
         "the words searched are highlighted: {highlighted:?}"
     );
     fits_the_screen(c, "the search results").await;
     screenshot(c, "phone-search").await;
     click_and_load(c, "#results a.result-title").await;
-    assert_eq!(path_and_query(c).await, format!("/showcase/achievements/{id}"));
+    assert_eq!(
+        path_and_query(c).await,
+        format!("/showcase/achievements/{id}")
+    );
     assert_eq!(text_of(c, "h1").await, TITLE);
     let text = text_of(c, "article").await;
     assert!(
@@ -364,8 +372,12 @@ async fn found_by_the_public(app: &TestApp, id: i64) {
     );
     fits_the_screen(c, "the public achievement").await;
 
-    c.goto(&app.url("/showcase")).await.expect("open");
-    let card = text_of(c, &format!("ul.tiles a[href='/showcase/achievements/{id}']")).await;
+    open(c, app, "/showcase").await;
+    let card = text_of(
+        c,
+        &format!("ul.tiles a[href='/showcase/achievements/{id}']"),
+    )
+    .await;
     assert!(card.contains(TITLE), "{card}");
     fits_the_screen(c, "the showcase").await;
     screenshot(c, "phone-showcase").await;

@@ -649,12 +649,23 @@ pub async fn load(db: &Database) -> ServiceResult<Vec<DemoLogin>> {
         )
         .await?;
     }
+    let person_of = |name: &str| accounts.iter().find(|a| a.0 == name).map(|a| a.3);
+    let base = crate::demo_registry::Base {
+        federation: &federation,
+        workplaces: &workplaces,
+        people_by_unit: &people_by_unit,
+        leader: person_of("leader"),
+        worker: person_of("worker"),
+        now,
+    };
+    let (studio_count, alliance_count, achievement_count) =
+        crate::demo_registry::load(&mut tx, base).await?;
     let change = Change {
         action: "demo.load".into(),
         entity_type: "demo".into(),
         entity_id: "huajiang".into(),
         after: Some(format!(
-            "{{\"units\":{},\"accounts\":{},\"banks\":{}}}",
+            "{{\"units\":{},\"accounts\":{},\"banks\":{},\"studios\":{studio_count},\"alliances\":{alliance_count},\"achievements\":{achievement_count}}}",
             1 + parents.len() + enterprises.len() + workplaces.len(),
             accounts.len(),
             bank_count

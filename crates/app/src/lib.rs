@@ -9,6 +9,7 @@ pub mod auth;
 pub mod banks;
 mod caller;
 pub mod demo;
+mod demo_registry;
 mod error;
 pub mod exams;
 pub mod honours;

@@ -52,6 +52,8 @@ pub fn highlight(text: &str, query: &Query) -> Vec<Piece> {
 
 /// Up to `max` characters of `text` around its first match (or its start), highlighted.
 pub fn snippet(text: &str, query: &Query, max: usize) -> Vec<Piece> {
+    // Fields are stored a line each; in a snippet they read as a list.
+    let text = text.trim().replace('\n', "；");
     let chars: Vec<char> = text.chars().filter(|c| !c.is_control()).collect();
     let pieces = highlight(&chars.iter().collect::<String>(), query);
     let mut offset = 0;

@@ -15,8 +15,13 @@
       errors.focus();
     }
     // Ask before destructive actions (closing a unit, disabling an account, revoking).
-    document.querySelectorAll("form button.danger").forEach(function (button) {
-      button.form.addEventListener("submit", function (event) {
+    // Only the dangerous button of a form asks: a form may hold safe buttons beside it.
+    document.querySelectorAll("form").forEach(function (form) {
+      if (!form.querySelector("button.danger")) return;
+      form.addEventListener("submit", function (event) {
+        var submitter = event.submitter;
+        var dangerous = submitter ? submitter.classList.contains("danger") : form.querySelectorAll("button:not(.danger)").length === 0;
+        if (!dangerous) return;
         var message = document.documentElement.lang === "en" ? "Are you sure?" : "确定要执行此操作吗？";
         if (!window.confirm(message)) {
           event.preventDefault();
