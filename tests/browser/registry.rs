@@ -259,12 +259,12 @@ async fn leader_on_a_phone(app: &TestApp, studio: i64) -> i64 {
 
 /// Clicks a decision button on the achievement's page and checks where the page lands.
 ///
-/// The decision form also holds the 退回 button (class `danger`), and app.js asks "确定要执行此
-/// 操作吗？" on submitting any form with a danger button, so recommending and recognising ask
-/// too; a person answers yes, and so does this.
+/// The decision form also holds the 退回 button (class `danger`); only that button asks for
+/// confirmation, so declaring, recommending and recognising go through without a question.
 async fn decide(c: &Client, id: i64, decision: &str, said: &str) {
     let css = format!("button[name=decision][value={decision}]");
-    let _asked = load_after_click(c, Locator::Css(&css), &css).await;
+    let asked = load_after_click(c, Locator::Css(&css), &css).await;
+    assert_eq!(asked, None, "{decision} asks no confirmation");
     assert_eq!(
         path_and_query(c).await,
         format!("/innovation/achievements/{id}?done=decision_{decision}")
