@@ -197,6 +197,15 @@ async fn a_declaration_climbs_level_by_level_and_every_step_is_recorded() {
         "declare, recommend, return, declare, recommend ×2, recognise: {steps:?}"
     );
     assert!(html.contains("请补充效益测算依据") && html.contains("评审通过"));
+    // The studio's page and the maker's page list it.
+    let (_, studio_page) = app
+        .get_text(&leader, &format!("/innovation/studios/{studio}"))
+        .await;
+    assert!(studio_page.contains("连铸结晶器液面控制改进") && studio_page.contains("已认定"));
+    let (_, person_page) = app
+        .get_text(&unitadmin, &format!("/admin/people/{}", app.seed.leader.0))
+        .await;
+    assert!(person_page.contains("连铸结晶器液面控制改进"));
     let audit = app.audit("achievement.return").await;
     assert_eq!(audit[0]["reason"], "请补充效益测算依据");
     assert!(audit[0]["before"].as_str().unwrap().contains("declared"));

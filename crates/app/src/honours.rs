@@ -143,6 +143,7 @@ pub struct PersonRecord {
     pub honours: Vec<HonourView>,
     pub mentorships: Vec<MentorshipView>,
     pub studios: Vec<StudioView>,
+    pub achievements: Vec<gongjiang_db::achievements::AchievementView>,
 }
 
 /// A person's registry record, for those who keep the person (the person page checks first).
@@ -160,5 +161,6 @@ pub async fn record_of(
         honours: honours::of_person(&mut conn, person_id).await?,
         mentorships: honours::mentorships_of(&mut conn, person_id).await?,
         studios: studios::of_person(&mut conn, person_id).await?,
+        achievements: gongjiang_db::achievements::of_person(&mut conn, person_id).await?,
     })
 }

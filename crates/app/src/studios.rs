@@ -174,6 +174,9 @@ pub struct StudioPage {
     pub ratings: Vec<(RatingView, RatingOutcome)>,
     pub alliances: Vec<AllianceView>,
     pub merged_into: Option<StudioView>,
+    /// Its achievements (only the published ones for those who do not keep it), with awards.
+    pub achievements: Vec<gongjiang_db::achievements::AchievementView>,
+    pub awards: Vec<gongjiang_db::achievements::AwardView>,
     #[serde(skip)]
     pub keeping: Keeping,
 }
@@ -200,7 +203,21 @@ pub async fn page(db: &Database, caller: &Caller, id: i64) -> ServiceResult<Stud
         Some(m) => studios::get(&mut conn, m).await?,
         None => None,
     };
+    let filter = gongjiang_db::achievements::AchievementFilter {
+        studio: Some(id),
+        published_only: keeping == Keeping::None && !is_member,
+        ..Default::default()
+    };
+    let (achievements, _) =
+        gongjiang_db::achievements::list(&mut conn, None, &filter, gongjiang_db::Page::new(1, 200))
+            .await?;
+    let mut awards = Vec::new();
+    for a in achievements.iter().filter(|a| !a.best_tier.is_empty()) {
+        awards.extend(gongjiang_db::achievements::awards(&mut conn, a.id).await?);
+    }
     Ok(StudioPage {
+        achievements,
+        awards,
         levels: studios::levels(&mut conn, id).await?,
         ratings: ratings.into_iter().zip(outcomes).collect(),
         alliances: alliances::of_studio(&mut conn, id).await?,
