@@ -14,6 +14,7 @@ mod cli;
 mod crash;
 mod exam_pages;
 mod exams;
+mod exhibitions;
 mod imports;
 mod instances;
 mod people;

@@ -17,6 +17,7 @@ pub(crate) struct RegistryIds {
     /// Two files of the achievement: one to read, one to remove.
     pub file: i64,
     pub spare_file: i64,
+    pub exhibition: i64,
 }
 
 impl RegistryIds {
@@ -120,7 +121,20 @@ impl RegistryIds {
             .unwrap();
             files.push(f.id);
         }
+        let exhibition = gongjiang_app::exhibitions::create(
+            db,
+            &system,
+            gongjiang_app::exhibitions::ExhibitionInput {
+                unit_id: s.enterprise,
+                title: "矩阵成果展示".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
         RegistryIds {
+            exhibition,
             studio,
             member,
             alliance,
@@ -145,6 +159,7 @@ pub(crate) fn rules(app: &TestApp, ids: RegistryIds) -> Vec<Rule> {
         achievement,
         file,
         spare_file,
+        exhibition,
     } = ids;
     let person = s.target.0;
     let profile = || {
@@ -254,6 +269,65 @@ pub(crate) fn rules(app: &TestApp, ids: RegistryIds) -> Vec<Rule> {
             Admins,
         ),
         ("GET", "/search", "/search?q=矩阵".into(), vec![], Public),
+        (
+            "GET",
+            "/innovation/exhibitions",
+            "/innovation/exhibitions".into(),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/innovation/exhibitions",
+            "/innovation/exhibitions".into(),
+            vec![
+                ("unit_id", s.enterprise.to_string()),
+                ("title", String::new()),
+            ],
+            Admins,
+        ),
+        (
+            "GET",
+            "/innovation/exhibitions/{id}",
+            format!("/innovation/exhibitions/{exhibition}"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/innovation/exhibitions/{id}/items",
+            format!("/innovation/exhibitions/{exhibition}/items"),
+            vec![("achievement_id", "999999".into())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/innovation/exhibitions/{id}/items/{achievement}",
+            format!("/innovation/exhibitions/{exhibition}/items/{achievement}"),
+            vec![("offline", "1".into())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/innovation/exhibitions/{id}/publish",
+            format!("/innovation/exhibitions/{exhibition}/publish"),
+            vec![("published", "0".into())],
+            Admins,
+        ),
+        (
+            "GET",
+            "/innovation/exhibitions/{id}/boards",
+            format!("/innovation/exhibitions/{exhibition}/boards"),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/showcase/exhibitions/{id}",
+            format!("/showcase/exhibitions/{exhibition}"),
+            vec![],
+            Public,
+        ),
         (
             "GET",
             "/statistics/export.xlsx",

@@ -12,6 +12,7 @@ pub mod demo;
 mod demo_registry;
 mod error;
 pub mod exams;
+pub mod exhibitions;
 pub mod honours;
 pub mod imports;
 pub mod papers;

@@ -13,6 +13,7 @@ pub struct Overview {
     pub achievements: i64,
     pub latest: Vec<AchievementView>,
     pub featured: Vec<StudioView>,
+    pub exhibitions: Vec<gongjiang_db::exhibitions::ExhibitionView>,
 }
 
 pub async fn overview(db: &Database) -> ServiceResult<Overview> {
@@ -47,11 +48,13 @@ pub async fn overview(db: &Database) -> ServiceResult<Overview> {
                 .take(8 - featured.len()),
         );
     }
+    let exhibitions = gongjiang_db::exhibitions::list(&mut conn, true).await?;
     Ok(Overview {
         studios,
         achievements,
         latest,
         featured,
+        exhibitions,
     })
 }
 

@@ -8,6 +8,7 @@ pub mod attempts;
 pub mod audit;
 pub mod banks;
 pub mod exams;
+pub mod exhibitions;
 mod filter;
 pub mod group_commit;
 pub mod honours;

@@ -77,6 +77,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/0009_search.sqlite.sql"),
         postgres: include_str!("../../../migrations/0009_search.postgres.sql"),
     },
+    Migration {
+        version: 10,
+        name: "exhibitions",
+        common: include_str!("../../../migrations/0010_exhibitions.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn render(m: &Migration, backend: Backend) -> String {

@@ -4,8 +4,9 @@
 use crate::context::{self, MAX_BODY};
 use crate::error::WebError;
 use crate::pages::{
-    account, accounts, achievements, admin, alliances, audit, auth, banks, exams, home, honours,
-    imports, people, questions, search, sessions, showcase, statistics, studios, units,
+    account, accounts, achievements, admin, alliances, audit, auth, banks, exams, exhibitions,
+    home, honours, imports, people, questions, search, sessions, showcase, statistics, studios,
+    units,
 };
 use crate::{AppState, api, assets};
 use axum::Router;
@@ -159,6 +160,25 @@ pub fn build(state: AppState) -> Router {
         .route("/innovation/declarations", get(achievements::inbox))
         .route("/files/{id}", get(achievements::file))
         .route("/files/{id}/thumb", get(achievements::thumbnail))
+        .route(
+            "/innovation/exhibitions",
+            get(exhibitions::list).post(exhibitions::create),
+        )
+        .route("/innovation/exhibitions/{id}", get(exhibitions::show))
+        .route("/innovation/exhibitions/{id}/items", post(exhibitions::add))
+        .route(
+            "/innovation/exhibitions/{id}/items/{achievement}",
+            post(exhibitions::item),
+        )
+        .route(
+            "/innovation/exhibitions/{id}/publish",
+            post(exhibitions::publish),
+        )
+        .route(
+            "/innovation/exhibitions/{id}/boards",
+            get(exhibitions::boards),
+        )
+        .route("/showcase/exhibitions/{id}", get(exhibitions::public))
         .route("/search", get(search::show))
         .route("/showcase", get(showcase::index))
         .route("/showcase/achievements", get(showcase::achievements))

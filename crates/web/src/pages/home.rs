@@ -55,10 +55,24 @@ async fn module(ctx: Ctx, section: &'static str) -> WebResult<Response> {
             "/innovation/alliances".to_owned(),
             ctx.tr.t_string("alliances.title"),
         ));
+        links.push((
+            "/innovation/achievements".to_owned(),
+            ctx.tr.t_string("achievements.title"),
+        ));
         if may(Action::ManageAlliances) {
             links.push((
                 "/innovation/alliances/quota".to_owned(),
                 ctx.tr.t_string("quota.title"),
+            ));
+        }
+        if may(Action::DeclareAchievements) {
+            links.push((
+                "/innovation/declarations".to_owned(),
+                ctx.tr.t_string("declarations.title"),
+            ));
+            links.push((
+                "/innovation/exhibitions".to_owned(),
+                ctx.tr.t_string("exhibitions.title"),
             ));
         }
     }

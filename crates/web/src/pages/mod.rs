@@ -10,6 +10,7 @@ pub mod auth;
 pub mod banks;
 pub mod errors;
 pub mod exams;
+pub mod exhibitions;
 pub mod home;
 pub mod honours;
 pub mod imports;
