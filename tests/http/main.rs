@@ -19,6 +19,7 @@ mod imports;
 mod instances;
 mod people;
 mod registry;
+mod registry_imports;
 mod role_registry;
 mod role_table;
 mod roles;

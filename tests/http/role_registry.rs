@@ -271,6 +271,13 @@ pub(crate) fn rules(app: &TestApp, ids: RegistryIds) -> Vec<Rule> {
         ("GET", "/search", "/search?q=矩阵".into(), vec![], Public),
         (
             "GET",
+            "/admin/export/{kind}",
+            "/admin/export/studios.xlsx".into(),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
             "/innovation/exhibitions",
             "/innovation/exhibitions".into(),
             vec![],

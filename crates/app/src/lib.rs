@@ -18,6 +18,8 @@ pub mod imports;
 pub mod papers;
 pub mod passwords;
 pub mod people;
+pub mod registry_exports;
+pub mod registry_imports;
 pub mod search;
 pub mod sheets;
 pub mod showcase;

@@ -123,7 +123,7 @@ pub const PERSON_COLUMNS: &[Column] = &[
 pub const MAX_ROWS: usize = 20_000;
 
 /// Where each known column stands in a sheet.
-pub(crate) struct Layout {
+pub struct Layout {
     index: HashMap<&'static str, usize>,
     labels: HashMap<&'static str, String>,
 }
@@ -197,6 +197,34 @@ fn row_error(row: usize, column: &str, e: FieldError) -> RowError {
         column: column.to_owned(),
         code: e.code,
         params: e.params,
+    }
+}
+
+impl Layout {
+    /// The headers of the file, to label problems found after parsing (by the services).
+    pub fn labels(&self) -> Labels {
+        Labels(
+            self.labels
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+        )
+    }
+}
+
+/// A file's column headers by key.
+#[derive(Debug, Clone, Default)]
+pub struct Labels(HashMap<String, String>);
+
+impl Labels {
+    /// A problem with the cell of `error.field` in row `row`.
+    pub fn error(&self, row: usize, error: FieldError) -> RowError {
+        let column = self
+            .0
+            .get(&error.field)
+            .cloned()
+            .unwrap_or_else(|| error.field.clone());
+        row_error(row, &column, error)
     }
 }
 

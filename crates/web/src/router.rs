@@ -67,6 +67,7 @@ pub fn build(state: AppState) -> Router {
         .route("/admin/import", get(imports::show))
         .route("/admin/import/{kind}", post(imports::upload))
         .route("/admin/import/{kind}/template.xlsx", get(imports::template))
+        .route("/admin/export/{kind}", get(imports::export))
         .route("/admin/audit", get(audit::list))
         .route("/admin/audit/export.xlsx", get(audit::export))
         .route(

@@ -5,6 +5,7 @@
 pub mod achievement;
 pub mod alliance;
 pub mod honour;
+pub mod sheets;
 pub mod studio;
 pub mod upload;
 

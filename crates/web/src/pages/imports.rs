@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use gongjiang_app::{ServiceError, imports, sheets};
+use gongjiang_app::{ServiceError, imports, registry_imports, sheets};
 use gongjiang_domain::authz::Action;
 use gongjiang_domain::import::{Column, PERSON_COLUMNS, RowError, UNIT_COLUMNS};
 
@@ -82,7 +82,7 @@ fn columns(kind: &str) -> WebResult<&'static [Column]> {
     match kind {
         "units" => Ok(UNIT_COLUMNS),
         "people" => Ok(PERSON_COLUMNS),
-        _ => Err(WebError::NotFound),
+        other => gongjiang_app::registry_imports::columns(other).ok_or(WebError::NotFound),
     }
 }
 
@@ -134,7 +134,11 @@ pub async fn upload(
     };
     let result = match kind.as_str() {
         "units" => imports::import_units(&state.db, &me.caller, &bytes).await,
-        _ => imports::import_people(&state.db, &me.caller, &bytes).await,
+        "people" => imports::import_people(&state.db, &me.caller, &bytes).await,
+        "studios" => registry_imports::import_studios(&state.db, &me.caller, &bytes).await,
+        "honours" => registry_imports::import_honours(&state.db, &me.caller, &bytes).await,
+        "alliances" => registry_imports::import_alliances(&state.db, &me.caller, &bytes).await,
+        _ => registry_imports::import_achievements(&state.db, &me.caller, &bytes).await,
     };
     match result {
         Ok(report) => {
@@ -152,4 +156,29 @@ pub async fn upload(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// A registry export in its template's columns (it imports back).
+pub async fn export(
+    State(state): State<AppState>,
+    me: Me,
+    Path(kind): Path<String>,
+) -> WebResult<Response> {
+    let kind = kind.trim_end_matches(".xlsx");
+    registry_imports::columns(kind).ok_or(WebError::NotFound)?;
+    let tr = me.ctx.tr;
+    let bytes = gongjiang_app::registry_exports::export(
+        &state.db,
+        &me.caller,
+        kind,
+        tr.locale.is_english(),
+    )
+    .await?;
+    Ok(xlsx(
+        bytes,
+        &format!(
+            "{}.xlsx",
+            tr.t_string(&format!("import.template_name.{kind}"))
+        ),
+    ))
 }

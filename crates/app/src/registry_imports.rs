@@ -1,0 +1,468 @@
+//! Imports and exports of the registry's Excel templates: studios, honours, alliances with
+//! their members, achievements with their awards. All or nothing: every problem of every row
+//! is reported and nothing is written unless the whole file is right.
+
+use crate::{Caller, ServiceError, ServiceResult, record, sheets};
+use gongjiang_db::units::UnitRecord;
+use gongjiang_db::{
+    Conn, Database, Page, achievements, alliances, honours, people, studios, units,
+};
+use gongjiang_domain::FieldError;
+use gongjiang_domain::authz::Action;
+use gongjiang_domain::clock::{now_ms, this_year, today};
+use gongjiang_domain::import::{Column, Labels, RowError};
+use gongjiang_domain::registry::sheets::{
+    ACHIEVEMENT_COLUMNS, ALLIANCE_COLUMNS, HONOUR_COLUMNS, STUDIO_COLUMNS, plan_achievements,
+    plan_alliances, plan_honours, plan_studios,
+};
+use std::collections::HashMap;
+
+pub use crate::imports::ImportReport;
+
+/// Every unit by code.
+async fn units_by_code(conn: &mut Conn) -> ServiceResult<HashMap<String, UnitRecord>> {
+    Ok(units::all(conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.code.clone(), u))
+        .collect())
+}
+
+/// The unit a row names, if it exists, is open and the caller may act there; otherwise the
+/// row's problem is added to `errors`.
+#[allow(clippy::too_many_arguments)] // each import names its own column and action
+fn unit_of<'a>(
+    units: &'a HashMap<String, UnitRecord>,
+    caller: &Caller,
+    action: Action,
+    labels: &Labels,
+    errors: &mut Vec<RowError>,
+    row: usize,
+    field: &str,
+    code: &str,
+) -> Option<&'a UnitRecord> {
+    match units.get(code) {
+        None => errors.push(labels.error(
+            row,
+            FieldError::new(field, "unknown_unit_code").with("value", code),
+        )),
+        Some(u) if u.is_closed() => errors.push(labels.error(
+            row,
+            FieldError::new(field, "unit_closed").with("value", code),
+        )),
+        Some(u) if !caller.may(action, &u.unit_path()) => errors.push(labels.error(
+            row,
+            FieldError::new(field, "not_in_your_units").with("value", code),
+        )),
+        Some(u) => return Some(u),
+    }
+    None
+}
+
+fn summary(what: &str, report: &ImportReport) -> gongjiang_domain::audit::Change {
+    gongjiang_domain::audit::Change {
+        action: format!("import.{what}"),
+        entity_type: "import".into(),
+        entity_id: what.into(),
+        after: serde_json::to_string(report).ok(),
+        ..Default::default()
+    }
+}
+
+pub async fn import_studios(
+    db: &Database,
+    caller: &Caller,
+    bytes: &[u8],
+) -> ServiceResult<ImportReport> {
+    caller.ensure_somewhere(Action::ManageStudios)?;
+    let sheet = sheets::read_xlsx(bytes).map_err(ServiceError::ImportRejected)?;
+    let (rows, labels, mut errors) =
+        plan_studios(&sheet, this_year()).map_err(ServiceError::ImportRejected)?;
+    let mut tx = db.begin().await?;
+    let units = units_by_code(&mut tx).await?;
+    let mut report = ImportReport::default();
+    let mut seen: HashMap<(i64, String), usize> = HashMap::new();
+    let now = now_ms();
+    for r in &rows {
+        let Some(unit) = unit_of(
+            &units,
+            caller,
+            Action::ManageStudios,
+            &labels,
+            &mut errors,
+            r.row,
+            "unit_code",
+            &r.unit_code,
+        ) else {
+            continue;
+        };
+        if let Some(first) = seen.insert((unit.id, r.profile.name.clone()), r.row) {
+            errors.push(labels.error(
+                r.row,
+                FieldError::new("name", "duplicate_in_file").with("row", first),
+            ));
+            continue;
+        }
+        let leader = if r.leader_no.is_empty() {
+            None
+        } else {
+            match people::by_employee_no(&mut tx, unit.id, &r.leader_no).await? {
+                Some(p) => Some(p.id),
+                None => {
+                    errors.push(
+                        labels.error(
+                            r.row,
+                            FieldError::new("leader_no", "unknown_employee_no")
+                                .with("value", &r.leader_no),
+                        ),
+                    );
+                    continue;
+                }
+            }
+        };
+        if !errors.is_empty() {
+            continue;
+        }
+        let id = match studios::by_name(&mut tx, unit.id, &r.profile.name).await? {
+            Some(id) => {
+                let keep = studios::get(&mut tx, id)
+                    .await?
+                    .and_then(|s| s.leader_person_id);
+                studios::update_profile(&mut tx, id, leader.or(keep), &r.profile, now).await?;
+                report.updated += 1;
+                id
+            }
+            None => {
+                let id = studios::insert(&mut tx, unit.id, leader, &r.profile, now).await?;
+                if let Some(l) = leader {
+                    studios::add_member(&mut tx, id, l, "leader", &today()).await?;
+                }
+                report.created += 1;
+                id
+            }
+        };
+        let mut level = studios::get(&mut tx, id)
+            .await?
+            .map(|s| (s.level, s.stars))
+            .unwrap_or_default();
+        if let Some((l, year, by)) = &r.level {
+            let history = studios::levels(&mut tx, id).await?;
+            if !history
+                .iter()
+                .any(|h| h.level == l.as_str() && h.year == i64::from(*year))
+            {
+                studios::add_level(&mut tx, id, l.as_str(), i64::from(*year), by, "", now).await?;
+            }
+            let recognitions: Vec<_> = studios::levels(&mut tx, id)
+                .await?
+                .iter()
+                .filter_map(|h| {
+                    gongjiang_domain::registry::studio::StudioLevel::from_stored(&h.level).map(
+                        |level| gongjiang_domain::registry::studio::Recognition {
+                            level,
+                            year: h.year as i32,
+                        },
+                    )
+                })
+                .collect();
+            level.0 = gongjiang_domain::registry::studio::current_level(&recognitions)
+                .map(|l| l.as_str().to_owned())
+                .unwrap_or_default();
+        }
+        if let Some((stars, day)) = &r.rating {
+            studios::add_rating(
+                &mut tx,
+                id,
+                i64::from(stars.get()),
+                day.as_str(),
+                "导入",
+                now,
+            )
+            .await?;
+            level.1 = studios::ratings(&mut tx, id)
+                .await?
+                .last()
+                .map(|x| x.stars)
+                .unwrap_or(0);
+        }
+        studios::set_standing(&mut tx, id, &level.0, level.1).await?;
+        crate::search::index_studio(&mut tx, id).await?;
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::ImportRejected(errors));
+    }
+    record(&mut tx, caller, summary("studios", &report)).await?;
+    gongjiang_db::commit(tx).await?;
+    Ok(report)
+}
+
+pub async fn import_honours(
+    db: &Database,
+    caller: &Caller,
+    bytes: &[u8],
+) -> ServiceResult<ImportReport> {
+    caller.ensure_somewhere(Action::ManagePeople)?;
+    let sheet = sheets::read_xlsx(bytes).map_err(ServiceError::ImportRejected)?;
+    let (rows, labels, mut errors) =
+        plan_honours(&sheet, this_year()).map_err(ServiceError::ImportRejected)?;
+    let mut tx = db.begin().await?;
+    let units = units_by_code(&mut tx).await?;
+    let mut report = ImportReport::default();
+    for r in &rows {
+        let Some(unit) = unit_of(
+            &units,
+            caller,
+            Action::ManagePeople,
+            &labels,
+            &mut errors,
+            r.row,
+            "unit_code",
+            &r.unit_code,
+        ) else {
+            continue;
+        };
+        let Some(person) = people::by_employee_no(&mut tx, unit.id, &r.employee_no).await? else {
+            errors.push(labels.error(
+                r.row,
+                FieldError::new("employee_no", "unknown_employee_no").with("value", &r.employee_no),
+            ));
+            continue;
+        };
+        if !r.name.is_empty() && r.name != person.name {
+            errors.push(
+                labels.error(
+                    r.row,
+                    FieldError::new("name", "name_does_not_match")
+                        .with("value", &r.name)
+                        .with("expected", &person.name),
+                ),
+            );
+            continue;
+        }
+        let existing = honours::of_person(&mut tx, person.id).await?;
+        if existing
+            .iter()
+            .any(|h| h.title == r.honour.title && h.year == i64::from(r.honour.year))
+        {
+            errors.push(labels.error(
+                r.row,
+                FieldError::new("title", "honour_already_recorded").with("value", &r.honour.title),
+            ));
+            continue;
+        }
+        if errors.is_empty() {
+            honours::insert(&mut tx, person.id, &r.honour, now_ms()).await?;
+            crate::search::index_person(&mut tx, person.id).await?;
+            report.created += 1;
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::ImportRejected(errors));
+    }
+    record(&mut tx, caller, summary("honours", &report)).await?;
+    gongjiang_db::commit(tx).await?;
+    Ok(report)
+}
+
+pub async fn import_alliances(
+    db: &Database,
+    caller: &Caller,
+    bytes: &[u8],
+) -> ServiceResult<ImportReport> {
+    caller.ensure_somewhere(Action::ManageAlliances)?;
+    let sheet = sheets::read_xlsx(bytes).map_err(ServiceError::ImportRejected)?;
+    let (rows, labels, mut errors) =
+        plan_alliances(&sheet, this_year(), &today()).map_err(ServiceError::ImportRejected)?;
+    let mut tx = db.begin().await?;
+    let units = units_by_code(&mut tx).await?;
+    let mut report = ImportReport::default();
+    let now = now_ms();
+    for a in &rows {
+        let Some(unit) = unit_of(
+            &units,
+            caller,
+            Action::ManageAlliances,
+            &labels,
+            &mut errors,
+            a.row,
+            "unit_code",
+            &a.unit_code,
+        ) else {
+            continue;
+        };
+        let id = match alliances::by_name(&mut tx, &a.profile.name).await? {
+            Some(id) => {
+                report.updated += 1;
+                id
+            }
+            None => {
+                report.created += 1;
+                alliances::insert(&mut tx, unit.id, &a.profile, None, now).await?
+            }
+        };
+        let present = alliances::members(&mut tx, id).await?;
+        for (row, unit_code, studio_name, joined) in &a.members {
+            let Some(host) = units.get(unit_code) else {
+                errors.push(
+                    labels.error(
+                        *row,
+                        FieldError::new("studio_unit_code", "unknown_unit_code")
+                            .with("value", unit_code),
+                    ),
+                );
+                continue;
+            };
+            let Some(studio) = studios::by_name(&mut tx, host.id, studio_name).await? else {
+                errors.push(
+                    labels.error(
+                        *row,
+                        FieldError::new("studio_name", "unknown_studio_name")
+                            .with("value", studio_name),
+                    ),
+                );
+                continue;
+            };
+            if present
+                .iter()
+                .any(|m| m.studio_id == studio && m.left_on.is_none())
+            {
+                continue;
+            }
+            alliances::add_member(&mut tx, id, studio, joined.as_str()).await?;
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::ImportRejected(errors));
+    }
+    record(&mut tx, caller, summary("alliances", &report)).await?;
+    gongjiang_db::commit(tx).await?;
+    Ok(report)
+}
+
+pub async fn import_achievements(
+    db: &Database,
+    caller: &Caller,
+    bytes: &[u8],
+) -> ServiceResult<ImportReport> {
+    caller.ensure_somewhere(Action::DeclareAchievements)?;
+    let sheet = sheets::read_xlsx(bytes).map_err(ServiceError::ImportRejected)?;
+    let (rows, labels, mut errors) =
+        plan_achievements(&sheet, this_year()).map_err(ServiceError::ImportRejected)?;
+    let mut tx = db.begin().await?;
+    let units = units_by_code(&mut tx).await?;
+    let mut report = ImportReport::default();
+    let mut made: HashMap<(i64, String, i32), i64> = HashMap::new();
+    let now = now_ms();
+    for r in &rows {
+        let Some(unit) = unit_of(
+            &units,
+            caller,
+            Action::DeclareAchievements,
+            &labels,
+            &mut errors,
+            r.row,
+            "unit_code",
+            &r.unit_code,
+        ) else {
+            continue;
+        };
+        let key = (unit.id, r.text.title.clone(), r.text.year);
+        // A second row of the same achievement adds an award.
+        if let Some(id) = made.get(&key) {
+            if let Some(award) = &r.award {
+                achievements::add_award(&mut tx, *id, award, now).await?;
+            }
+            continue;
+        }
+        let studio = if r.studio_name.is_empty() {
+            None
+        } else {
+            match studios::by_name(&mut tx, unit.id, &r.studio_name).await? {
+                Some(s) => Some(s),
+                None => {
+                    errors.push(
+                        labels.error(
+                            r.row,
+                            FieldError::new("studio_name", "unknown_studio_name")
+                                .with("value", &r.studio_name),
+                        ),
+                    );
+                    // Go on: the row's other references are reported too.
+                    None
+                }
+            }
+        };
+        let mut makers = Vec::new();
+        for no in &r.makers {
+            match people::by_employee_no(&mut tx, unit.id, no).await? {
+                Some(p) => makers.push(p.id),
+                None => errors.push(labels.error(
+                    r.row,
+                    FieldError::new("makers", "unknown_employee_no").with("value", no),
+                )),
+            }
+        }
+        let filter = achievements::AchievementFilter {
+            query: r.text.title.clone(),
+            year: Some(i64::from(r.text.year)),
+            ..Default::default()
+        };
+        let (same, _) = achievements::list(
+            &mut tx,
+            Some(&[unit.unit_path()]),
+            &filter,
+            Page::new(1, 50),
+        )
+        .await?;
+        if same
+            .iter()
+            .any(|a| a.title == r.text.title && a.unit_id == unit.id)
+        {
+            errors.push(labels.error(
+                r.row,
+                FieldError::new("title", "achievement_exists").with("value", &r.text.title),
+            ));
+            continue;
+        }
+        if !errors.is_empty() {
+            continue;
+        }
+        let id = achievements::insert(&mut tx, unit.id, studio, &r.text, now).await?;
+        achievements::set_people(&mut tx, id, &makers).await?;
+        if let Some(award) = &r.award {
+            achievements::add_award(&mut tx, id, award, now).await?;
+        }
+        made.insert(key, id);
+        report.created += 1;
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::ImportRejected(errors));
+    }
+    for id in made.values() {
+        let best = achievements::awards(&mut tx, *id)
+            .await?
+            .iter()
+            .filter_map(|w| {
+                gongjiang_domain::registry::achievement::AwardTier::from_stored(&w.tier)
+            })
+            .min()
+            .map(|t| t.as_str())
+            .unwrap_or("");
+        achievements::set_best_tier(&mut tx, *id, best).await?;
+        crate::search::index_achievement(&mut tx, *id).await?;
+    }
+    record(&mut tx, caller, summary("achievements", &report)).await?;
+    gongjiang_db::commit(tx).await?;
+    Ok(report)
+}
+
+/// The template columns of an import kind.
+pub fn columns(kind: &str) -> Option<&'static [Column]> {
+    match kind {
+        "studios" => Some(STUDIO_COLUMNS),
+        "honours" => Some(HONOUR_COLUMNS),
+        "alliances" => Some(ALLIANCE_COLUMNS),
+        "achievements" => Some(ACHIEVEMENT_COLUMNS),
+        _ => None,
+    }
+}
