@@ -316,7 +316,7 @@ async fn sit(
     Some((attempt, acked))
 }
 
-fn peak_memory_kb(pid: u32) -> Option<u64> {
+pub(crate) fn peak_memory_kb(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
         .lines()
@@ -325,7 +325,7 @@ fn peak_memory_kb(pid: u32) -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
-fn free_port() -> anyhow::Result<u16> {
+pub(crate) fn free_port() -> anyhow::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port())
@@ -424,11 +424,7 @@ pub async fn run(database_url: &str, plan: Plan) -> anyhow::Result<()> {
             continue;
         }
         l.sort_by(|a, b| a.total_cmp(b));
-        let at = |q: f64| {
-            l.get(((l.len() as f64 * q) as usize).min(l.len().saturating_sub(1)))
-                .copied()
-                .unwrap_or(0.0)
-        };
+        let at = |q: f64| quantile(&l, q);
         println!(
             "  {kind:<7} {:>8} ok {:>5} errors  p50 {:>7.1} ms  p99 {:>7.1} ms  max {:>8.1} ms",
             l.len(),
@@ -461,4 +457,12 @@ pub async fn run(database_url: &str, plan: Plan) -> anyhow::Result<()> {
         acknowledged - stored
     );
     Ok(())
+}
+
+/// The `q` quantile of sorted samples (0 when there are none).
+pub(crate) fn quantile(sorted: &[f64], q: f64) -> f64 {
+    sorted
+        .get(((sorted.len() as f64 * q) as usize).min(sorted.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or(0.0)
 }

@@ -93,6 +93,16 @@ enum BenchCommand {
         #[arg(long)]
         saturate_secs: Option<u64>,
     },
+    /// The registry at scale: fill a fresh database with achievements, measure search in
+    /// process, then the public pages over HTTP with concurrent clients.
+    Search {
+        #[arg(long, default_value_t = 100_000)]
+        achievements: usize,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -306,29 +316,28 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let url = config.database_url.clone();
             println!("exam load, on {}", server::redact(&url));
-            if url.starts_with("postgres") {
-                let name = format!("gj_bench_{}", std::process::id());
-                let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&url).await?;
-                let admin_sql = |sql: String| sqlx::AssertSqlSafe(sql);
-                sqlx::Executor::execute(&mut admin, admin_sql(format!("CREATE DATABASE {name}")))
-                    .await?;
-                let fresh = format!("{}/{name}", &url[..url.rfind('/').unwrap_or(url.len())]);
-                let result = crate::bench_exam::run(&fresh, plan).await;
-                sqlx::Executor::execute(
-                    &mut admin,
-                    admin_sql(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
-                )
-                .await?;
-                result?;
-            } else {
-                let result = crate::bench_exam::run(&url, plan).await;
-                if let Some(dir) = std::path::Path::new(&gongjiang_db::sqlite_path(&url)).parent()
-                    && url.contains("gongjiang-bench-")
-                {
-                    let _ = std::fs::remove_dir_all(dir);
-                }
-                result?;
-            }
+            on_fresh_database(&url, |fresh| async move {
+                crate::bench_exam::run(&fresh, plan).await
+            })
+            .await?;
+        }
+        Command::Bench {
+            what:
+                BenchCommand::Search {
+                    achievements,
+                    seconds,
+                    clients,
+                },
+        } => {
+            let url = config.database_url.clone();
+            println!(
+                "registry search and public pages, on {}",
+                server::redact(&url)
+            );
+            on_fresh_database(&url, |fresh| async move {
+                crate::bench_search::run(&fresh, achievements, seconds, clients).await
+            })
+            .await?;
         }
         Command::Audit {
             action: AuditCommand::Verify,
@@ -510,4 +519,36 @@ fn print_demo_banner(running: &server::Running, logins: &[demo::DemoLogin]) {
     );
     println!();
     println!("  按 Ctrl-C 停止 / press Ctrl-C to stop");
+}
+
+/// Runs a benchmark on a fresh database: on PostgreSQL a new database on the given server,
+/// dropped afterwards; on SQLite the given (fresh) file, whose folder is removed afterwards
+/// when the command made it.
+async fn on_fresh_database<F, Fut>(url: &str, run: F) -> anyhow::Result<()>
+where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    if url.starts_with("postgres") {
+        let name = format!("gj_bench_{}", std::process::id());
+        let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(url).await?;
+        let admin_sql = |sql: String| sqlx::AssertSqlSafe(sql);
+        sqlx::Executor::execute(&mut admin, admin_sql(format!("CREATE DATABASE {name}"))).await?;
+        let fresh = format!("{}/{name}", &url[..url.rfind('/').unwrap_or(url.len())]);
+        let result = run(fresh).await;
+        sqlx::Executor::execute(
+            &mut admin,
+            admin_sql(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
+        )
+        .await?;
+        result
+    } else {
+        let result = run(url.to_owned()).await;
+        if let Some(dir) = std::path::Path::new(&gongjiang_db::sqlite_path(url)).parent()
+            && url.contains("gongjiang-bench-")
+        {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        result
+    }
 }
