@@ -293,11 +293,24 @@ async fn keepers_are_the_studios_admins_and_its_leader_only() {
         app.get(&worker, &path).await.status(),
         StatusCode::FORBIDDEN
     );
+    let hidden = app
+        .get(&app.client(), &format!("/showcase/studios/{elsewhere}"))
+        .await;
+    assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
     let r = app
         .post_form(&admin, &format!("{path}/publish"), &[("published", "1")])
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.get(&worker, &path).await.status(), StatusCode::OK);
+    // The public showcase has it now, and only now.
+    let public = app.client();
+    let (status, html) = app
+        .get_text(&public, &format!("/showcase/studios/{elsewhere}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("汽车总装创新工作室"));
+    let (_, listing) = app.get_text(&public, "/showcase/studios").await;
+    assert!(listing.contains("汽车总装创新工作室"));
     // A leader's own register lists the studios they lead.
     let mine = new_studio(
         &app,

@@ -93,8 +93,8 @@ pub async fn studio(db: &Database, id: i64) -> ServiceResult<PublicStudio> {
     })
 }
 
-/// Units with published achievements and how many, for the showcase's unit filter.
-pub async fn units(db: &Database) -> ServiceResult<Vec<(i64, String, i64)>> {
+/// Units with published achievements, for the showcase's unit filter.
+pub async fn units(db: &Database) -> ServiceResult<Vec<(i64, String)>> {
     let mut conn = db.read().await?;
     Ok(achievements::units_with_published(&mut conn).await?)
 }

@@ -163,9 +163,15 @@ pub async fn list(
     let mut w = Where::default();
     conditions(&mut w, roots, filter);
     let cond = w.sql();
+    // Counting needs the units only to filter by subtree (it is the costly part at scale).
+    let from = if roots.is_some() || filter.within.is_some() {
+        FROM
+    } else {
+        " FROM achievements a"
+    };
     let total: i64 = w
         .bind_scalar(sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT COUNT(*){FROM}{cond}"
+            "SELECT COUNT(*){from}{cond}"
         ))))
         .fetch_one(&mut *conn)
         .await?;
@@ -473,10 +479,11 @@ pub async fn delete_file(conn: &mut Conn, file_id: i64) -> DbResult<()> {
     Ok(())
 }
 
-/// Units that have published achievements (for the showcase's filter), with their counts.
-pub async fn units_with_published(conn: &mut Conn) -> DbResult<Vec<(i64, String, i64)>> {
+/// Units that have published achievements (for the showcase's filter). An `EXISTS` per unit
+/// rather than a count over every published achievement: this runs on every listing page.
+pub async fn units_with_published(conn: &mut Conn) -> DbResult<Vec<(i64, String)>> {
     Ok(sqlx::query_as(
-        "SELECT u.id, u.name, COUNT(*) FROM achievements a JOIN units u ON u.id = a.unit_id WHERE a.published = 1 GROUP BY u.id, u.name ORDER BY COUNT(*) DESC, u.name LIMIT 200",
+        "SELECT u.id, u.name FROM units u WHERE EXISTS (SELECT 1 FROM achievements a WHERE a.unit_id = u.id AND a.published = 1) ORDER BY u.path LIMIT 300",
     )
     .fetch_all(conn)
     .await?)

@@ -8,6 +8,9 @@ use gongjiang_search::Query;
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
 
+/// Searches count their matches up to this many ("more than 1,000").
+pub const COUNT_CAP: i64 = 1000;
+
 /// What is indexed of one record.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
@@ -141,9 +144,10 @@ pub async fn search(
         w.and(format!("d.year = {p}"));
     }
     let cond = w.sql();
+    // Counting every match of a common word costs as much as ranking them: count up to a cap.
     let total: i64 = w
         .bind_scalar(sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT COUNT(*){from}{cond}"
+            "SELECT COUNT(*) FROM (SELECT 1{from}{cond} LIMIT {COUNT_CAP}) capped"
         ))))
         .fetch_one(&mut *conn)
         .await?;

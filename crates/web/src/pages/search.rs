@@ -62,6 +62,7 @@ struct SearchPage {
     r: Results,
     pager: Pager,
     signed_in: bool,
+    cap: i64,
     fields: Vec<&'static str>,
     kinds: Vec<&'static str>,
     levels: Vec<&'static str>,
@@ -95,6 +96,7 @@ pub async fn show(
     let pager = Pager::new("/search", &params, page, PAGE_SIZE, r.total);
     html(&SearchPage {
         signed_in: caller.is_some(),
+        cap: gongjiang_db::search::COUNT_CAP,
         pager,
         r,
         q,

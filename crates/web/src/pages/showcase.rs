@@ -68,7 +68,7 @@ struct Achievements {
     pager: Pager,
     b: Browse,
     fields: Vec<&'static str>,
-    units: Vec<(i64, String, i64)>,
+    units: Vec<(i64, String)>,
 }
 
 pub async fn achievements(
