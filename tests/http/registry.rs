@@ -575,6 +575,81 @@ async fn alliances_keep_members_chairs_projects_and_the_annual_rule() {
 }
 
 #[tokio::test]
+async fn centers_and_bases_group_alliances_and_studios() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin").await;
+    let unitadmin = app.login("unitadmin").await;
+    let federation = app.seed.federation.to_string();
+    let studio = new_studio(&app, &admin, app.seed.branch, "连铸创新工作室", "").await;
+    let r = app
+        .post_form(
+            &admin,
+            "/innovation/alliances",
+            &[
+                ("unit_id", &federation),
+                ("name", "冶金同型联盟"),
+                ("kind", "same_kind"),
+            ],
+        )
+        .await;
+    let alliance = id_in(&r, "/innovation/alliances/").to_string();
+    let center = [
+        ("unit_id", federation.as_str()),
+        ("kind", "center"),
+        ("name", "华江冶金创新中心"),
+    ];
+    let r = app
+        .post_form(&unitadmin, "/innovation/groups", &center)
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "the federation's centers are its own"
+    );
+    let r = app.post_form(&admin, "/innovation/groups", &center).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let r = app
+        .post_form(
+            &admin,
+            &format!("{page}/members"),
+            &[("alliance_id", &alliance)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app
+        .post_form(
+            &admin,
+            &format!("{page}/members"),
+            &[("studio_id", &studio.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app
+        .post_form(
+            &admin,
+            &format!("{page}/members"),
+            &[("alliance_id", &alliance)],
+        )
+        .await;
+    assert!(r.text().await.unwrap().contains("已是成员"));
+    let (_, html) = app.get_text(&unitadmin, &page).await;
+    assert!(
+        html.contains("冶金同型联盟")
+            && html.contains("连铸创新工作室")
+            && html.contains("创新中心")
+    );
+    let (_, list) = app.get_text(&unitadmin, "/innovation/groups").await;
+    assert!(list.contains("联盟 1 个") && list.contains("工作室 1 个"));
+}
+
+#[tokio::test]
 async fn people_carry_honours_and_master_apprentice_pairs() {
     let app = TestApp::spawn().await;
     let unitadmin = app.login("unitadmin").await;

@@ -133,6 +133,18 @@ impl RegistryIds {
         .await
         .unwrap()
         .id;
+        gongjiang_app::groups::create(
+            db,
+            &system,
+            gongjiang_app::groups::GroupInput {
+                unit_id: s.enterprise,
+                kind: "center".into(),
+                name: "矩阵创新中心".into(),
+                summary: String::new(),
+            },
+        )
+        .await
+        .unwrap();
         RegistryIds {
             exhibition,
             studio,
@@ -269,6 +281,37 @@ pub(crate) fn rules(app: &TestApp, ids: RegistryIds) -> Vec<Rule> {
             Admins,
         ),
         ("GET", "/search", "/search?q=矩阵".into(), vec![], Public),
+        (
+            "GET",
+            "/innovation/groups",
+            "/innovation/groups".into(),
+            vec![],
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/innovation/groups",
+            "/innovation/groups".into(),
+            vec![
+                ("unit_id", s.enterprise.to_string()),
+                ("name", String::new()),
+            ],
+            Admins,
+        ),
+        (
+            "GET",
+            "/innovation/groups/{id}",
+            "/innovation/groups/1".into(),
+            vec![],
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/innovation/groups/{id}/members",
+            "/innovation/groups/1/members".into(),
+            vec![("alliance_id", alliance.to_string())],
+            Admins,
+        ),
         (
             "GET",
             "/admin/export/{kind}",

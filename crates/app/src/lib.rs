@@ -13,6 +13,7 @@ mod demo_registry;
 mod error;
 pub mod exams;
 pub mod exhibitions;
+pub mod groups;
 pub mod honours;
 pub mod imports;
 pub mod papers;

@@ -11,6 +11,7 @@ pub mod exams;
 pub mod exhibitions;
 mod filter;
 pub mod group_commit;
+pub mod groups;
 pub mod honours;
 mod migrations;
 pub mod papers;

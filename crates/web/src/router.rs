@@ -5,8 +5,8 @@ use crate::context::{self, MAX_BODY};
 use crate::error::WebError;
 use crate::pages::{
     account, accounts, achievements, admin, alliances, audit, auth, banks, exams, exhibitions,
-    home, honours, imports, people, questions, search, sessions, showcase, statistics, studios,
-    units,
+    groups, home, honours, imports, people, questions, search, sessions, showcase, statistics,
+    studios, units,
 };
 use crate::{AppState, api, assets};
 use axum::Router;
@@ -180,6 +180,9 @@ pub fn build(state: AppState) -> Router {
             get(exhibitions::boards),
         )
         .route("/showcase/exhibitions/{id}", get(exhibitions::public))
+        .route("/innovation/groups", get(groups::list).post(groups::create))
+        .route("/innovation/groups/{id}", get(groups::show))
+        .route("/innovation/groups/{id}/members", post(groups::add))
         .route("/search", get(search::show))
         .route("/showcase", get(showcase::index))
         .route("/showcase/achievements", get(showcase::achievements))

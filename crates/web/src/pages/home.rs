@@ -56,6 +56,10 @@ async fn module(ctx: Ctx, section: &'static str) -> WebResult<Response> {
             ctx.tr.t_string("alliances.title"),
         ));
         links.push((
+            "/innovation/groups".to_owned(),
+            ctx.tr.t_string("groups.title"),
+        ));
+        links.push((
             "/innovation/achievements".to_owned(),
             ctx.tr.t_string("achievements.title"),
         ));

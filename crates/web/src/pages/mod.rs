@@ -11,6 +11,7 @@ pub mod banks;
 pub mod errors;
 pub mod exams;
 pub mod exhibitions;
+pub mod groups;
 pub mod home;
 pub mod honours;
 pub mod imports;
