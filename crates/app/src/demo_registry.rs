@@ -351,6 +351,7 @@ pub async fn load(tx: &mut Conn, base: Base<'_>) -> ServiceResult<(usize, usize,
     // Alliances: a dozen of each kind but thematic, and six thematic ones.
     let mut alliance_count = 0;
     let mut used_names = std::collections::HashSet::new();
+    let mut alliance_ids = Vec::new();
     for i in 0..36usize {
         let kind = AllianceKind::ALL[i % AllianceKind::ALL.len()];
         let (thing, _, speciality) = SUBJECTS[(i * 7) % SUBJECTS.len()];
@@ -426,6 +427,33 @@ pub async fn load(tx: &mut Conn, base: Base<'_>) -> ServiceResult<(usize, usize,
             }
         }
         alliance_count += 1;
+        alliance_ids.push(id);
+    }
+    // Two innovation centers and a base over the alliances.
+    for (k, (kind, name)) in [
+        ("center", "华江先进制造创新中心"),
+        ("center", "华江绿色能源创新中心"),
+        ("base", "华江职工创新基地"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let group = gongjiang_db::groups::insert(
+            tx,
+            base.federation.id,
+            kind,
+            name,
+            "汇聚相关联盟和工作室，开展跨单位协同攻关。",
+            now,
+        )
+        .await?;
+        for a in alliance_ids
+            .iter()
+            .skip(k * 5)
+            .take(if *kind == "base" { 12 } else { 6 })
+        {
+            gongjiang_db::groups::add_member(tx, group, None, Some(*a)).await?;
+        }
     }
     // Achievements: six to eight a studio over the years, plus some of units without a studio.
     let mut achievement_count = 0;
