@@ -296,16 +296,11 @@ async fn back(
     done: &str,
     result: Result<(), ServiceError>,
 ) -> WebResult<Response> {
-    match result {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("/innovation/alliances/{id}?done={done}")).into_response())
-        }
-        Err(ServiceError::Invalid(invalid)) => {
-            let errors = FormErrors::from_invalid(me.ctx.tr, &invalid);
-            show_page(state, me, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let url = format!("/innovation/alliances/{id}?done={done}");
+    super::after_form(me.ctx.tr, result, url, |status, errors| {
+        show_page(state, me, id, status, errors)
+    })
+    .await
 }
 
 /// A studio joins: from the alliance's page (by studio number) or from the studio's own page.

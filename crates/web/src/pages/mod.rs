@@ -93,3 +93,26 @@ impl Posted {
             .ok_or_else(|| gongjiang_domain::FieldError::new(key, "required"))
     }
 }
+
+/// After a form on a record's page: to `done_url` when the service accepted it; the page again
+/// (`again`, with the errors, as 422) when it refused the input; any other error as it is.
+pub async fn after_form<F, Fut>(
+    tr: crate::i18n::Tr,
+    result: Result<(), gongjiang_app::ServiceError>,
+    done_url: String,
+    again: F,
+) -> crate::error::WebResult<axum::response::Response>
+where
+    F: FnOnce(axum::http::StatusCode, crate::view::FormErrors) -> Fut,
+    Fut: std::future::Future<Output = crate::error::WebResult<axum::response::Response>>,
+{
+    use axum::response::IntoResponse;
+    match result {
+        Ok(()) => Ok(axum::response::Redirect::to(&done_url).into_response()),
+        Err(gongjiang_app::ServiceError::Invalid(invalid)) => {
+            let errors = crate::view::FormErrors::from_invalid(tr, &invalid);
+            again(axum::http::StatusCode::UNPROCESSABLE_ENTITY, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -421,16 +421,11 @@ async fn back(
     done: &str,
     result: Result<(), ServiceError>,
 ) -> WebResult<Response> {
-    match result {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("/innovation/studios/{id}?done={done}")).into_response())
-        }
-        Err(ServiceError::Invalid(invalid)) => {
-            let errors = FormErrors::from_invalid(me.ctx.tr, &invalid);
-            show_page(state, me, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let url = format!("/innovation/studios/{id}?done={done}");
+    super::after_form(me.ctx.tr, result, url, |status, errors| {
+        show_page(state, me, id, status, errors)
+    })
+    .await
 }
 
 pub async fn add_member(
