@@ -293,6 +293,26 @@ async fn keepers_are_the_studios_admins_and_its_leader_only() {
         app.get(&worker, &path).await.status(),
         StatusCode::FORBIDDEN
     );
+    let r = app
+        .upload(
+            &admin,
+            &format!("{path}/pictures"),
+            crate::role_table::PNG.to_vec(),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get_text(&admin, &path).await;
+    let picture: i64 = html
+        .split("/studio-pictures/")
+        .nth(1)
+        .and_then(|s| s.split(['/', '"']).next())
+        .and_then(|n| n.parse().ok())
+        .expect("the picture on the page");
+    let thumb = format!("/studio-pictures/{picture}/thumb");
+    assert_eq!(
+        app.get(&app.client(), &thumb).await.status(),
+        StatusCode::NOT_FOUND
+    );
     let hidden = app
         .get(&app.client(), &format!("/showcase/studios/{elsewhere}"))
         .await;
@@ -309,6 +329,9 @@ async fn keepers_are_the_studios_admins_and_its_leader_only() {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("汽车总装创新工作室"));
+    assert!(html.contains(&thumb));
+    let shown = app.get(&public, &thumb).await;
+    assert_eq!(shown.headers()["content-type"], "image/jpeg");
     let (_, listing) = app.get_text(&public, "/showcase/studios").await;
     assert!(listing.contains("汽车总装创新工作室"));
     // A leader's own register lists the studios they lead.

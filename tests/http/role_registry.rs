@@ -145,6 +145,15 @@ impl RegistryIds {
         )
         .await
         .unwrap();
+        gongjiang_app::studios::add_picture(
+            db,
+            &system,
+            studio,
+            "site.png",
+            crate::role_table::PNG.to_vec(),
+        )
+        .await
+        .unwrap();
         RegistryIds {
             exhibition,
             studio,
@@ -281,6 +290,27 @@ pub(crate) fn rules(app: &TestApp, ids: RegistryIds) -> Vec<Rule> {
             Admins,
         ),
         ("GET", "/search", "/search?q=矩阵".into(), vec![], Public),
+        (
+            "POST",
+            "/innovation/studios/{id}/pictures",
+            format!("/innovation/studios/{studio}/pictures"),
+            vec![],
+            Keepers,
+        ),
+        (
+            "GET",
+            "/studio-pictures/{id}",
+            "/studio-pictures/1".into(),
+            vec![],
+            Readers,
+        ),
+        (
+            "GET",
+            "/studio-pictures/{id}/thumb",
+            "/studio-pictures/1/thumb".into(),
+            vec![],
+            Readers,
+        ),
         (
             "GET",
             "/innovation/groups",

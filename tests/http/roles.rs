@@ -37,6 +37,7 @@ async fn call(
         || path.ends_with("/import")
         || path.ends_with("/picture")
         || path.ends_with("/files")
+        || path.ends_with("/pictures")
     {
         let file = xlsx::sheet(&["姓名", "所属单位编码"], &[&["矩阵导入", "HJGT-01"]]);
         return app.upload(client, path, file).await.status();

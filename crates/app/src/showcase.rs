@@ -64,6 +64,7 @@ pub struct PublicStudio {
     pub members: Vec<MemberView>,
     pub achievements: Vec<AchievementView>,
     pub alliances: Vec<AllianceView>,
+    pub pictures: Vec<(i64, String)>,
 }
 
 pub async fn studio(db: &Database, id: i64) -> ServiceResult<PublicStudio> {
@@ -86,6 +87,7 @@ pub async fn studio(db: &Database, id: i64) -> ServiceResult<PublicStudio> {
         .filter(|m| m.left_on.is_none())
         .collect();
     Ok(PublicStudio {
+        pictures: studios::pictures(&mut conn, id).await?,
         members,
         achievements,
         alliances: alliances::of_studio(&mut conn, id).await?,

@@ -177,6 +177,8 @@ pub struct StudioPage {
     /// Its achievements (only the published ones for those who do not keep it), with awards.
     pub achievements: Vec<gongjiang_db::achievements::AchievementView>,
     pub awards: Vec<gongjiang_db::achievements::AwardView>,
+    /// Its pictures: (id, name).
+    pub pictures: Vec<(i64, String)>,
     #[serde(skip)]
     pub keeping: Keeping,
 }
@@ -216,6 +218,7 @@ pub async fn page(db: &Database, caller: &Caller, id: i64) -> ServiceResult<Stud
         awards.extend(gongjiang_db::achievements::awards(&mut conn, a.id).await?);
     }
     Ok(StudioPage {
+        pictures: studios::pictures(&mut conn, id).await?,
         achievements,
         awards,
         levels: studios::levels(&mut conn, id).await?,
@@ -362,4 +365,75 @@ pub async fn end_member(
 /// The field codes a studio form offers.
 pub fn field_choices() -> &'static [Field] {
     Field::ALL
+}
+
+/// Adds a picture to the profile (keepers); checked by its bytes, with a thumbnail.
+pub async fn add_picture(
+    db: &Database,
+    caller: &Caller,
+    id: i64,
+    name: &str,
+    bytes: Vec<u8>,
+) -> ServiceResult<i64> {
+    let accepted = gongjiang_domain::registry::upload::accept(name, &bytes)?;
+    if accepted.kind != gongjiang_domain::registry::upload::FileKind::Picture {
+        return Err(FieldError::new("file", "picture_only").into());
+    }
+    {
+        let mut conn = db.read().await?;
+        ensure_keeper(caller, &load(&mut conn, id).await?)?;
+    }
+    let copy = bytes.clone();
+    let thumbnail = tokio::task::spawn_blocking(move || crate::thumbnails::make(&copy))
+        .await
+        .map_err(|e| ServiceError::Internal(e.to_string()))?
+        .map_err(|_| FieldError::new("file", "picture_unreadable"))?;
+    let mut tx = db.begin().await?;
+    load(&mut tx, id).await?;
+    let picture = studios::add_picture(
+        &mut tx,
+        id,
+        &accepted.name,
+        accepted.content_type,
+        &bytes,
+        &thumbnail,
+        now_ms(),
+    )
+    .await?;
+    let after = serde_json::json!({"picture": picture, "name": accepted.name});
+    record(
+        &mut tx,
+        caller,
+        change::<(), _>("studio.picture_add", "studio", id, None, Some(&after)),
+    )
+    .await?;
+    gongjiang_db::commit(tx).await?;
+    Ok(picture)
+}
+
+/// A picture, for those who may see its studio (everyone once it is published).
+pub async fn picture(
+    db: &Database,
+    caller: Option<&Caller>,
+    id: i64,
+    thumbnail: bool,
+) -> ServiceResult<(String, Vec<u8>)> {
+    let mut conn = db.read().await?;
+    let (studio_id, content_type, bytes) = studios::picture(&mut conn, id, thumbnail)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let studio = load(&mut conn, studio_id).await?;
+    let readable = studio.published == 1
+        || caller.is_some_and(|c| keeping(c, &studio) != Keeping::None)
+        || match caller.and_then(|c| c.person_id) {
+            Some(p) => studios::members(&mut conn, studio_id)
+                .await?
+                .iter()
+                .any(|m| m.person_id == p),
+            None => false,
+        };
+    if !readable {
+        return Err(ServiceError::NotFound);
+    }
+    Ok((content_type, bytes))
 }

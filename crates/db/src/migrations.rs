@@ -91,6 +91,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 12,
+        name: "studio_pictures",
+        common: "",
+        sqlite: include_str!("../../../migrations/0012_studio_pictures.sqlite.sql"),
+        postgres: include_str!("../../../migrations/0012_studio_pictures.postgres.sql"),
+    },
 ];
 
 fn render(m: &Migration, backend: Backend) -> String {

@@ -386,3 +386,49 @@ pub async fn add_rating(
     .fetch_one(conn)
     .await?)
 }
+
+/// A studio's pictures (their ids and names), oldest first.
+pub async fn pictures(conn: &mut Conn, studio_id: i64) -> DbResult<Vec<(i64, String)>> {
+    Ok(
+        sqlx::query_as("SELECT id, name FROM studio_pictures WHERE studio_id = $1 ORDER BY id")
+            .bind(studio_id)
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+pub async fn add_picture(
+    conn: &mut Conn,
+    studio_id: i64,
+    name: &str,
+    content_type: &str,
+    bytes: &[u8],
+    thumbnail: &[u8],
+    now: i64,
+) -> DbResult<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO studio_pictures (studio_id, name, content_type, bytes, thumbnail, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(studio_id)
+    .bind(name)
+    .bind(content_type)
+    .bind(bytes.to_vec())
+    .bind(thumbnail.to_vec())
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// A picture: its studio, content type and bytes (the JPEG thumbnail's, when asked).
+pub async fn picture(
+    conn: &mut Conn,
+    id: i64,
+    thumbnail: bool,
+) -> DbResult<Option<(i64, String, Vec<u8>)>> {
+    let sql = if thumbnail {
+        "SELECT studio_id, 'image/jpeg', thumbnail FROM studio_pictures WHERE id = $1"
+    } else {
+        "SELECT studio_id, content_type, bytes FROM studio_pictures WHERE id = $1"
+    };
+    Ok(sqlx::query_as(sql).bind(id).fetch_optional(conn).await?)
+}

@@ -99,6 +99,15 @@ pub fn build(state: AppState) -> Router {
         .route("/innovation/studios/{id}/status", post(studios::set_status))
         .route("/innovation/studios/{id}/publish", post(studios::publish))
         .route(
+            "/innovation/studios/{id}/pictures",
+            post(studios::add_picture),
+        )
+        .route("/studio-pictures/{id}", get(studios::picture))
+        .route(
+            "/studio-pictures/{id}/thumb",
+            get(studios::picture_thumbnail),
+        )
+        .route(
             "/innovation/alliances",
             get(alliances::list).post(alliances::create),
         )

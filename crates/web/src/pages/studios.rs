@@ -541,3 +541,59 @@ pub async fn publish(
     )
     .await
 }
+
+pub async fn add_picture(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    mut multipart: axum::extract::Multipart,
+) -> WebResult<Response> {
+    let result = match crate::view::uploaded_file(&mut multipart).await? {
+        Some((name, bytes)) => studios::add_picture(&state.db, &me.caller, id, &name, bytes)
+            .await
+            .map(|_| ()),
+        None => Err(gongjiang_domain::FieldError::new("file", "required").into()),
+    };
+    back(&state, &me, id, "picture_added", result).await
+}
+
+async fn send_picture(
+    state: &AppState,
+    ctx: &crate::context::Ctx,
+    id: i64,
+    thumbnail: bool,
+) -> WebResult<Response> {
+    use axum::http::{HeaderValue, header};
+    let caller = ctx.caller();
+    let (content_type, bytes) = studios::picture(&state.db, caller.as_ref(), id, thumbnail).await?;
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    Ok(response)
+}
+
+pub async fn picture(
+    State(state): State<AppState>,
+    ctx: crate::context::Ctx,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    send_picture(&state, &ctx, id, false).await
+}
+
+pub async fn picture_thumbnail(
+    State(state): State<AppState>,
+    ctx: crate::context::Ctx,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    send_picture(&state, &ctx, id, true).await
+}
