@@ -228,12 +228,14 @@ pub async fn from_session(
 ) -> ServiceResult<Option<SignedIn>> {
     let now = now_ms();
     let hash = token_hash(token);
-    let mut conn = db.read().await?;
-    let Some(session) = sessions::get_live(&mut conn, &hash, now).await? else {
+    let found = {
+        let mut conn = db.read().await?;
+        sessions::signed_in(&mut conn, &hash, now).await?
+    };
+    let Some((session, user, grants)) = found else {
         return Ok(None);
     };
-    let loaded = load_user(&mut conn, session.user_id).await?;
-    drop(conn);
+    let loaded = (user.disabled == 0).then_some((user, grants));
     if now - session.last_seen_at > TOUCH_EVERY_MS {
         let mut tx = db.begin().await?;
         sessions::touch(&mut tx, &hash, now, now + settings.session_idle_ms).await?;

@@ -1,5 +1,6 @@
 //! Server-side login sessions. The cookie holds a random token; the table holds only its hash.
 
+use crate::users::{GrantView, UserRecord};
 use crate::{Conn, DbResult};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -33,19 +34,6 @@ pub async fn insert(conn: &mut Conn, s: NewSession<'_>, now: i64) -> DbResult<()
         .execute(conn)
         .await?;
     Ok(())
-}
-
-/// The session with this token hash, if it has not expired.
-pub async fn get_live(
-    conn: &mut Conn,
-    token_hash: &str,
-    now: i64,
-) -> DbResult<Option<SessionRecord>> {
-    Ok(sqlx::query_as("SELECT token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2")
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(conn)
-        .await?)
 }
 
 pub async fn touch(conn: &mut Conn, token_hash: &str, now: i64, expires_at: i64) -> DbResult<()> {
@@ -84,4 +72,71 @@ pub async fn delete_expired(conn: &mut Conn, now: i64) -> DbResult<u64> {
         .execute(conn)
         .await?
         .rows_affected())
+}
+
+/// One row of [`signed_in`]: the session, its user and one of the user's grants (if any).
+#[derive(sqlx::FromRow)]
+struct SignedInRow {
+    csrf_token: String,
+    last_seen_at: i64,
+    session_created_at: i64,
+    expires_at: i64,
+    #[sqlx(flatten)]
+    user: UserRecord,
+    grant_id: Option<i64>,
+    role: Option<String>,
+    unit_id: Option<i64>,
+    unit_path: Option<String>,
+    unit_name: Option<String>,
+    granted_at: Option<i64>,
+}
+
+/// The live session with this token hash, its user (even if disabled: the caller decides)
+/// and the user's grants, in one round trip: every signed-in request asks this.
+pub async fn signed_in(
+    conn: &mut Conn,
+    token_hash: &str,
+    now: i64,
+) -> DbResult<Option<(SessionRecord, UserRecord, Vec<GrantView>)>> {
+    let rows: Vec<SignedInRow> = sqlx::query_as(
+        "SELECT s.csrf_token, s.last_seen_at, s.created_at AS session_created_at, s.expires_at, \
+         u.id, u.person_id, u.username, u.display_name, u.password_hash, u.locale, u.disabled, \
+         u.must_change_password, u.failed_logins, u.locked_until, u.password_changed_at, \
+         u.created_at, \
+         g.id AS grant_id, g.role, g.unit_id, n.path AS unit_path, n.name AS unit_name, g.granted_at \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         LEFT JOIN grants g ON g.user_id = u.id LEFT JOIN units n ON n.id = g.unit_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 ORDER BY g.role, n.path",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_all(conn)
+    .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let session = SessionRecord {
+        token_hash: token_hash.to_owned(),
+        user_id: first.user.id,
+        csrf_token: first.csrf_token.clone(),
+        created_at: first.session_created_at,
+        last_seen_at: first.last_seen_at,
+        expires_at: first.expires_at,
+    };
+    let user = first.user.clone();
+    let grants = rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(GrantView {
+                id: r.grant_id?,
+                user_id: r.user.id,
+                role: r.role?,
+                unit_id: r.unit_id?,
+                unit_path: r.unit_path?,
+                unit_name: r.unit_name?,
+                granted_at: r.granted_at?,
+            })
+        })
+        .collect();
+    Ok(Some((session, user, grants)))
 }
