@@ -3,7 +3,7 @@
 //! machine are recorded in docs/benchmarks.md.
 
 use crate::config::Config;
-use gongjiang_db::group_commit::{GroupCommit, Job};
+use gongjiang_db::group_commit::{GroupCommit, Job, Jobs};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -116,7 +116,7 @@ pub async fn writes(
     })
     .await?;
 
-    let writer = GroupCommit::start(db.clone(), 512);
+    let writer = GroupCommit::start(db.clone(), 512, Jobs);
     let grouped = measure(writers, seconds, move |w, n| {
         let writer = writer.clone();
         async move {

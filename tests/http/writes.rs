@@ -2,7 +2,7 @@
 //! fails alone.
 
 use crate::common::TestApp;
-use gongjiang_db::group_commit::{GroupCommit, Job};
+use gongjiang_db::group_commit::{GroupCommit, Job, Jobs};
 
 fn insert(key: i64) -> Job {
     Box::new(move |conn| {
@@ -27,7 +27,7 @@ async fn concurrent_writes_are_committed_together_and_each_is_answered() {
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    let writer = GroupCommit::start(db.clone(), 64);
+    let writer = GroupCommit::start(db.clone(), 64, Jobs);
     let mut tasks = Vec::new();
     for key in 0..400 {
         let writer = writer.clone();

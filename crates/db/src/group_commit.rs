@@ -5,21 +5,57 @@
 
 use crate::{Conn, Database, DbError, DbResult};
 use futures_util::future::BoxFuture;
+use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
-/// One write: a function that runs its statements on the batch's transaction. It may run a
-/// second time, alone, if another write of its batch failed.
-pub type Job = Box<dyn for<'c> Fn(&'c mut Conn) -> BoxFuture<'c, DbResult<()>> + Send + Sync>;
-
-struct Request {
-    job: Job,
-    done: oneshot::Sender<DbResult<()>>,
+/// How a writer applies a batch of operations on one transaction, giving one outcome per
+/// operation in order. It may be asked again with a single operation, alone, if another
+/// operation of its batch failed.
+pub trait Apply: Send + Sync + 'static {
+    type Op: Send + Sync + 'static;
+    type Out: Send + 'static;
+    fn apply<'c>(
+        &'c self,
+        conn: &'c mut Conn,
+        ops: &'c [Self::Op],
+    ) -> BoxFuture<'c, DbResult<Vec<Self::Out>>>;
 }
 
-/// A handle to the writer task; cheap to clone, one per database.
-#[derive(Clone)]
-pub struct GroupCommit {
-    queue: mpsc::Sender<Request>,
+/// One write as a function that runs its statements on the batch's transaction.
+pub type Job = Box<dyn for<'c> Fn(&'c mut Conn) -> BoxFuture<'c, DbResult<()>> + Send + Sync>;
+
+/// The writer of [`Job`]s: runs them one after another on the batch's transaction.
+pub struct Jobs;
+
+impl Apply for Jobs {
+    type Op = Job;
+    type Out = ();
+    fn apply<'c>(&'c self, conn: &'c mut Conn, ops: &'c [Job]) -> BoxFuture<'c, DbResult<Vec<()>>> {
+        Box::pin(async move {
+            for job in ops {
+                job(conn).await?;
+            }
+            Ok(vec![(); ops.len()])
+        })
+    }
+}
+
+struct Request<A: Apply> {
+    op: A::Op,
+    done: oneshot::Sender<DbResult<A::Out>>,
+}
+
+/// A handle to the writer tasks; cheap to clone, one per database and kind of write.
+pub struct GroupCommit<A: Apply> {
+    queue: mpsc::Sender<Request<A>>,
+}
+
+impl<A: Apply> Clone for GroupCommit<A> {
+    fn clone(&self) -> Self {
+        GroupCommit {
+            queue: self.queue.clone(),
+        }
+    }
 }
 
 /// Why a write was not made.
@@ -31,31 +67,37 @@ pub enum WriteError {
     Db(#[from] DbError),
 }
 
-impl GroupCommit {
+impl<A: Apply> GroupCommit<A> {
     /// Starts the writer tasks. `max_batch` bounds a transaction's size; the queue holds
     /// `4 * max_batch` waiting writes before callers wait to enqueue (back-pressure).
     ///
     /// SQLite has one writer, so one task commits batch after batch. PostgreSQL commits in
     /// parallel (its commits share WAL flushes), so several tasks each commit their own batch.
-    pub fn start(db: Database, max_batch: usize) -> GroupCommit {
+    pub fn start(db: Database, max_batch: usize, applier: A) -> GroupCommit<A> {
         let max_batch = max_batch.max(1);
         let (queue, receiver) = mpsc::channel(max_batch * 4);
-        let receiver = std::sync::Arc::new(tokio::sync::Mutex::new(receiver));
+        let receiver = Arc::new(tokio::sync::Mutex::new(receiver));
+        let applier = Arc::new(applier);
         let runners = match db.backend() {
             crate::Backend::Sqlite => 1,
-            crate::Backend::Postgres => 8,
+            crate::Backend::Postgres => 4,
         };
         for _ in 0..runners {
-            tokio::spawn(run(db.clone(), receiver.clone(), max_batch));
+            tokio::spawn(run(
+                db.clone(),
+                applier.clone(),
+                receiver.clone(),
+                max_batch,
+            ));
         }
         GroupCommit { queue }
     }
 
     /// Queues a write and waits until it is committed (or failed).
-    pub async fn write(&self, job: Job) -> Result<(), WriteError> {
+    pub async fn write(&self, op: A::Op) -> Result<A::Out, WriteError> {
         let (done, answer) = oneshot::channel();
         self.queue
-            .send(Request { job, done })
+            .send(Request { op, done })
             .await
             .map_err(|_| WriteError::Stopped)?;
         answer
@@ -65,13 +107,11 @@ impl GroupCommit {
     }
 }
 
-async fn run(
-    db: Database,
-    receiver: std::sync::Arc<tokio::sync::Mutex<mpsc::Receiver<Request>>>,
-    max_batch: usize,
-) {
+type Receiver<A> = Arc<tokio::sync::Mutex<mpsc::Receiver<Request<A>>>>;
+
+async fn run<A: Apply>(db: Database, applier: Arc<A>, receiver: Receiver<A>, max_batch: usize) {
     loop {
-        let batch = {
+        let (ops, senders): (Vec<A::Op>, Vec<_>) = {
             let mut receiver = receiver.lock().await;
             let Some(first) = receiver.recv().await else {
                 return;
@@ -84,35 +124,39 @@ async fn run(
                     Err(_) => break,
                 }
             }
-            batch
+            batch.into_iter().map(|r| (r.op, r.done)).unzip()
         };
-        let results = match commit_batch(&db, &batch).await {
-            Ok(()) => batch.iter().map(|_| Ok(())).collect(),
+        let results = match commit_batch(&db, &*applier, &ops).await {
+            Ok(outs) if outs.len() == ops.len() => outs.into_iter().map(Ok).collect(),
             // Something in the batch failed and nothing was committed: each write alone, so
             // that only the bad one fails.
-            Err(_) => one_by_one(&db, &batch).await,
+            _ => one_by_one(&db, &*applier, &ops).await,
         };
-        for (request, result) in batch.into_iter().zip(results) {
-            let _ = request.done.send(result);
+        for (done, result) in senders.into_iter().zip(results) {
+            let _ = done.send(result);
         }
     }
 }
 
-async fn commit_batch(db: &Database, batch: &[Request]) -> DbResult<()> {
+async fn commit_batch<A: Apply>(
+    db: &Database,
+    applier: &A,
+    ops: &[A::Op],
+) -> DbResult<Vec<A::Out>> {
     let mut tx = db.begin().await?;
-    for request in batch {
-        (request.job)(&mut tx).await?;
-    }
-    crate::commit(tx).await
+    let outs = applier.apply(&mut tx, ops).await?;
+    crate::commit(tx).await?;
+    Ok(outs)
 }
 
-async fn one_by_one(db: &Database, batch: &[Request]) -> Vec<DbResult<()>> {
-    let mut results = Vec::with_capacity(batch.len());
-    for request in batch {
+async fn one_by_one<A: Apply>(db: &Database, applier: &A, ops: &[A::Op]) -> Vec<DbResult<A::Out>> {
+    let mut results = Vec::with_capacity(ops.len());
+    for op in ops {
         let result = async {
-            let mut tx = db.begin().await?;
-            (request.job)(&mut tx).await?;
-            crate::commit(tx).await
+            let mut outs = commit_batch(db, applier, std::slice::from_ref(op)).await?;
+            outs.pop().ok_or_else(|| {
+                DbError::Sqlx(sqlx::Error::Protocol("a write gave no outcome".into()))
+            })
         }
         .await;
         if let Err(e) = &result {

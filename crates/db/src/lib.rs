@@ -4,6 +4,7 @@
 
 pub mod achievements;
 pub mod alliances;
+pub mod attempt_writes;
 pub mod attempts;
 pub mod audit;
 pub mod banks;

@@ -6,6 +6,7 @@ use super::grading::LayoutEntry;
 use super::sessions::clock_of;
 use super::{Exams, internal};
 use crate::{Caller, ServiceError, ServiceResult};
+use gongjiang_db::attempt_writes::{AttemptWrite, AttemptWritten, NewAnswer};
 use gongjiang_db::attempts::{self, AttemptRecord, NewAttempt};
 use gongjiang_db::exams::{self, ArrangementRecord};
 use gongjiang_db::{papers, people};
@@ -306,22 +307,16 @@ impl Exams {
         }
         let answers = self.checked(&attempt, answers).await?;
         let saved: Vec<(i64, i64)> = answers.iter().map(|a| (a.position, a.seq)).collect();
-        let answers = Arc::new(answers);
-        let claimed = grouped!(self, slot, [answers], |conn| {
-            let claimed = attempts::claim_for_save(conn, id, arrived).await?;
-            if claimed {
-                for a in answers.iter() {
-                    attempts::upsert_answer(conn, id, a.position, &a.response, a.seq, arrived)
-                        .await?;
-                }
-            }
-            if let Ok(mut s) = slot.lock() {
-                *s = Some(claimed);
-            }
-            Ok(())
-        });
-        if claimed != Some(true) {
+        let written = self
+            .write_attempt(AttemptWrite::Save {
+                attempt_id: id,
+                at_ms: arrived,
+                answers,
+            })
+            .await?;
+        if written != AttemptWritten::Saved(true) {
             // Submitted (by the entrant elsewhere, or by the clock), or out of time.
+            self.forget_open(id);
             let fresh = self.mine(caller, id).await?;
             let by_entrant =
                 fresh.submitted_at.is_some() && fresh.submitted_by.as_deref() != Some("clock");
@@ -341,7 +336,11 @@ impl Exams {
     /// An attempt of the caller's as it was when first read open: only what never changes
     /// (owner, layout, deadline) may be used from it; whether it is still open is decided by
     /// the save's own transaction (`claim_for_save`). Saves the hot path a query.
-    async fn open_attempt(&self, caller: &Caller, id: i64) -> ServiceResult<Arc<AttemptRecord>> {
+    pub(super) async fn open_attempt(
+        &self,
+        caller: &Caller,
+        id: i64,
+    ) -> ServiceResult<Arc<AttemptRecord>> {
         let cached = self.open.read().ok().and_then(|m| m.get(&id).cloned());
         if let Some(a) = cached {
             if caller.person_id != Some(a.person_id) {
@@ -360,6 +359,13 @@ impl Exams {
             m.insert(id, attempt.clone());
         }
         Ok(attempt)
+    }
+
+    /// Drops an attempt that is no longer open from the cache of open ones.
+    pub(super) fn forget_open(&self, id: i64) {
+        if let Ok(mut m) = self.open.write() {
+            m.remove(&id);
+        }
     }
 
     /// The attempt, if it is the caller's (the hot path: one query).
@@ -393,7 +399,7 @@ impl Exams {
         &self,
         attempt: &AttemptRecord,
         answers: Vec<AnswerInput>,
-    ) -> ServiceResult<Vec<Checked>> {
+    ) -> ServiceResult<Vec<NewAnswer>> {
         if answers.len() > 500 {
             return Err(FieldError::new("answers", "too_many_answers")
                 .with("max", 500)
@@ -408,7 +414,7 @@ impl Exams {
                 self.questions(&mut conn, &ids).await?
             }
         };
-        let mut out: Vec<Checked> = Vec::with_capacity(answers.len());
+        let mut out: Vec<NewAnswer> = Vec::with_capacity(answers.len());
         for a in answers {
             let fits = usize::try_from(a.position)
                 .ok()
@@ -427,7 +433,7 @@ impl Exams {
                     c.response = response;
                 }
                 Some(_) => {}
-                None => out.push(Checked {
+                None => out.push(NewAnswer {
                     position: a.position,
                     seq: a.seq,
                     response,
@@ -436,12 +442,4 @@ impl Exams {
         }
         Ok(out)
     }
-}
-
-/// An answer that fits its question, serialised for storage.
-#[derive(Debug, Clone)]
-pub(super) struct Checked {
-    pub(super) position: i64,
-    pub(super) seq: i64,
-    pub(super) response: String,
 }

@@ -222,7 +222,7 @@ impl Exams {
             .await?
             .ok_or_else(|| FieldError::new("question_id", "not_found"))?;
         let corrected: Question = serde_json::from_str(&current.body).map_err(internal)?;
-        let rule = self.partial_credit(&mut tx, session_id).await?;
+        let rule = self.marking(session_id).await?.rule;
         let all = attempts::of_session(&mut tx, session_id).await?;
         let mut report = RegradeReport {
             attempts: 0,

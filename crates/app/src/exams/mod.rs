@@ -33,7 +33,8 @@ pub use sessions::{
 pub use submission::Submitted;
 
 use crate::{ServiceError, ServiceResult};
-use gongjiang_db::group_commit::{GroupCommit, Job, WriteError};
+use gongjiang_db::attempt_writes::{AttemptWrite, AttemptWriter, AttemptWritten};
+use gongjiang_db::group_commit::{GroupCommit, Job, Jobs, WriteError};
 use gongjiang_db::{Conn, Database, banks};
 use gongjiang_domain::exam::grading::PartialCredit;
 use gongjiang_domain::exam::question::Question;
@@ -45,10 +46,12 @@ use std::sync::{Arc, RwLock};
 #[derive(Clone)]
 pub struct Exams {
     db: Database,
-    writer: GroupCommit,
+    writer: GroupCommit<Jobs>,
+    /// Saves and submits, written in sets (`gongjiang_db::attempt_writes`).
+    attempt_writer: GroupCommit<AttemptWriter>,
     versions: Arc<RwLock<HashMap<i64, Arc<Question>>>>,
-    /// Each session's partial-credit rule (a paper's rule never changes).
-    rules: Arc<RwLock<HashMap<i64, PartialCredit>>>,
+    /// How each session marks (a session and its paper never change once made).
+    markings: Arc<RwLock<HashMap<i64, Marking>>>,
     /// Open attempts as first read (see `open_attempt`).
     open: Arc<RwLock<HashMap<i64, Arc<gongjiang_db::attempts::AttemptRecord>>>>,
 }
@@ -60,10 +63,11 @@ impl Exams {
     /// Starts the writer. Call inside a Tokio runtime.
     pub fn start(db: Database) -> Exams {
         Exams {
-            writer: GroupCommit::start(db.clone(), 512),
+            writer: GroupCommit::start(db.clone(), 512, Jobs),
+            attempt_writer: GroupCommit::start(db.clone(), 1_024, AttemptWriter),
             db,
             versions: Arc::default(),
-            rules: Arc::default(),
+            markings: Arc::default(),
             open: Arc::default(),
         }
     }
@@ -88,10 +92,11 @@ impl Exams {
     }
 
     async fn write(&self, job: Job) -> ServiceResult<()> {
-        self.writer.write(job).await.map_err(|e| match e {
-            WriteError::Stopped => ServiceError::Internal("the writer has stopped".into()),
-            WriteError::Db(e) => ServiceError::Db(e),
-        })
+        self.writer.write(job).await.map_err(write_failed)
+    }
+
+    async fn write_attempt(&self, write: AttemptWrite) -> ServiceResult<AttemptWritten> {
+        self.attempt_writer.write(write).await.map_err(write_failed)
     }
 
     /// The question versions `ids` if all are cached (no connection needed).
@@ -125,6 +130,20 @@ impl Exams {
         }
         Ok(out)
     }
+}
+
+fn write_failed(e: WriteError) -> ServiceError {
+    match e {
+        WriteError::Stopped => ServiceError::Internal("the writer has stopped".into()),
+        WriteError::Db(e) => ServiceError::Db(e),
+    }
+}
+
+/// How a session marks its attempts.
+#[derive(Debug, Clone, Copy)]
+struct Marking {
+    rule: PartialCredit,
+    show_results: bool,
 }
 
 fn internal(e: impl std::fmt::Display) -> ServiceError {

@@ -3,14 +3,14 @@
 
 use super::attempts::{AnswerInput, layout_of};
 use super::grading::grade_attempt;
-use super::{Exams, internal};
+use super::{Exams, Marking, internal};
 use crate::{Caller, ServiceError, ServiceResult};
+use gongjiang_db::attempt_writes::{AttemptWrite, AttemptWritten, Grader, Grades, NewAnswer};
 use gongjiang_db::attempts::{self, AttemptRecord};
 use gongjiang_db::{exams, papers};
 use gongjiang_domain::clock::now_ms;
-use gongjiang_domain::exam::grading::PartialCredit;
 use serde::Serialize;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// A submitted attempt, in short (the page then shows the whole result).
 #[derive(Debug, Clone, Serialize)]
@@ -34,7 +34,8 @@ impl Exams {
         answers: Vec<AnswerInput>,
     ) -> ServiceResult<Submitted> {
         let arrived = now_ms();
-        let attempt = self.mine(caller, id).await?;
+        let attempt = self.open_attempt(caller, id).await?;
+        let marking = self.marking(attempt.session_id).await?;
         if attempt.submitted_at.is_none() {
             let answers = self.checked(&attempt, answers).await?;
             let by = if arrived > attempt.deadline_ms + attempt.grace_ms {
@@ -42,15 +43,28 @@ impl Exams {
             } else {
                 "entrant"
             };
-            self.finish(&attempt, answers, arrived, by).await?;
+            // Answered from what this submit wrote: no second read at the deadline surge.
+            if let Some(grades) = self.finish(&attempt, answers, arrived, by).await? {
+                return Ok(Submitted {
+                    attempt_id: id,
+                    submitted_at: arrived,
+                    submitted_by: by.to_owned(),
+                    score: marking.show_results.then_some(grades.score),
+                    max_score: attempt.max_score,
+                    pending_manual: grades.pending_manual,
+                });
+            }
         }
-        let (attempt, session) = self.own_attempt(caller, id).await?;
-        let reveal = session.show_results != 0;
+        let attempt = self.mine(caller, id).await?;
         Ok(Submitted {
             attempt_id: attempt.id,
             submitted_at: attempt.submitted_at.unwrap_or(arrived),
             submitted_by: attempt.submitted_by.unwrap_or_default(),
-            score: if reveal { attempt.score } else { None },
+            score: if marking.show_results {
+                attempt.score
+            } else {
+                None
+            },
             max_score: attempt.max_score,
             pending_manual: attempt.pending_manual,
         })
@@ -88,68 +102,78 @@ impl Exams {
         if attempt.submitted_at.is_some() {
             return Ok(());
         }
-        self.finish(&attempt, Vec::new(), now_ms(), "clock").await
-    }
-
-    /// Marks the attempt submitted and grades it, in one grouped transaction.
-    async fn finish(
-        &self,
-        attempt: &AttemptRecord,
-        answers: Vec<super::attempts::Checked>,
-        at: i64,
-        by: &'static str,
-    ) -> ServiceResult<()> {
-        let layout = layout_of(attempt)?;
-        let ids: Vec<i64> = layout.iter().map(|e| e.v).collect();
-        let cached_rule = self
-            .rules
-            .read()
-            .ok()
-            .and_then(|m| m.get(&attempt.session_id).copied());
-        let (questions, rule) = match (self.cached(&ids), cached_rule) {
-            (Some(questions), Some(rule)) => (questions, rule),
-            _ => {
-                let mut conn = self.db.read().await?;
-                let questions = self.questions(&mut conn, &ids).await?;
-                let rule = self.partial_credit(&mut conn, attempt.session_id).await?;
-                if let Ok(mut m) = self.rules.write() {
-                    m.insert(attempt.session_id, rule);
-                }
-                (questions, rule)
-            }
-        };
-        let id = attempt.id;
-        let questions = Arc::new(questions);
-        let answers = Arc::new(answers);
-        let _: Option<()> = grouped!(self, slot, [answers, questions], |conn| {
-            let _ = &slot;
-            if !answers.is_empty() && attempts::claim_for_save(conn, id, at).await? {
-                for a in answers.iter() {
-                    attempts::upsert_answer(conn, id, a.position, &a.response, a.seq, at).await?;
-                }
-            }
-            if attempts::mark_submitted(conn, id, at, by).await? {
-                let stored = attempts::answers(conn, id).await?;
-                let graded = grade_attempt(&questions, &stored, rule);
-                attempts::set_grades(conn, id, graded.score, &graded.json(), graded.pending)
-                    .await?;
-            }
-            Ok(())
-        });
+        self.finish(&attempt, Vec::new(), now_ms(), "clock").await?;
         Ok(())
     }
 
-    pub(crate) async fn partial_credit(
+    /// Marks the attempt submitted and grades it, in one grouped transaction. `None` if it
+    /// was already submitted.
+    async fn finish(
         &self,
-        conn: &mut gongjiang_db::Conn,
-        session_id: i64,
-    ) -> ServiceResult<PartialCredit> {
-        let session = exams::get(conn, session_id)
+        attempt: &AttemptRecord,
+        answers: Vec<NewAnswer>,
+        at: i64,
+        by: &'static str,
+    ) -> ServiceResult<Option<Grades>> {
+        let layout = layout_of(attempt)?;
+        let ids: Vec<i64> = layout.iter().map(|e| e.v).collect();
+        let questions = match self.cached(&ids) {
+            Some(questions) => questions,
+            None => {
+                let mut conn = self.db.read().await?;
+                self.questions(&mut conn, &ids).await?
+            }
+        };
+        let rule = self.marking(attempt.session_id).await?.rule;
+        let grader: Grader = Arc::new(move |stored| {
+            let graded = grade_attempt(&questions, stored, rule);
+            Grades {
+                score: graded.score,
+                json: graded.json(),
+                pending_manual: graded.pending,
+            }
+        });
+        let written = self
+            .write_attempt(AttemptWrite::Submit {
+                attempt_id: attempt.id,
+                at_ms: at,
+                by,
+                answers,
+                grader,
+            })
+            .await?;
+        self.forget_open(attempt.id);
+        match written {
+            AttemptWritten::Submitted(grades) => Ok(grades),
+            AttemptWritten::Saved(_) => Err(internal("a submit was written as a save")),
+        }
+    }
+
+    /// How the session marks: from the cache, or read once (a session never changes).
+    pub(super) async fn marking(&self, session_id: i64) -> ServiceResult<Marking> {
+        let cached = self
+            .markings
+            .read()
+            .ok()
+            .and_then(|m| m.get(&session_id).copied());
+        if let Some(marking) = cached {
+            return Ok(marking);
+        }
+        let mut conn = self.db.read().await?;
+        let session = exams::get(&mut conn, session_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let paper = papers::get(conn, session.paper_id)
+        let paper = papers::get(&mut conn, session.paper_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        serde_json::from_value(serde_json::Value::String(paper.partial_credit)).map_err(internal)
+        let marking = Marking {
+            rule: serde_json::from_value(serde_json::Value::String(paper.partial_credit))
+                .map_err(internal)?,
+            show_results: session.show_results != 0,
+        };
+        if let Ok(mut m) = self.markings.write() {
+            m.insert(session_id, marking);
+        }
+        Ok(marking)
     }
 }
