@@ -16,6 +16,9 @@ pub struct Config {
     /// Trust `X-Forwarded-For` for the client address (only behind your own proxy).
     pub trust_proxy: bool,
     pub session_idle_minutes: i64,
+    /// How long a signed-in session is kept in memory between reads (0: never). Another
+    /// instance sees a logout or a changed grant after at most this long.
+    pub session_cache_seconds: i64,
     pub max_failed_logins: i64,
     pub lockout_minutes: i64,
     /// A tracing filter, e.g. `info` or `gongjiang=debug`.
@@ -32,6 +35,7 @@ impl Default for Config {
             secure_cookies: false,
             trust_proxy: false,
             session_idle_minutes: 12 * 60,
+            session_cache_seconds: 10,
             max_failed_logins: 5,
             lockout_minutes: 15,
             log: "info".into(),
@@ -50,6 +54,7 @@ pub struct Layer {
     pub secure_cookies: Option<bool>,
     pub trust_proxy: Option<bool>,
     pub session_idle_minutes: Option<i64>,
+    pub session_cache_seconds: Option<i64>,
     pub max_failed_logins: Option<i64>,
     pub lockout_minutes: Option<i64>,
     pub log: Option<String>,
@@ -63,6 +68,7 @@ const KEYS: &[&str] = &[
     "secure_cookies",
     "trust_proxy",
     "session_idle_minutes",
+    "session_cache_seconds",
     "max_failed_logins",
     "lockout_minutes",
     "log",
@@ -81,6 +87,7 @@ impl Config {
             secure_cookies,
             trust_proxy,
             session_idle_minutes,
+            session_cache_seconds,
             max_failed_logins,
             lockout_minutes,
             log
@@ -118,6 +125,9 @@ impl Config {
                     .into(),
             );
         }
+        if !(0..=300).contains(&config.session_cache_seconds) {
+            return Err("session_cache_seconds must be between 0 and 300".into());
+        }
         Ok(config)
     }
 
@@ -152,13 +162,15 @@ fn env_layer(env: &BTreeMap<String, String>) -> Result<Layer, String> {
             continue;
         }
         let parsed = match key.as_str() {
-            "port" | "session_idle_minutes" | "max_failed_logins" | "lockout_minutes" => {
-                toml::Value::Integer(
-                    value
-                        .parse()
-                        .map_err(|_| format!("{name}: not a number: {value}"))?,
-                )
-            }
+            "port"
+            | "session_idle_minutes"
+            | "session_cache_seconds"
+            | "max_failed_logins"
+            | "lockout_minutes" => toml::Value::Integer(
+                value
+                    .parse()
+                    .map_err(|_| format!("{name}: not a number: {value}"))?,
+            ),
             "secure_cookies" | "trust_proxy" => {
                 toml::Value::Boolean(matches!(value.as_str(), "1" | "true" | "yes" | "on"))
             }

@@ -48,6 +48,9 @@ pub async fn start(config: &Config) -> anyhow::Result<Running> {
         exams,
         db: db.clone(),
         settings: Arc::new(config.web_settings()),
+        sessions: gongjiang_app::session_cache::SessionCache::new(
+            config.session_cache_seconds * 1_000,
+        ),
     };
     let app = gongjiang_web::build(state);
     let listener = tokio::net::TcpListener::bind((config.bind.as_str(), config.port))

@@ -36,7 +36,9 @@ async fn a_session_made_through_one_instance_works_through_the_other() {
     );
     let (_, tree) = app.get_text(&client, "/admin/units").await;
     assert!(tree.contains("西湖区总工会"));
-    // Logging out on one ends the session on both.
+    // Logging out on one ends the session on both. (Each instance keeps sessions in memory for
+    // `session_cache_seconds`; these two run in one process and share the count of changes,
+    // separate processes see a logout after at most that long: docs/operations.md.)
     client
         .post(format!("{other}/logout"))
         .form(&[("_csrf", csrf.as_str())])

@@ -1,5 +1,6 @@
 //! Logging in and out, sessions, password changes and personal API tokens.
 
+use crate::session_cache::SessionCache;
 use crate::{Caller, ServiceError, ServiceResult, passwords, record};
 use gongjiang_db::users::{GrantView, UserRecord};
 use gongjiang_db::{Database, rate_limits, sessions, tokens, users};
@@ -10,6 +11,7 @@ use gongjiang_domain::clock::now_ms;
 use gongjiang_domain::error::text;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 /// How long sessions live and how hard guessing passwords is made.
 #[derive(Debug, Clone)]
@@ -224,10 +226,15 @@ async fn load_user(
 pub async fn from_session(
     db: &Database,
     settings: &AuthSettings,
+    cache: &SessionCache,
     token: &str,
-) -> ServiceResult<Option<SignedIn>> {
+) -> ServiceResult<Option<Arc<SignedIn>>> {
     let now = now_ms();
     let hash = token_hash(token);
+    if let Some(hit) = cache.get(&hash, now) {
+        return Ok(Some(hit));
+    }
+    let epoch = sessions::auth_epoch();
     let found = {
         let mut conn = db.read().await?;
         sessions::signed_in(&mut conn, &hash, now).await?
@@ -235,18 +242,24 @@ pub async fn from_session(
     let Some((session, user, grants)) = found else {
         return Ok(None);
     };
-    let loaded = (user.disabled == 0).then_some((user, grants));
+    if user.disabled != 0 {
+        return Ok(None);
+    }
+    let mut expires_at = session.expires_at;
     if now - session.last_seen_at > TOUCH_EVERY_MS {
+        expires_at = now + settings.session_idle_ms;
         let mut tx = db.begin().await?;
-        sessions::touch(&mut tx, &hash, now, now + settings.session_idle_ms).await?;
+        sessions::touch(&mut tx, &hash, now, expires_at).await?;
         gongjiang_db::commit(tx).await?;
     }
-    Ok(loaded.map(|(user, grants)| SignedIn {
+    let signed_in = Arc::new(SignedIn {
         user,
         grants,
         csrf: session.csrf_token,
         session: Some(hash),
-    }))
+    });
+    cache.put(signed_in.clone(), now, expires_at, epoch);
+    Ok(Some(signed_in))
 }
 
 /// The user of a personal API token (`Authorization: Bearer gj_…`).

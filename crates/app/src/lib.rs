@@ -22,6 +22,7 @@ pub mod people;
 pub mod registry_exports;
 pub mod registry_imports;
 pub mod search;
+pub mod session_cache;
 pub mod sheets;
 pub mod showcase;
 pub mod statistics;

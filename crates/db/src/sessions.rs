@@ -2,6 +2,19 @@
 
 use crate::users::{GrantView, UserRecord};
 use crate::{Conn, DbResult};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+static AUTH_EPOCH: AtomicU64 = AtomicU64::new(0);
+
+/// Counts the writes made by this process to what a signed-in session is built from
+/// (sessions, users, grants, units): a cache of sessions drops what it kept before the last.
+pub fn auth_epoch() -> u64 {
+    AUTH_EPOCH.load(Ordering::Acquire)
+}
+
+pub(crate) fn auth_changed() {
+    AUTH_EPOCH.fetch_add(1, Ordering::AcqRel);
+}
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionRecord {
@@ -47,6 +60,7 @@ pub async fn touch(conn: &mut Conn, token_hash: &str, now: i64, expires_at: i64)
 }
 
 pub async fn delete(conn: &mut Conn, token_hash: &str) -> DbResult<()> {
+    auth_changed();
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
         .execute(conn)
@@ -56,6 +70,7 @@ pub async fn delete(conn: &mut Conn, token_hash: &str) -> DbResult<()> {
 
 /// Ends every session of a user but the one given (after a password change or reset).
 pub async fn delete_for_user(conn: &mut Conn, user_id: i64, keep: Option<&str>) -> DbResult<u64> {
+    auth_changed();
     Ok(
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
             .bind(user_id)

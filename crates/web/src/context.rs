@@ -233,8 +233,9 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
             }
         },
         (None, Some(token)) => {
-            match auth::from_session(&state.db, &state.settings.auth, token).await {
-                Ok(found) => found.map(Arc::new),
+            match auth::from_session(&state.db, &state.settings.auth, &state.sessions, token).await
+            {
+                Ok(found) => found,
                 Err(e) => {
                     return finish(
                         WebError::from(e).into_response(),

@@ -34,6 +34,8 @@ pub struct AppState {
     /// The exam services, with their group-commit writer (one per process).
     pub exams: gongjiang_app::exams::Exams,
     pub settings: Arc<WebSettings>,
+    /// Signed-in sessions kept for a few seconds (see `gongjiang_app::session_cache`).
+    pub sessions: gongjiang_app::session_cache::SessionCache,
 }
 
 /// The API's OpenAPI document, as served at `/api/openapi.json`.
