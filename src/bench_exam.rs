@@ -4,6 +4,7 @@
 //! latencies per request kind, errors, the server's peak memory, and how many acknowledged
 //! answers the database holds. Results and the machine: docs/benchmarks.md.
 
+use crate::bench_http::HttpConn;
 use anyhow::Context;
 use gongjiang_app::Caller;
 use gongjiang_app::exams::{Exams, SessionInput};
@@ -32,8 +33,8 @@ struct Samples {
 }
 
 struct Entrant {
-    cookie: String,
-    csrf: String,
+    /// `cookie:` and `x-csrf-token:` header lines, as the exam page's requests carry them.
+    headers: String,
 }
 
 const GIFT: &str = include_str!("../crates/app/demo/焊工.gift");
@@ -96,8 +97,7 @@ async fn prepare(
         )
         .await?;
         list.push(Entrant {
-            cookie: format!("gj_session={token}"),
-            csrf,
+            headers: format!("cookie: gj_session={token}\r\nx-csrf-token: {csrf}\r\n"),
         });
     }
     gongjiang_db::commit(tx).await?;
@@ -144,8 +144,8 @@ async fn prepare(
     Ok((session.id, list))
 }
 
-/// A valid answer to the question, different for every `seq`.
-fn answer(question: &Value, seq: i64) -> Value {
+/// A valid answer to the question, different for every `seq`, as JSON.
+fn answer(question: &Value, seq: i64) -> String {
     let options = question["options"].as_array().cloned().unwrap_or_default();
     match question["kind"].as_str().unwrap_or("") {
         "single_choice" | "multiple_choice" if !options.is_empty() => {
@@ -155,35 +155,52 @@ fn answer(question: &Value, seq: i64) -> Value {
         "fill_in" => json!({"type": "fill_in", "blanks": [format!("答{seq}")]}),
         _ => json!({"type": "text", "text": format!("第{seq}稿")}),
     }
+    .to_string()
+}
+
+/// `{"answers": [...]}` in the order the device made them (written directly: the load
+/// generator's own work is taken from the server's share of the machine).
+fn batch(pending: &HashMap<i64, (i64, String)>) -> String {
+    let mut list: Vec<(&i64, &(i64, String))> = pending.iter().collect();
+    list.sort_by_key(|(_, (seq, _))| *seq);
+    let mut out = String::from("{\"answers\":[");
+    for (i, (position, (seq, response))) in list.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!(
+            "{{\"position\":{position},\"seq\":{seq},\"response\":{response}}}"
+        ));
+    }
+    out.push_str("]}");
+    out
+}
+
+/// What a save answers, as far as the entrant cares.
+#[derive(serde::Deserialize)]
+struct SavedReply {
+    saved: Vec<(i64, i64)>,
 }
 
 struct Client {
-    http: reqwest::Client,
-    base: String,
+    addr: std::net::SocketAddr,
     samples: Arc<Mutex<Samples>>,
 }
 
 impl Client {
     async fn call(
         &self,
+        conn: &mut HttpConn,
         kind: &'static str,
         who: &Entrant,
-        method: reqwest::Method,
+        method: &str,
         path: &str,
-        body: Option<Value>,
-    ) -> Option<Value> {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .header("cookie", &who.cookie)
-            .header("x-csrf-token", &who.csrf);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
+        body: Option<&str>,
+    ) -> Option<Vec<u8>> {
         let t = Instant::now();
-        let result = request.send().await;
+        let result = conn.send(method, path, &who.headers, body).await;
         let ok = match result {
-            Ok(r) if r.status().is_success() => r.json::<Value>().await.ok(),
+            Ok(r) if (200..300).contains(&r.status) => Some(r.body),
             _ => None,
         };
         let ms = t.elapsed().as_secs_f64() * 1000.0;
@@ -213,60 +230,57 @@ async fn sit(
         plan.start_window.mul_f64(rng.random())
     };
     tokio::time::sleep_until((t0 + start_at).into()).await;
+    let mut conn = HttpConn::new(client.addr);
     let started = client
         .call(
+            &mut conn,
             "start",
             &who,
-            reqwest::Method::POST,
+            "POST",
             &format!("/api/v1/exam-sessions/{session}/attempts"),
             None,
         )
         .await?;
+    let started: Value = serde_json::from_slice(&started).ok()?;
     let attempt = started["attempt_id"].as_i64()?;
     let view = client
         .call(
+            &mut conn,
             "load",
             &who,
-            reqwest::Method::GET,
+            "GET",
             &format!("/api/v1/attempts/{attempt}"),
             None,
         )
         .await?;
+    let view: Value = serde_json::from_slice(&view).ok()?;
     let questions = view["questions"].as_array()?.clone();
     let mut seq = 0i64;
-    let mut pending: HashMap<i64, (i64, Value)> = HashMap::new();
+    let mut pending: HashMap<i64, (i64, String)> = HashMap::new();
     let mut acked: HashMap<i64, i64> = HashMap::new();
-    let mut change = |pending: &mut HashMap<i64, (i64, Value)>, rng: &mut StdRng| {
+    let mut change = |pending: &mut HashMap<i64, (i64, String)>, rng: &mut StdRng| {
         seq += 1;
         let q = &questions[rng.random_range(0..questions.len())];
         let position = q["position"].as_i64().unwrap_or(0);
         pending.insert(position, (seq, answer(q, seq)));
     };
-    let batch = |pending: &HashMap<i64, (i64, Value)>| -> Value {
-        let mut list: Vec<Value> = pending
-            .iter()
-            .map(|(p, (s, r))| json!({"position": p, "seq": s, "response": r}))
-            .collect();
-        list.sort_by_key(|a| a["seq"].as_i64());
-        json!({ "answers": list })
-    };
     let save_path = format!("/api/v1/attempts/{attempt}/answers");
-    let save = async |pending: &mut HashMap<i64, (i64, Value)>, acked: &mut HashMap<i64, i64>| {
+    let save = async |conn: &mut HttpConn,
+                      pending: &mut HashMap<i64, (i64, String)>,
+                      acked: &mut HashMap<i64, i64>| {
         if let Some(body) = client
             .call(
+                conn,
                 "save",
                 &who,
-                reqwest::Method::POST,
+                "POST",
                 &save_path,
-                Some(batch(pending)),
+                Some(&batch(pending)),
             )
             .await
+            && let Ok(reply) = serde_json::from_slice::<SavedReply>(&body)
         {
-            for pair in body["saved"].as_array().into_iter().flatten() {
-                let (p, s) = (
-                    pair[0].as_i64().unwrap_or(-1),
-                    pair[1].as_i64().unwrap_or(0),
-                );
+            for (p, s) in reply.saved {
                 let best = acked.entry(p).or_insert(0);
                 *best = (*best).max(s);
                 if pending.get(&p).is_some_and(|(ps, _)| *ps <= s) {
@@ -279,7 +293,7 @@ async fn sit(
         let until = Instant::now() + run;
         while Instant::now() < until {
             change(&mut pending, &mut rng);
-            save(&mut pending, &mut acked).await;
+            save(&mut conn, &mut pending, &mut acked).await;
         }
         return Some((attempt, acked));
     }
@@ -291,7 +305,7 @@ async fn sit(
         tokio::time::sleep_until((t0 + next).into()).await;
         change(&mut pending, &mut rng);
         change(&mut pending, &mut rng);
-        save(&mut pending, &mut acked).await;
+        save(&mut conn, &mut pending, &mut acked).await;
         next += plan.autosave;
     }
     tokio::time::sleep_until((t0 + submit_at).into()).await;
@@ -299,11 +313,12 @@ async fn sit(
     let body = batch(&pending);
     if client
         .call(
+            &mut conn,
             "submit",
             &who,
-            reqwest::Method::POST,
+            "POST",
             &format!("/api/v1/attempts/{attempt}/submit"),
-            Some(body),
+            Some(&body),
         )
         .await
         .is_some()
@@ -366,8 +381,7 @@ pub async fn run(database_url: &str, plan: Plan) -> anyhow::Result<()> {
     }
     anyhow::ensure!(up, "the server did not start");
     let client = Arc::new(Client {
-        http,
-        base,
+        addr: ([127, 0, 0, 1], port).into(),
         samples: Arc::default(),
     });
     let plan = Arc::new(plan);

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod bench_exam;
+mod bench_http;
 pub mod bench_search;
 pub mod cli;
 pub mod config;

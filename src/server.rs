@@ -44,14 +44,14 @@ pub async fn start(config: &Config) -> anyhow::Result<Running> {
         tracing::info!(swept, "overdue attempts submitted");
     }
     let sweeper = exams.spawn_sweeper();
-    let state = gongjiang_web::AppState {
+    let state = gongjiang_web::AppState::new(gongjiang_web::Services {
         exams,
         db: db.clone(),
         settings: Arc::new(config.web_settings()),
         sessions: gongjiang_app::session_cache::SessionCache::new(
             config.session_cache_seconds * 1_000,
         ),
-    };
+    });
     let app = gongjiang_web::build(state);
     let listener = tokio::net::TcpListener::bind((config.bind.as_str(), config.port))
         .await

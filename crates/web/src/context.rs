@@ -251,7 +251,9 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     };
 
     let anonymous = jar.get(CSRF_COOKIE).filter(|t| t.len() == 64).cloned();
-    let new_anonymous = if anonymous.is_none() {
+    // A signed-in session carries its own token; the anonymous one is for forms before login.
+    let signed_in_by_session = me.as_ref().is_some_and(|m| m.session.is_some());
+    let new_anonymous = if anonymous.is_none() && !signed_in_by_session {
         Some(auth::random_token(""))
     } else {
         None

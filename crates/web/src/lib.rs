@@ -27,9 +27,25 @@ pub struct WebSettings {
     pub trust_proxy: bool,
 }
 
-/// Shared by every request.
+/// Shared by every request; cloned for every request, so one pointer to [`Services`].
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl AppState {
+    pub fn new(services: Services) -> AppState {
+        AppState(Arc::new(services))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// What the handlers use.
+pub struct Services {
     pub db: Database,
     /// The exam services, with their group-commit writer (one per process).
     pub exams: gongjiang_app::exams::Exams,
