@@ -471,3 +471,145 @@ async fn papers_are_fixed_or_drawn_and_the_same_seed_gives_the_same_paper() {
     );
     assert_eq!(app.audit("paper.create").await.len(), 2);
 }
+
+/// The one-pixel PNG of the role table, in base64 as Moodle carries files.
+const PNG_BASE64: &str =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAC0lEQVR4nGNgAAIAAAUAAXpeqz8AAAAASUVORK5CYII=";
+
+/// A Moodle XML question as Moodle writes one with pictures: in the stem and in an option,
+/// each an `<img>` on `@@PLUGINFILE@@` with the file beside the text.
+fn moodle_with_pictures(stem_file: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="multichoice">
+    <name><text>焊缝缺陷</text></name>
+    <questiontext format="html">
+      <text><![CDATA[<p>图中焊缝的缺陷是？</p><p><img src="@@PLUGINFILE@@/{stem_file}" alt="焊缝"></p>]]></text>
+      <file name="焊缝.png" path="/" encoding="base64">{PNG_BASE64}</file>
+    </questiontext>
+    <single>true</single>
+    <answer fraction="100" format="html"><text><![CDATA[<p>咬边 <img src="@@PLUGINFILE@@/a.png"></p>]]></text>
+      <file name="a.png" path="/" encoding="base64">{PNG_BASE64}</file></answer>
+    <answer fraction="0" format="html"><text>气孔</text></answer>
+  </question>
+</quiz>
+"#
+    )
+}
+
+/// The picture ids that a text places (`[图片:12]`).
+fn picture_ids(text: &str) -> Vec<i64> {
+    text.split("[图片:")
+        .skip(1)
+        .filter_map(|rest| rest.split(']').next()?.parse().ok())
+        .collect()
+}
+
+#[tokio::test]
+async fn moodle_xml_pictures_come_in_and_go_out_with_their_questions() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin").await;
+    let bank = new_bank(
+        &app,
+        &admin,
+        json!({"unit_id": app.seed.federation, "name": "焊工图片题库"}),
+    )
+    .await;
+    // A picture the text shows but the file lacks: nothing is added, and the error says which.
+    let r = upload(
+        &app,
+        &admin,
+        bank,
+        "bad.xml",
+        moodle_with_pictures("缺失.png").into_bytes(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = r.json().await.unwrap();
+    let field = &body["error"]["fields"][0];
+    assert_eq!(field["code"], "picture_file_missing");
+    assert!(
+        field["message"].as_str().unwrap().contains("缺失.png"),
+        "{field}"
+    );
+    let bad_base64 = moodle_with_pictures("焊缝.png").replace(
+        &format!("<file name=\"焊缝.png\" path=\"/\" encoding=\"base64\">{PNG_BASE64}"),
+        "<file name=\"焊缝.png\" path=\"/\" encoding=\"base64\">不是base64!",
+    );
+    let r = upload(&app, &admin, bank, "bad.xml", bad_base64.into_bytes()).await;
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["fields"][0]["code"],
+        "picture_not_base64"
+    );
+    let total = |b: i64| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            app.get_json(admin, &format!("/api/v1/banks/{b}/questions"))
+                .await
+        }
+    };
+    assert_eq!(total(bank).await["total"], 0);
+
+    // The real file: both pictures stored with the bank and placed where the text had them.
+    let r = upload(
+        &app,
+        &admin,
+        bank,
+        "bank.xml",
+        moodle_with_pictures("%E7%84%8A%E7%BC%9D.png").into_bytes(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let list = total(bank).await;
+    let question = &list["items"][0]["question"];
+    let stem = question["stem"].as_str().unwrap();
+    assert!(stem.starts_with("图中焊缝的缺陷是？"), "{stem}");
+    let in_stem = picture_ids(stem);
+    let in_option = picture_ids(question["options"][0].as_str().unwrap());
+    assert_eq!((in_stem.len(), in_option.len()), (1, 1), "{question}");
+    for id in [in_stem[0], in_option[0]] {
+        let r = app.get(&admin, &format!("/exams/images/{id}")).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.bytes().await.unwrap().as_ref(), crate::role_table::PNG);
+    }
+
+    // Out as Moodle XML with the files inside, and into another bank with new pictures.
+    let xml = app
+        .get(
+            &admin,
+            &format!("/api/v1/banks/{bank}/export?format=moodle"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let name = format!("picture-{}.png", in_stem[0]);
+    assert!(xml.contains(&format!("@@PLUGINFILE@@/{name}")), "{xml}");
+    assert!(xml.contains(&format!(
+        "<file name=\"{name}\" path=\"/\" encoding=\"base64\">{PNG_BASE64}</file>"
+    )));
+    let second = new_bank(
+        &app,
+        &admin,
+        json!({"unit_id": app.seed.federation, "name": "焊工图片题库（副本）"}),
+    )
+    .await;
+    let r = upload(&app, &admin, second, "bank.xml", xml.into_bytes()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let copy = total(second).await;
+    let copied = &copy["items"][0]["question"];
+    let copied_stem = copied["stem"].as_str().unwrap();
+    let new_ids = picture_ids(copied_stem);
+    assert_eq!(new_ids.len(), 1);
+    assert_ne!(new_ids[0], in_stem[0], "the copy has pictures of its own");
+    assert_eq!(
+        copied_stem.replace(&new_ids[0].to_string(), "N"),
+        stem.replace(&in_stem[0].to_string(), "N")
+    );
+    let r = app
+        .get(&admin, &format!("/exams/images/{}", new_ids[0]))
+        .await;
+    assert_eq!(r.bytes().await.unwrap().as_ref(), crate::role_table::PNG);
+    assert_eq!(picture_ids(copied["options"][0].as_str().unwrap()).len(), 1);
+}

@@ -8,8 +8,9 @@ use gongjiang_domain::FieldError;
 use gongjiang_domain::authz::Action;
 use gongjiang_domain::clock::now_ms;
 use gongjiang_domain::error::text;
-use gongjiang_domain::exam::formats::{ImportedQuestion, parse_aiken, parse_gift};
+use gongjiang_domain::exam::formats::{ImportedPicture, ImportedQuestion, parse_aiken, parse_gift};
 use gongjiang_domain::exam::moodle::{parse_moodle_xml, write_moodle_xml};
+use gongjiang_domain::exam::picture;
 use gongjiang_domain::exam::question::Question;
 use gongjiang_domain::exam::sheet::{QUESTION_COLUMNS, parse_question_sheet, question_row};
 use gongjiang_domain::import::RowError;
@@ -115,7 +116,7 @@ pub async fn import(
         let mut conn = db.read().await?;
         managed(&mut conn, caller, bank_id).await?;
     }
-    let questions = read_questions(filename, bytes).map_err(ServiceError::ImportRejected)?;
+    let mut questions = read_questions(filename, bytes).map_err(ServiceError::ImportRejected)?;
     if questions.is_empty() {
         return Err(ServiceError::ImportRejected(vec![RowError {
             row: 0,
@@ -126,7 +127,17 @@ pub async fn import(
     }
     let now = now_ms();
     let mut tx = db.begin().await?;
-    for q in &questions {
+    for q in &mut questions {
+        // The file's pictures are stored with the bank, in the same transaction, and their
+        // placeholders become the stored pictures' markers.
+        for p in std::mem::take(&mut q.pictures) {
+            let id = banks::insert_image(&mut tx, bank_id, p.content_type, &p.bytes, now).await?;
+            let (from, to) = (picture::file_marker(&p.name), picture::marker(id));
+            q.question.stem = q.question.stem.replace(&from, &to);
+            for o in &mut q.question.options {
+                *o = o.replace(&from, &to);
+            }
+        }
         let body = serde_json::to_string(&q.question)
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
         let version = NewVersion {
@@ -216,18 +227,68 @@ pub async fn export(
             sheets::write_xlsx("题库", &headers, &rows).map_err(ServiceError::Internal)
         }
         ExportFormat::MoodleXml => {
-            let items: Vec<ImportedQuestion> = list
-                .into_iter()
-                .map(|q| ImportedQuestion {
+            let mut items: Vec<ImportedQuestion> = Vec::with_capacity(list.len());
+            let mut conn = db.read().await?;
+            for q in list {
+                let mut question = q.question;
+                let pictures = pictures_for_export(&mut conn, bank_id, &mut question).await?;
+                items.push(ImportedQuestion {
                     line: 0,
                     category: Some(q.record.category).filter(|c| !c.is_empty()),
                     title: String::new(),
-                    question: q.question,
-                })
-                .collect();
+                    question,
+                    pictures,
+                });
+            }
             Ok(write_moodle_xml(&items).into_bytes())
         }
     }
+}
+
+/// The bank's pictures a question shows, named for the file, their markers made file markers.
+async fn pictures_for_export(
+    conn: &mut gongjiang_db::Conn,
+    bank_id: i64,
+    question: &mut Question,
+) -> ServiceResult<Vec<ImportedPicture>> {
+    let mut texts = vec![question.stem.clone()];
+    texts.extend(question.options.iter().cloned());
+    let mut out = Vec::new();
+    for id in texts.iter().flat_map(|t| {
+        picture::pieces(t).into_iter().filter_map(|p| match p {
+            picture::Piece::Picture(id) => Some(id),
+            picture::Piece::Text(_) => None,
+        })
+    }) {
+        if out
+            .iter()
+            .any(|(seen, _): &(i64, ImportedPicture)| *seen == id)
+        {
+            continue;
+        }
+        let Some((owner, _, bytes)) = banks::image(conn, id).await? else {
+            continue;
+        };
+        let Some(content_type) = picture::sniff(&bytes).filter(|_| owner == bank_id) else {
+            continue;
+        };
+        let extension = content_type.trim_start_matches("image/");
+        let name = format!("picture-{id}.{extension}");
+        let (from, to) = (picture::marker(id), picture::file_marker(&name));
+        question.stem = question.stem.replace(&from, &to);
+        for o in &mut question.options {
+            *o = o.replace(&from, &to);
+        }
+        out.push((
+            id,
+            ImportedPicture {
+                name,
+                content_type,
+                bytes,
+            },
+        ));
+    }
+    Ok(out.into_iter().map(|(_, p)| p).collect())
 }
 
 /// A question with a bank's keeper rights checked.

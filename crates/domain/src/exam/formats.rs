@@ -13,6 +13,18 @@ pub struct ImportedQuestion {
     pub category: Option<String>,
     pub title: String,
     pub question: Question,
+    /// Pictures the file carried (Moodle XML), placed in the stem and options by
+    /// [`super::picture::file_marker`] until they are stored and have ids.
+    pub pictures: Vec<ImportedPicture>,
+}
+
+/// A picture inside an imported file, already checked to be one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedPicture {
+    /// Its name in the file.
+    pub name: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
 }
 
 /// Points of an imported question when the format has none: 1 point.
@@ -119,6 +131,7 @@ pub fn parse_aiken(text: &str) -> Result<Vec<ImportedQuestion>, Vec<RowError>> {
                         category: None,
                         title: String::new(),
                         question: q,
+                        pictures: vec![],
                     }),
                     Err(e) => errors.push(RowError {
                         row: first,
@@ -373,6 +386,7 @@ pub fn parse_gift(text: &str) -> Result<Vec<ImportedQuestion>, Vec<RowError>> {
                     category: category.clone(),
                     title,
                     question: q,
+                    pictures: vec![],
                 }),
                 Err(e) => errors.push(RowError {
                     row: start,

@@ -24,6 +24,28 @@ pub fn marker(id: i64) -> String {
     format!("[图片:{id}]")
 }
 
+/// Where the picture named `name` in an imported file goes, until it is stored.
+pub fn file_marker(name: &str) -> String {
+    format!("[图片:@{name}]")
+}
+
+/// The names of the file pictures a text places, in order.
+pub fn file_markers(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("[图片:@") {
+        let after = &rest[start + "[图片:@".len()..];
+        match after.find(']') {
+            Some(end) => {
+                out.push(after[..end].to_owned());
+                rest = &after[end..];
+            }
+            None => break,
+        }
+    }
+    out
+}
+
 /// A piece of a question's text: words, or a picture.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece {

@@ -174,7 +174,8 @@ impl Question {
 
     /// Checks that the question is whole: a stem, options for choices, a key that fits.
     pub fn check(&self) -> Result<(), FieldError> {
-        text("stem", &self.stem, 1, 5000)?;
+        // A stem may run over several lines (paragraphs in Moodle XML, a picture below).
+        text("stem", &self.stem.replace('\n', " "), 1, 5000)?;
         if self.points <= 0 || self.points > 10_000 {
             return Err(FieldError::new("points", "invalid_points"));
         }

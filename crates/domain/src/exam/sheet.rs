@@ -287,6 +287,7 @@ pub fn parse_question_sheet(sheet: &Sheet) -> Result<Vec<ImportedQuestion>, Vec<
                 category,
                 title: String::new(),
                 question,
+                pictures: vec![],
             });
         }
     }
