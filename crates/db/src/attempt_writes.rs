@@ -3,7 +3,7 @@
 //! trip, and on SQLite each is a trip to the one writer's thread, so a surge of ten thousand
 //! requests becomes a few dozen statements.
 //!
-//! Every change to an open attempt first updates the attempt's row on a condition
+//! Every change to an open attempt first locks the attempt's row on a condition
 //! (`submitted_at IS NULL`, within the deadline and grace): on PostgreSQL that row lock orders a
 //! save and a submit of the same attempt in different batches, so an answer is either graded or
 //! refused, never acknowledged and then missed.
@@ -239,12 +239,20 @@ fn values(conn: &Conn, rows: usize, width: usize) -> String {
     out
 }
 
-/// The attempts among `claims` (id, arrival) still open at their arrival.
+/// The attempts among `claims` (id, arrival) still open at their arrival. On PostgreSQL their
+/// rows stay locked until the commit (`FOR UPDATE`: a submit of one of them waits, then sees
+/// the answers); SQLite's one writer runs one batch at a time. Reading instead of updating
+/// keeps a save from writing a new version of the attempt's row.
 async fn claim(conn: &mut Conn, claims: &[(i64, i64)]) -> DbResult<HashSet<i64>> {
+    let lock = if conn.backend_name() == "SQLite" {
+        ""
+    } else {
+        " FOR UPDATE OF attempts"
+    };
     let mut claimed = HashSet::new();
     for chunk in claims.chunks(1_000) {
         let sql = format!(
-            "UPDATE attempts SET last_save_at = v.column2 FROM (VALUES {}) AS v WHERE attempts.id = v.column1 AND attempts.submitted_at IS NULL AND v.column2 <= attempts.deadline_ms + attempts.grace_ms RETURNING id",
+            "SELECT attempts.id FROM attempts JOIN (VALUES {}) AS v ON attempts.id = v.column1 WHERE attempts.submitted_at IS NULL AND v.column2 <= attempts.deadline_ms + attempts.grace_ms{lock}",
             values(conn, chunk.len(), 2)
         );
         let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql));
