@@ -447,4 +447,47 @@ async fn studios_honours_alliances_and_achievements_import_all_or_nothing() {
         "the export imports back as updates"
     );
     assert_eq!(count(&app, "studios").await, 2);
+
+    // A row naming another unit's alliance may not change it, nor bring studios into it.
+    let admin = app.login("admin").await;
+    let header = &[
+        "联盟名称*",
+        "联盟类型*",
+        "主题",
+        "管理单位编码*",
+        "成立年份",
+        "成员工作室依托单位编码",
+        "成员工作室名称",
+        "加入日期",
+    ];
+    let theirs = xlsx::sheet(
+        header,
+        &[&["汽车质检同型联盟", "同型", "", "HJQC", "2022", "", "", ""]],
+    );
+    assert_eq!(
+        app.upload(&admin, "/admin/import/alliances", theirs)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let members_before = count(&app, "alliance_members").await;
+    let sneaky = xlsx::sheet(
+        header,
+        &[&[
+            "汽车质检同型联盟",
+            "同型",
+            "",
+            "HJGT",
+            "2022",
+            "HJGT-01",
+            "王强数控创新工作室",
+            "2023-01-01",
+        ]],
+    );
+    let r = app
+        .upload(&unitadmin, "/admin/import/alliances", sneaky)
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("已由其他单位管理"));
+    assert_eq!(count(&app, "alliance_members").await, members_before);
 }

@@ -11,6 +11,8 @@ use gongjiang_domain::FieldError;
 use gongjiang_domain::authz::Action;
 use gongjiang_domain::clock::{now_ms, this_year, today};
 use gongjiang_domain::import::{Column, Labels, RowError};
+use gongjiang_domain::registry::Day;
+use gongjiang_domain::registry::alliance::{Span, check_join};
 use gongjiang_domain::registry::sheets::{
     ACHIEVEMENT_COLUMNS, ALLIANCE_COLUMNS, HONOUR_COLUMNS, STUDIO_COLUMNS, plan_achievements,
     plan_alliances, plan_honours, plan_studios,
@@ -291,7 +293,21 @@ pub async fn import_alliances(
             continue;
         };
         let id = match alliances::by_name(&mut tx, &a.profile.name).await? {
+            // A row naming an alliance that exists changes it: only its keepers may.
             Some(id) => {
+                let existing = alliances::get(&mut tx, id)
+                    .await?
+                    .ok_or(ServiceError::NotFound)?;
+                if !caller.may(Action::ManageAlliances, &existing.unit_path()) {
+                    errors.push(
+                        labels.error(
+                            a.row,
+                            FieldError::new("name", "alliance_of_another_unit")
+                                .with("value", &a.profile.name),
+                        ),
+                    );
+                    continue;
+                }
                 report.updated += 1;
                 id
             }
@@ -328,7 +344,37 @@ pub async fn import_alliances(
             {
                 continue;
             }
-            alliances::add_member(&mut tx, id, studio, joined.as_str()).await?;
+            // The same rules as joining on the alliance's page.
+            let active = studios::get(&mut tx, studio)
+                .await?
+                .is_some_and(|s| s.status == "active");
+            if !active {
+                errors.push(labels.error(
+                    *row,
+                    FieldError::new("studio_name", "studio_not_active").with("value", studio_name),
+                ));
+                continue;
+            }
+            let history: Vec<Span> = present
+                .iter()
+                .filter(|m| m.studio_id == studio)
+                .map(|m| Span {
+                    from: Day::from_stored(&m.joined_on),
+                    until: m.left_on.as_deref().map(Day::from_stored),
+                })
+                .collect();
+            if let Err(e) = check_join(&history, joined) {
+                errors.push(labels.error(*row, e));
+                continue;
+            }
+            let member = alliances::add_member(&mut tx, id, studio, joined.as_str()).await?;
+            let view = alliances::member(&mut tx, member).await?;
+            record(
+                &mut tx,
+                caller,
+                crate::change::<(), _>("alliance.member_join", "alliance", id, None, view.as_ref()),
+            )
+            .await?;
         }
     }
     if !errors.is_empty() {

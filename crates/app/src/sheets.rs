@@ -28,30 +28,61 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Sheet, Vec<RowError>> {
     }
     let mut book: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| file_error("not_xlsx"))?;
-    let Some(Ok(range)) = book.worksheet_range_at(0) else {
+    let Some(name) = book.sheet_names().first().cloned() else {
         return Err(file_error("no_sheet"));
     };
-    let (start_row, start_col) = range.start().unwrap_or((0, 0));
-    let mut rows = range.rows();
-    let Some(header) = rows.next() else {
+    // Cell by cell, not calamine's `Range`: a range is a full grid from the first used cell to
+    // the last, so a file of a few hundred bytes with values in A1 and XFD1048576 would ask for
+    // seventeen billion cells. Cells beyond what any import reads are refused as they come.
+    let mut reader = book
+        .worksheet_cells_reader(&name)
+        .map_err(|_| file_error("no_sheet"))?;
+    let mut cells: Vec<(usize, usize, String)> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|_| file_error("not_xlsx"))? {
+        let (row, col) = cell.get_position();
+        let (row, col) = (row as usize, col as usize);
+        if row > MAX_SHEET_ROWS || col >= MAX_SHEET_COLUMNS {
+            return Err(vec![RowError {
+                row: 0,
+                column: String::new(),
+                code: "sheet_too_large".into(),
+                params: vec![
+                    ("rows".into(), MAX_SHEET_ROWS.to_string()),
+                    ("columns".into(), MAX_SHEET_COLUMNS.to_string()),
+                ],
+            }]);
+        }
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if !text.is_empty() {
+            cells.push((row, col, text));
+        }
+    }
+    drop(reader);
+    let Some(start_row) = cells.iter().map(|c| c.0).min() else {
         return Err(file_error("no_header"));
     };
-    let pad = start_col as usize;
-    let cells = |row: &[Data]| -> Vec<String> {
-        std::iter::repeat_n(String::new(), pad)
-            .chain(row.iter().map(cell_text))
-            .collect()
-    };
-    let headers = cells(header);
+    let width = cells.iter().map(|c| c.1).max().unwrap_or(0) + 1;
+    let height = cells.iter().map(|c| c.0).max().unwrap_or(start_row) - start_row + 1;
+    let mut grid = vec![vec![String::new(); width]; height];
+    for (row, col, text) in cells {
+        grid[row - start_row][col] = text;
+    }
+    let mut rows = grid.into_iter();
+    let headers = rows.next().unwrap_or_default();
     let rows = rows
         .enumerate()
-        .map(|(i, r)| SheetRow {
-            number: start_row as usize + i + 2,
-            cells: cells(r),
+        .map(|(i, cells)| SheetRow {
+            number: start_row + i + 2,
+            cells,
         })
         .collect();
     Ok(Sheet { headers, rows })
 }
+
+/// The rows and columns a sheet may use: more rows than any import accepts (it then says
+/// how many it takes), and far more columns than any template has.
+const MAX_SHEET_ROWS: usize = gongjiang_domain::import::MAX_ROWS + 100;
+const MAX_SHEET_COLUMNS: usize = 200;
 
 fn cell_text(cell: &Data) -> String {
     match cell {
@@ -173,6 +204,29 @@ fn write_book(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_sheet_reaching_far_is_refused_without_building_its_grid() {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "名称").unwrap();
+        sheet.write_string(1_048_575, 16_383, "远").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        assert!(bytes.len() < 20_000, "a small file");
+        let errors = read_xlsx(&bytes).unwrap_err();
+        assert_eq!(errors[0].code, "sheet_too_large");
+        // Cells placed away from A1 still read with their row numbers.
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(2, 1, "名称").unwrap();
+        sheet.write_string(4, 2, "乙").unwrap();
+        let read = read_xlsx(&book.save_to_buffer().unwrap()).unwrap();
+        assert_eq!(read.headers, vec!["", "名称", ""]);
+        assert_eq!(read.rows.len(), 2);
+        assert_eq!(read.rows[1].number, 5);
+        assert_eq!(read.rows[1].cells, vec!["", "", "乙"]);
+    }
+
     use super::*;
 
     #[test]

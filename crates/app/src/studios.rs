@@ -189,9 +189,11 @@ pub async fn page(db: &Database, caller: &Caller, id: i64) -> ServiceResult<Stud
     let studio = load(&mut conn, id).await?;
     let keeping = keeping(caller, &studio);
     let members = studios::members(&mut conn, id).await?;
-    let is_member = caller
-        .person_id
-        .is_some_and(|p| members.iter().any(|m| m.person_id == p));
+    let is_member = caller.person_id.is_some_and(|p| {
+        members
+            .iter()
+            .any(|m| m.person_id == p && m.left_on.is_none())
+    });
     if keeping == Keeping::None && !is_member && studio.published == 0 {
         return Err(ServiceError::Forbidden);
     }
@@ -429,7 +431,7 @@ pub async fn picture(
             Some(p) => studios::members(&mut conn, studio_id)
                 .await?
                 .iter()
-                .any(|m| m.person_id == p),
+                .any(|m| m.person_id == p && m.left_on.is_none()),
             None => false,
         };
     if !readable {

@@ -241,7 +241,8 @@ impl Page {
     pub fn new(number: i64, size: i64) -> Page {
         let size = size.clamp(1, 500);
         Page {
-            offset: (number.max(1) - 1) * size,
+            // A page number from a URL may be anything; far past any list is simply empty.
+            offset: (number.clamp(1, 1_000_000) - 1) * size,
             limit: size,
         }
     }
