@@ -102,6 +102,23 @@ async fn a_studio_keeps_its_profile_members_levels_ratings_and_status() {
         )
         .await;
     assert!(r.text().await.unwrap().contains("找不到人员「无此人」"));
+    // A leader finds only people of the studio's own units: not someone of the federation's
+    // staff, even by `#id`.
+    let outsider = format!("#{}", app.seed.admin.0);
+    let r = app
+        .post_form(
+            &leader,
+            &format!("{page}/members"),
+            &[("person", outsider.as_str()), ("role", "member")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains(&format!("找不到人员「{outsider}」"))
+    );
 
     // Levels are an admin's business; the studio holds the highest ever granted.
     let level = |level: &'static str, year: &'static str| {

@@ -517,7 +517,13 @@ pub async fn remove_file(db: &Database, caller: &Caller, file_id: i64) -> Servic
 
 /// Parses the people of a form: one per line or separated by 、/，, each a name, an employee
 /// number or `#id`, found near the declaring unit.
-pub async fn resolve_people(db: &Database, raw: &str, unit_id: i64) -> ServiceResult<Vec<i64>> {
+pub async fn resolve_people(
+    db: &Database,
+    caller: &Caller,
+    raw: &str,
+    unit_id: i64,
+    vouched: bool,
+) -> ServiceResult<Vec<i64>> {
     let mut ids = Vec::new();
     let mut invalid = Invalid::default();
     for who in raw
@@ -525,7 +531,7 @@ pub async fn resolve_people(db: &Database, raw: &str, unit_id: i64) -> ServiceRe
         .map(str::trim)
         .filter(|w| !w.is_empty())
     {
-        match crate::people::resolve(db, "people", who, unit_id).await {
+        match crate::people::resolve(db, caller, "people", who, unit_id, vouched).await {
             Ok(id) => ids.push(id),
             Err(ServiceError::Invalid(i)) => invalid.0.extend(i.0),
             Err(e) => return Err(e),

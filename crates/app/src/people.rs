@@ -190,25 +190,58 @@ pub async fn list(
     .await?)
 }
 
-/// Finds the one person a form means by `who`: `#id`, an employee number or a name. Among
-/// several, those inside the unit `near` win; if that still leaves several, the form must say
-/// which (by employee number or `#id`).
-pub async fn resolve(db: &Database, field: &str, who: &str, near_unit: i64) -> ServiceResult<i64> {
+/// Finds the one person a form means by `who`: `#id`, an employee number or a name. Only
+/// people the caller may look for count: inside the units whose people the caller manages, and
+/// inside the unit `near` that the form acts for when the caller holds a grant there or the
+/// handler vouches for them (`near_vouched`: a leader on their own studio's form); nobody else
+/// is found or listed. Among several, those inside `near` win; if
+/// that still leaves several, the form must say which (by employee number or `#id`).
+pub async fn resolve(
+    db: &Database,
+    caller: &Caller,
+    field: &str,
+    who: &str,
+    near_unit: i64,
+    near_vouched: bool,
+) -> ServiceResult<i64> {
     let who = who.trim();
     if who.is_empty() {
         return Err(FieldError::new(field, "required").into());
     }
+    let unknown = || -> ServiceError {
+        FieldError::new(field, "unknown_person")
+            .with("value", who)
+            .into()
+    };
     let mut conn = db.read().await?;
+    let near = crate::units::path_of(&mut conn, near_unit).await?;
+    let mut roots = caller.scope(Action::ManagePeople);
+    let acts_near = near_vouched
+        || [
+            Action::ManageStudios,
+            Action::DeclareAchievements,
+            Action::ManageAlliances,
+        ]
+        .into_iter()
+        .any(|a| caller.may(a, &near));
+    if acts_near {
+        roots.push(near.clone());
+    }
+    let visible = |path: &str| {
+        let path = gongjiang_domain::unit::UnitPath::from_stored(path.to_owned());
+        roots.iter().any(|r| path.is_within(r))
+    };
     if let Some(id) = who.strip_prefix('#').and_then(|n| n.parse::<i64>().ok()) {
         return match people::get(&mut conn, id).await? {
-            Some(p) => Ok(p.id),
-            None => Err(FieldError::new(field, "unknown_person")
-                .with("value", who)
-                .into()),
+            Some(p) if visible(&p.unit_path) => Ok(p.id),
+            _ => Err(unknown()),
         };
     }
-    let near = crate::units::path_of(&mut conn, near_unit).await?;
-    let found = people::find_exact(&mut conn, who, &near).await?;
+    let found: Vec<PersonView> = people::find_exact(&mut conn, who, &near)
+        .await?
+        .into_iter()
+        .filter(|p| visible(&p.unit_path))
+        .collect();
     let inside: Vec<&PersonView> = found
         .iter()
         .filter(|p| {

@@ -224,17 +224,18 @@ pub async fn new(
 /// The form's input; a studio chosen without a unit declares in the studio's host unit.
 async fn input(state: &AppState, me: &Me, p: &Posted) -> Result<AchievementInput, ServiceError> {
     let studio_id = parse_id("studio_id", &p.get("studio_id"))?;
-    let unit_id = match (parse_id("unit_id", &p.get("unit_id"))?, studio_id) {
-        (Some(u), _) => u,
+    // Makers are looked for near the unit only by those who act there (see people::resolve).
+    let (unit_id, vouched) = match (parse_id("unit_id", &p.get("unit_id"))?, studio_id) {
+        (Some(u), _) => (u, false),
         (None, Some(s)) => {
-            studios::page(&state.db, &me.caller, s)
-                .await?
-                .studio
-                .unit_id
+            let page = studios::page(&state.db, &me.caller, s).await?;
+            (page.studio.unit_id, page.keeping != studios::Keeping::None)
         }
         (None, None) => return Err(gongjiang_domain::FieldError::new("unit_id", "required").into()),
     };
-    let people = achievements::resolve_people(&state.db, &p.get("people"), unit_id).await?;
+    let people =
+        achievements::resolve_people(&state.db, &me.caller, &p.get("people"), unit_id, vouched)
+            .await?;
     Ok(AchievementInput {
         unit_id,
         studio_id,

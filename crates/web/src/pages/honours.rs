@@ -75,8 +75,15 @@ pub async fn add_mentorship(
 ) -> WebResult<Response> {
     let result = async {
         let person = people::get(&state.db, &me.caller, person_id).await?;
-        let other =
-            people::resolve(&state.db, "other", &posted.get("other"), person.unit_id).await?;
+        let other = people::resolve(
+            &state.db,
+            &me.caller,
+            "other",
+            &posted.get("other"),
+            person.unit_id,
+            false,
+        )
+        .await?;
         let (master_id, apprentice_id) = if posted.get("as") == "apprentice" {
             (other, person_id)
         } else {

@@ -265,11 +265,16 @@ pub async fn new(State(state): State<AppState>, me: Me) -> WebResult<Response> {
 }
 
 /// The leader field names a person (name, employee number or `#id`), found near the unit.
-async fn leader_of(state: &AppState, raw: &str, unit_id: i64) -> Result<Option<i64>, ServiceError> {
+async fn leader_of(
+    state: &AppState,
+    me: &Me,
+    raw: &str,
+    unit_id: i64,
+) -> Result<Option<i64>, ServiceError> {
     if raw.trim().is_empty() {
         Ok(None)
     } else {
-        people::resolve(&state.db, "leader", raw, unit_id)
+        people::resolve(&state.db, &me.caller, "leader", raw, unit_id, false)
             .await
             .map(Some)
     }
@@ -299,7 +304,7 @@ pub async fn create(
 ) -> WebResult<Response> {
     let f = FormValues::from_posted(&posted);
     let unit_id = posted.id("unit_id")?;
-    let leader = match leader_of(&state, &f.leader, unit_id).await {
+    let leader = match leader_of(&state, &me, &f.leader, unit_id).await {
         Ok(l) => l,
         Err(e) => return refused_form(&state, &me, f, None, e).await,
     };
@@ -350,7 +355,7 @@ pub async fn update(
     let mut f = FormValues::from_posted(&posted);
     f.unit_id = page.studio.unit_id;
     let leader = if admin {
-        match leader_of(&state, &f.leader, page.studio.unit_id).await {
+        match leader_of(&state, &me, &f.leader, page.studio.unit_id).await {
             Ok(l) => l,
             Err(e) => return refused_form(&state, &me, f, Some((id, admin)), e).await,
         }
@@ -435,12 +440,18 @@ pub async fn add_member(
     Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
     let page = studios::page(&state.db, &me.caller, id).await?;
+    // Only the studio's keepers look people up here (before anything else is told).
+    if page.keeping == Keeping::None {
+        return Err(ServiceError::Forbidden.into());
+    }
     let result = async {
         let person_id = people::resolve(
             &state.db,
+            &me.caller,
             "person",
             &posted.get("person"),
             page.studio.unit_id,
+            true,
         )
         .await?;
         let input = MemberInput {
