@@ -97,8 +97,9 @@ async fn check_links(
             .await?
             .ok_or_else(|| FieldError::new("studio_id", "unknown_studio"))?;
         if !s.unit_path().is_within(unit) && !unit.is_within(&s.unit_path()) {
+            // By number: the caller may not be allowed to read that studio.
             return Err(FieldError::new("studio_id", "studio_of_another_unit")
-                .with("value", &s.name)
+                .with("value", s.id)
                 .into());
         }
     }

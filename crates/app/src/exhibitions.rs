@@ -163,8 +163,9 @@ pub async fn add(
         })?;
     if a.published != 1 {
         return Err(
+            // By number: the caller may not be allowed to read an unpublished achievement.
             FieldError::new("achievement_id", "achievement_not_published")
-                .with("value", &a.title)
+                .with("value", a.id)
                 .into(),
         );
     }

@@ -63,8 +63,7 @@ pub async fn index_studio(conn: &mut Conn, id: i64) -> ServiceResult<()> {
             .filter(|m| m.left_on.is_none())
             .map(|m| m.name.clone()),
     );
-    body.push(s.site.clone());
-    body.push(s.equipment.clone());
+    // Not the site or the equipment: the public page of a studio does not show them either.
     let doc = Document {
         entity: "studio",
         entity_id: id,
