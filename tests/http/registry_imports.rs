@@ -21,6 +21,17 @@ const STUDIO_HEADERS: &[&str] = &[
     "评定日期",
 ];
 
+const ALLIANCE_HEADERS: &[&str] = &[
+    "联盟名称*",
+    "联盟类型*",
+    "主题",
+    "管理单位编码*",
+    "成立年份",
+    "成员工作室依托单位编码",
+    "成员工作室名称",
+    "加入日期",
+];
+
 async fn person_with_no(app: &TestApp, unit: i64, name: &str, no: &str) -> i64 {
     gongjiang_app::people::create(
         app.db(),
@@ -239,16 +250,7 @@ async fn studios_honours_alliances_and_achievements_import_all_or_nothing() {
 
     // An alliance with its members, one row each.
     let alliances = xlsx::sheet(
-        &[
-            "联盟名称*",
-            "联盟类型*",
-            "主题",
-            "管理单位编码*",
-            "成立年份",
-            "成员工作室依托单位编码",
-            "成员工作室名称",
-            "加入日期",
-        ],
+        ALLIANCE_HEADERS,
         &[
             &[
                 "钢铁数控同型联盟",
@@ -450,16 +452,7 @@ async fn studios_honours_alliances_and_achievements_import_all_or_nothing() {
 
     // A row naming another unit's alliance may not change it, nor bring studios into it.
     let admin = app.login("admin").await;
-    let header = &[
-        "联盟名称*",
-        "联盟类型*",
-        "主题",
-        "管理单位编码*",
-        "成立年份",
-        "成员工作室依托单位编码",
-        "成员工作室名称",
-        "加入日期",
-    ];
+    let header = ALLIANCE_HEADERS;
     let theirs = xlsx::sheet(
         header,
         &[&["汽车质检同型联盟", "同型", "", "HJQC", "2022", "", "", ""]],
