@@ -5,6 +5,7 @@ pub mod draw;
 pub mod formats;
 pub mod grading;
 pub mod moodle;
+mod moodle_files;
 pub mod picture;
 pub mod question;
 pub mod seeded;
