@@ -1,9 +1,5 @@
-//! Attempts and their answers: the hot path of an exam.
-//!
-//! Every statement that changes an open attempt first updates the attempt's row with a
-//! condition (`submitted_at IS NULL`, within the deadline): on PostgreSQL that row lock orders a
-//! save and a submit of the same attempt, so an answer is either graded or refused, never
-//! acknowledged and then missed.
+//! Attempts and their answers, one at a time: starting, reading, results and grading by hand.
+//! The hot path (saves and submits) is written in sets by `attempt_writes.rs`.
 
 use crate::{Conn, DbResult};
 use serde::Serialize;
@@ -103,41 +99,6 @@ pub async fn of_session(conn: &mut Conn, session_id: i64) -> DbResult<Vec<Attemp
     .await?)
 }
 
-/// Claims an open attempt for a save that arrived at `at_ms`: true if the attempt is not
-/// submitted and the answer is within the deadline and its grace.
-pub async fn claim_for_save(conn: &mut Conn, id: i64, at_ms: i64) -> DbResult<bool> {
-    let done = sqlx::query(
-        "UPDATE attempts SET last_save_at = $2 WHERE id = $1 AND submitted_at IS NULL AND $2 <= deadline_ms + grace_ms",
-    )
-    .bind(id)
-    .bind(at_ms)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Stores an answer unless a newer one (by the device's sequence number) is already stored.
-pub async fn upsert_answer(
-    conn: &mut Conn,
-    attempt_id: i64,
-    position: i64,
-    response: &str,
-    client_seq: i64,
-    at_ms: i64,
-) -> DbResult<()> {
-    sqlx::query(
-        "INSERT INTO answers (attempt_id, position, response, client_seq, saved_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (attempt_id, position) DO UPDATE SET response = excluded.response, client_seq = excluded.client_seq, saved_at = excluded.saved_at WHERE answers.client_seq < excluded.client_seq",
-    )
-    .bind(attempt_id)
-    .bind(position)
-    .bind(response)
-    .bind(client_seq)
-    .bind(at_ms)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct AnswerRecord {
     pub attempt_id: i64,
@@ -164,19 +125,6 @@ pub async fn answers_of_session(conn: &mut Conn, session_id: i64) -> DbResult<Ve
     .bind(session_id)
     .fetch_all(conn)
     .await?)
-}
-
-/// Marks an attempt submitted; false if it already was (by the entrant or by the clock).
-pub async fn mark_submitted(conn: &mut Conn, id: i64, at_ms: i64, by: &str) -> DbResult<bool> {
-    let done = sqlx::query(
-        "UPDATE attempts SET submitted_at = $2, submitted_by = $3 WHERE id = $1 AND submitted_at IS NULL",
-    )
-    .bind(id)
-    .bind(at_ms)
-    .bind(by)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
 }
 
 pub async fn set_grades(

@@ -335,7 +335,7 @@ impl Exams {
 
     /// An attempt of the caller's as it was when first read open: only what never changes
     /// (owner, layout, deadline) may be used from it; whether it is still open is decided by
-    /// the save's own transaction (`claim_for_save`). Saves the hot path a query.
+    /// the save's own transaction (`attempt_writes`). Saves the hot path a query.
     pub(super) async fn open_attempt(
         &self,
         caller: &Caller,
