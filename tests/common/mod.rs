@@ -472,3 +472,38 @@ pub fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+impl TestApp {
+    /// A personal API token of `username`, made on the account page as a person would.
+    pub async fn api_token(&self, username: &str) -> String {
+        let client = self.login(username).await;
+        let html = self
+            .post_form(&client, "/account/tokens", &[("name", "test")])
+            .await
+            .text()
+            .await
+            .expect("account page");
+        shown_once(&html, "new-token")
+    }
+
+    /// Calls the API with a token: `method` on `path` with an optional JSON body; the answer's
+    /// status and JSON (null when the body is empty or not JSON).
+    pub async fn api(
+        &self,
+        token: &str,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (StatusCode, serde_json::Value) {
+        let mut request = reqwest::Client::new()
+            .request(method.parse().expect("method"), self.url(path))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("api call");
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or_default())
+    }
+}

@@ -17,6 +17,8 @@ pub(crate) struct RegistryIds {
     /// Two files of the achievement: one to read, one to remove.
     pub file: i64,
     pub spare_file: i64,
+    /// A third file, for the API's removal.
+    pub api_spare_file: i64,
     pub exhibition: i64,
 }
 
@@ -109,7 +111,7 @@ impl RegistryIds {
         .unwrap()
         .id;
         let mut files = Vec::new();
-        for name in ["说明.pdf", "备用.pdf"] {
+        for name in ["说明.pdf", "备用.pdf", "接口备用.pdf"] {
             let f = gongjiang_app::achievements::add_file(
                 db,
                 &system,
@@ -164,6 +166,7 @@ impl RegistryIds {
             achievement,
             file: files[0],
             spare_file: files[1],
+            api_spare_file: files[2],
         }
     }
 }
@@ -181,6 +184,7 @@ pub(crate) fn rules(app: &TestApp, ids: RegistryIds) -> Vec<Rule> {
         file,
         spare_file,
         exhibition,
+        ..
     } = ids;
     let person = s.target.0;
     let profile = || {

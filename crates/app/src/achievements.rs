@@ -3,7 +3,9 @@
 
 use crate::studios::{Keeping, keeping};
 use crate::units::non_empty;
-use crate::{Caller, ServiceError, ServiceResult, change, record, search};
+use crate::{
+    Caller, ServiceError, ServiceResult, change, ensure_version, next_version, record, search,
+};
 use gongjiang_db::achievements::{
     self, AchievementFilter, AchievementView, AwardView, FileView, MakerView, StepView,
 };
@@ -36,7 +38,7 @@ pub(crate) async fn load(conn: &mut Conn, id: i64) -> ServiceResult<AchievementV
 }
 
 /// How the caller stands to an achievement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Rights {
     /// May change its text, people and files (admins; the studio's leader on drafts).
     pub edit: bool,
@@ -116,11 +118,75 @@ async fn check_links(
     Ok(())
 }
 
+/// The unit that declares an achievement: the one named, or else the host unit of its studio;
+/// and whether the caller keeps that studio (its keepers may then name people near it).
+pub async fn declaring_unit(
+    db: &Database,
+    caller: &Caller,
+    unit_id: Option<i64>,
+    studio_id: Option<i64>,
+) -> ServiceResult<(i64, bool)> {
+    match (unit_id, studio_id) {
+        (Some(unit), _) => Ok((unit, false)),
+        (None, Some(studio)) => {
+            let mut conn = db.read().await?;
+            let studio = studios::get(&mut conn, studio)
+                .await?
+                .ok_or_else(|| FieldError::new("studio_id", "unknown_studio"))?;
+            Ok((studio.unit_id, keeping(caller, &studio) != Keeping::None))
+        }
+        (None, None) => Err(FieldError::new("unit_id", "required").into()),
+    }
+}
+
+/// People newly named as makers must be people the caller could find by name in a form
+/// (see `people::resolve`): a program cannot name by id someone a person could not find.
+async fn ensure_people_visible(
+    db: &Database,
+    caller: &Caller,
+    unit_id: i64,
+    studio_id: Option<i64>,
+    people: &[i64],
+    already: &[i64],
+) -> ServiceResult<()> {
+    let new: Vec<i64> = people
+        .iter()
+        .copied()
+        .filter(|p| !already.contains(p))
+        .collect();
+    if new.is_empty() {
+        return Ok(());
+    }
+    let vouched = match studio_id {
+        Some(s) => {
+            let mut conn = db.read().await?;
+            match studios::get(&mut conn, s).await? {
+                Some(studio) => keeping(caller, &studio) != Keeping::None,
+                None => false,
+            }
+        }
+        None => false,
+    };
+    let raw: Vec<String> = new.iter().map(|p| format!("#{p}")).collect();
+    resolve_people(db, caller, &raw.join("\n"), unit_id, vouched)
+        .await
+        .map(|_| ())
+}
+
 pub async fn create(
     db: &Database,
     caller: &Caller,
     input: AchievementInput,
 ) -> ServiceResult<AchievementView> {
+    ensure_people_visible(
+        db,
+        caller,
+        input.unit_id,
+        input.studio_id,
+        &input.people,
+        &[],
+    )
+    .await?;
     let mut tx = db.begin().await?;
     let unit = units::get(&mut tx, input.unit_id)
         .await?
@@ -153,14 +219,26 @@ pub async fn create(
     Ok(view)
 }
 
+/// Changes the text, studio and makers. With `expected_version` (the `updated_at` the caller
+/// read), a change made since then is refused as stale instead of being overwritten.
 pub async fn update(
     db: &Database,
     caller: &Caller,
     id: i64,
     input: AchievementInput,
     reason: &str,
+    expected_version: Option<i64>,
 ) -> ServiceResult<AchievementView> {
-    let text = AchievementText::parse(&input.text, this_year())?;
+    let (unit_id, makers) = {
+        let mut conn = db.read().await?;
+        let a = load(&mut conn, id).await?;
+        let makers: Vec<i64> = achievements::people(&mut conn, id)
+            .await?
+            .iter()
+            .map(|m| m.person_id)
+            .collect();
+        (a.unit_id, makers)
+    };
     let mut tx = db.begin().await?;
     let before = load(&mut tx, id).await?;
     let r = rights(&mut tx, caller, &before).await?;
@@ -170,8 +248,23 @@ pub async fn update(
         }
         return Err(ServiceError::Forbidden);
     }
+    ensure_version(expected_version, before.updated_at)?;
+    let text = AchievementText::parse(&input.text, this_year())?;
+    ensure_people_visible(db, caller, unit_id, input.studio_id, &input.people, &makers).await?;
     check_links(&mut tx, &before.unit_path(), &input).await?;
-    achievements::update_text(&mut tx, id, input.studio_id, &text, now_ms()).await?;
+    let version = next_version(now_ms(), before.updated_at);
+    if !achievements::update_text(
+        &mut tx,
+        id,
+        input.studio_id,
+        &text,
+        before.updated_at,
+        version,
+    )
+    .await?
+    {
+        return Err(ServiceError::Stale);
+    }
     achievements::set_people(&mut tx, id, &input.people).await?;
     search::index_achievement(&mut tx, id).await?;
     let after = load(&mut tx, id).await?;
@@ -421,7 +514,6 @@ pub async fn add_file(
     name: &str,
     bytes: Vec<u8>,
 ) -> ServiceResult<FileView> {
-    let accepted = gongjiang_domain::registry::upload::accept(name, &bytes)?;
     {
         let mut conn = db.read().await?;
         let a = load(&mut conn, id).await?;
@@ -430,6 +522,7 @@ pub async fn add_file(
             return Err(ServiceError::Forbidden);
         }
     }
+    let accepted = gongjiang_domain::registry::upload::accept(name, &bytes)?;
     let thumbnail = match accepted.kind {
         gongjiang_domain::registry::upload::FileKind::Picture => {
             let bytes = bytes.clone();

@@ -19,7 +19,7 @@ fn yes() -> bool {
 }
 
 /// A paper as a form or an API call gives it.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, utoipa::ToSchema)]
 pub struct PaperInput {
     #[serde(default)]
     pub bank_id: i64,

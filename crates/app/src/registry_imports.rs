@@ -2,7 +2,7 @@
 //! their members, achievements with their awards. All or nothing: every problem of every row
 //! is reported and nothing is written unless the whole file is right.
 
-use crate::{Caller, ServiceError, ServiceResult, record, sheets};
+use crate::{Caller, ServiceError, ServiceResult, next_version, record, sheets};
 use gongjiang_db::units::UnitRecord;
 use gongjiang_db::{
     Conn, Database, Page, achievements, alliances, honours, people, studios, units,
@@ -127,10 +127,17 @@ pub async fn import_studios(
         }
         let id = match studios::by_name(&mut tx, unit.id, &r.profile.name).await? {
             Some(id) => {
-                let keep = studios::get(&mut tx, id)
+                let current = studios::get(&mut tx, id)
                     .await?
-                    .and_then(|s| s.leader_person_id);
-                studios::update_profile(&mut tx, id, leader.or(keep), &r.profile, now).await?;
+                    .ok_or(ServiceError::NotFound)?;
+                let leader = leader.or(current.leader_person_id);
+                let (previous, version) =
+                    (current.updated_at, next_version(now, current.updated_at));
+                if !studios::update_profile(&mut tx, id, leader, &r.profile, previous, version)
+                    .await?
+                {
+                    return Err(ServiceError::Stale);
+                }
                 report.updated += 1;
                 id
             }

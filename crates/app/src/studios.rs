@@ -2,10 +2,10 @@
 //! leader (profile and members); levels, ratings, status and publication stay with the admins.
 
 use crate::units::non_empty;
-use crate::{Caller, ServiceError, ServiceResult, change, record};
+use crate::{Caller, ServiceError, ServiceResult, change, ensure_version, next_version, record};
 use gongjiang_db::alliances::AllianceView;
 use gongjiang_db::studios::{self, LevelView, MemberView, RatingView, StudioFilter, StudioView};
-use gongjiang_db::{Conn, Database, Page, alliances, people, units};
+use gongjiang_db::{Conn, Database, Page, alliances, units};
 
 pub use crate::studio_history::{
     LevelInput, RatingInput, StatusInput, publish, record_level, record_rating, set_status,
@@ -63,13 +63,19 @@ pub(crate) fn ensure_admin(caller: &Caller, studio: &StudioView) -> ServiceResul
     caller.ensure(Action::ManageStudios, &studio.unit_path())
 }
 
-async fn person_exists(conn: &mut Conn, field: &str, id: i64) -> ServiceResult<()> {
-    match people::get(conn, id).await? {
-        Some(_) => Ok(()),
-        None => Err(FieldError::new(field, "unknown_person")
-            .with("value", id)
-            .into()),
-    }
+/// A person the caller may name for a studio of `unit_id`: someone in the units they manage,
+/// or near the studio when they keep it (the same rule as the forms' people lookup, so a
+/// program cannot name by id someone a person could not find by name).
+async fn visible_person(
+    db: &Database,
+    caller: &Caller,
+    field: &str,
+    person_id: i64,
+    unit_id: i64,
+) -> ServiceResult<()> {
+    crate::people::resolve(db, caller, field, &format!("#{person_id}"), unit_id, true)
+        .await
+        .map(|_| ())
 }
 
 async fn name_free(
@@ -91,12 +97,13 @@ pub async fn create(
     caller: &Caller,
     input: StudioInput,
 ) -> ServiceResult<StudioView> {
-    let profile = StudioProfile::parse(&input.profile, this_year())?;
     let mut tx = db.begin().await?;
     let unit = units::get(&mut tx, input.unit_id)
         .await?
         .ok_or_else(|| FieldError::new("unit_id", "unknown_unit"))?;
+    // Rights first: someone who may not register a studio there learns nothing from its checks.
     caller.ensure(Action::ManageStudios, &unit.unit_path())?;
+    let profile = StudioProfile::parse(&input.profile, this_year())?;
     if unit.is_closed() {
         return Err(FieldError::new("unit_id", "unit_closed")
             .with("value", &unit.code)
@@ -104,7 +111,7 @@ pub async fn create(
     }
     name_free(&mut tx, input.unit_id, &profile.name, None).await?;
     if let Some(leader) = input.leader_person_id {
-        person_exists(&mut tx, "leader_person_id", leader).await?;
+        visible_person(db, caller, "leader_person_id", leader, input.unit_id).await?;
     }
     let now = now_ms();
     let id = studios::insert(
@@ -134,27 +141,35 @@ pub async fn create(
 }
 
 /// Changes the profile. Only admins change the leader; the host unit does not change here.
+/// With `expected_version` (the `updated_at` the caller read), a profile changed since then
+/// is refused as stale instead of being overwritten.
 pub async fn update(
     db: &Database,
     caller: &Caller,
     id: i64,
     input: StudioInput,
     reason: &str,
+    expected_version: Option<i64>,
 ) -> ServiceResult<StudioView> {
     let profile = StudioProfile::parse(&input.profile, this_year())?;
     let mut tx = db.begin().await?;
     let before = load(&mut tx, id).await?;
     let keeping = ensure_keeper(caller, &before)?;
+    ensure_version(expected_version, before.updated_at)?;
     if input.leader_person_id != before.leader_person_id {
         if keeping != Keeping::Admin {
             return Err(ServiceError::Forbidden);
         }
         if let Some(leader) = input.leader_person_id {
-            person_exists(&mut tx, "leader_person_id", leader).await?;
+            visible_person(db, caller, "leader_person_id", leader, before.unit_id).await?;
         }
     }
     name_free(&mut tx, before.unit_id, &profile.name, Some(id)).await?;
-    studios::update_profile(&mut tx, id, input.leader_person_id, &profile, now_ms()).await?;
+    let version = next_version(now_ms(), before.updated_at);
+    let leader = input.leader_person_id;
+    if !studios::update_profile(&mut tx, id, leader, &profile, before.updated_at, version).await? {
+        return Err(ServiceError::Stale);
+    }
     let after = load(&mut tx, id).await?;
     let mut c = change("studio.update", "studio", id, Some(&before), Some(&after));
     c.reason = non_empty(reason);
@@ -290,8 +305,9 @@ pub async fn add_member(
     };
     let mut tx = db.begin().await?;
     let studio = load(&mut tx, studio_id).await?;
+    // Keeping is checked before anyone is looked up, so that others learn nothing of people.
     ensure_keeper(caller, &studio)?;
-    person_exists(&mut tx, "person_id", input.person_id).await?;
+    visible_person(db, caller, "person_id", input.person_id, studio.unit_id).await?;
     let present = studios::members(&mut tx, studio_id).await?;
     if present
         .iter()
@@ -320,6 +336,30 @@ pub async fn add_member(
     crate::search::index_person(&mut tx, input.person_id).await?;
     gongjiang_db::commit(tx).await?;
     Ok(view)
+}
+
+/// Adds a member named as a person types it in a form (a name, an employee number or `#id`):
+/// keeping is checked first, and the person is looked for near the studio.
+pub async fn add_member_named(
+    db: &Database,
+    caller: &Caller,
+    studio_id: i64,
+    who: &str,
+    role: String,
+    joined_on: String,
+) -> ServiceResult<MemberView> {
+    let studio = {
+        let mut conn = db.read().await?;
+        load(&mut conn, studio_id).await?
+    };
+    ensure_keeper(caller, &studio)?;
+    let person_id = crate::people::resolve(db, caller, "person", who, studio.unit_id, true).await?;
+    let input = MemberInput {
+        person_id,
+        role,
+        joined_on,
+    };
+    add_member(db, caller, studio_id, input).await
 }
 
 /// Records that a member left on a day; the membership stays in the history.
@@ -377,13 +417,13 @@ pub async fn add_picture(
     name: &str,
     bytes: Vec<u8>,
 ) -> ServiceResult<i64> {
-    let accepted = gongjiang_domain::registry::upload::accept(name, &bytes)?;
-    if accepted.kind != gongjiang_domain::registry::upload::FileKind::Picture {
-        return Err(FieldError::new("file", "picture_only").into());
-    }
     {
         let mut conn = db.read().await?;
         ensure_keeper(caller, &load(&mut conn, id).await?)?;
+    }
+    let accepted = gongjiang_domain::registry::upload::accept(name, &bytes)?;
+    if accepted.kind != gongjiang_domain::registry::upload::FileKind::Picture {
+        return Err(FieldError::new("file", "picture_only").into());
     }
     let copy = bytes.clone();
     let thumbnail = tokio::task::spawn_blocking(move || crate::thumbnails::make(&copy))

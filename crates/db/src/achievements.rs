@@ -69,15 +69,18 @@ pub async fn insert(
     .await?)
 }
 
+/// Rewrites the text if the achievement is still at version `previous` (its `updated_at`);
+/// false when another change came first.
 pub async fn update_text(
     conn: &mut Conn,
     id: i64,
     studio_id: Option<i64>,
     t: &AchievementText,
+    previous: i64,
     now: i64,
-) -> DbResult<()> {
-    sqlx::query(
-        "UPDATE achievements SET studio_id = $1, title = $2, summary = $3, description = $4, kind = $5, field = $6, year = $7, effects = $8, patents = $9, updated_at = $10 WHERE id = $11",
+) -> DbResult<bool> {
+    let done = sqlx::query(
+        "UPDATE achievements SET studio_id = $1, title = $2, summary = $3, description = $4, kind = $5, field = $6, year = $7, effects = $8, patents = $9, updated_at = $10 WHERE id = $11 AND updated_at = $12",
     )
     .bind(studio_id)
     .bind(&t.title)
@@ -90,9 +93,10 @@ pub async fn update_text(
     .bind(&t.patents)
     .bind(now)
     .bind(id)
+    .bind(previous)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> DbResult<Option<AchievementView>> {
@@ -240,7 +244,7 @@ pub async fn set_published(conn: &mut Conn, id: i64, published: bool, now: i64) 
     Ok(())
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct MakerView {
     pub person_id: i64,
     pub name: String,
@@ -284,7 +288,7 @@ pub async fn of_person(conn: &mut Conn, person_id: i64) -> DbResult<Vec<Achievem
         .await?)
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct AwardView {
     pub id: i64,
     pub achievement_id: i64,
@@ -326,7 +330,7 @@ pub async fn set_best_tier(conn: &mut Conn, id: i64, tier: &str) -> DbResult<()>
     Ok(())
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct StepView {
     pub id: i64,
     pub at_ms: i64,
@@ -375,7 +379,7 @@ pub async fn add_step(
     Ok(())
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct FileView {
     pub id: i64,
     pub achievement_id: i64,

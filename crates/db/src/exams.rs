@@ -5,7 +5,7 @@ use gongjiang_domain::unit::UnitPath;
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct SessionRecord {
     pub id: i64,
     pub paper_id: i64,
@@ -114,7 +114,7 @@ pub async fn is_entrant(
     Ok(n > 0)
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct EntrantRecord {
     pub id: i64,
     pub person_id: Option<i64>,

@@ -80,15 +80,18 @@ pub async fn insert(
     .await?)
 }
 
+/// Rewrites the profile if the studio is still at version `previous` (its `updated_at`);
+/// false when another change came first.
 pub async fn update_profile(
     conn: &mut Conn,
     id: i64,
     leader: Option<i64>,
     profile: &StudioProfile,
+    previous: i64,
     now: i64,
-) -> DbResult<()> {
-    sqlx::query(
-        "UPDATE studios SET name = $1, leader_person_id = $2, fields = $3, founded_year = $4, site = $5, equipment = $6, funds = $7, contact = $8, summary = $9, updated_at = $10 WHERE id = $11",
+) -> DbResult<bool> {
+    let done = sqlx::query(
+        "UPDATE studios SET name = $1, leader_person_id = $2, fields = $3, founded_year = $4, site = $5, equipment = $6, funds = $7, contact = $8, summary = $9, updated_at = $10 WHERE id = $11 AND updated_at = $12",
     )
     .bind(&profile.name)
     .bind(leader)
@@ -101,9 +104,10 @@ pub async fn update_profile(
     .bind(&profile.summary)
     .bind(now)
     .bind(id)
+    .bind(previous)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> DbResult<Option<StudioView>> {
@@ -239,7 +243,7 @@ pub async fn set_published(conn: &mut Conn, id: i64, published: bool, now: i64) 
 }
 
 /// A member of a studio, with the person's name and unit.
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct MemberView {
     pub id: i64,
     pub studio_id: i64,
@@ -298,7 +302,7 @@ pub async fn end_member(conn: &mut Conn, id: i64, left_on: &str) -> DbResult<()>
     Ok(())
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct LevelView {
     pub id: i64,
     pub level: String,
@@ -349,7 +353,7 @@ pub async fn set_standing(conn: &mut Conn, id: i64, level: &str, stars: i64) -> 
     Ok(())
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct RatingView {
     pub id: i64,
     pub stars: i64,

@@ -9,6 +9,8 @@ use gongjiang_domain::{FieldError, Invalid};
 
 #[derive(Debug)]
 pub enum WebError {
+    /// The request does not parse (malformed JSON, a body that is not a JSON object).
+    BadRequest,
     NotFound,
     /// Not signed in.
     Unauthorized,
@@ -16,6 +18,8 @@ pub enum WebError {
     Invalid(Invalid),
     Import(Vec<RowError>),
     Conflict(&'static str),
+    /// The record changed since the version named in `If-Match`.
+    Stale,
     Csrf,
     /// A part the service needs (the database) does not answer.
     Unavailable,
@@ -36,12 +40,14 @@ pub struct ErrorInfo {
 impl WebError {
     fn status_and_code(&self) -> (StatusCode, &str) {
         match self {
+            WebError::BadRequest => (StatusCode::BAD_REQUEST, "bad_request"),
             WebError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             WebError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             WebError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             WebError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
             WebError::Import(_) => (StatusCode::UNPROCESSABLE_ENTITY, "import_rejected"),
             WebError::Conflict(code) => (StatusCode::CONFLICT, code),
+            WebError::Stale => (StatusCode::PRECONDITION_FAILED, "edited_since"),
             WebError::Csrf => (StatusCode::FORBIDDEN, "csrf_failed"),
             WebError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"),
             WebError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -57,6 +63,7 @@ impl From<ServiceError> for WebError {
             ServiceError::NotFound => WebError::NotFound,
             ServiceError::Forbidden => WebError::Forbidden,
             ServiceError::Conflict(code) => WebError::Conflict(code),
+            ServiceError::Stale => WebError::Stale,
             other => WebError::Internal(format!("{other:#}")),
         }
     }

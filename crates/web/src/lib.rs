@@ -56,6 +56,6 @@ pub struct Services {
 
 /// The API's OpenAPI document, as served at `/api/openapi.json`.
 pub fn openapi_json() -> String {
-    let (_, doc) = api::routes().split_for_parts();
+    let (_, doc) = api::routes_and_document();
     doc.to_pretty_json().unwrap_or_default()
 }

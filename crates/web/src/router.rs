@@ -18,7 +18,7 @@ use axum::routing::{get, post};
 use std::sync::Arc;
 
 pub fn build(state: AppState) -> Router {
-    let (api_routes, doc) = api::routes().split_for_parts();
+    let (api_routes, doc) = api::routes_and_document();
     let openapi = Arc::new(doc.to_pretty_json().unwrap_or_default());
     Router::new()
         .route("/", get(home::show))

@@ -19,14 +19,14 @@ use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex};
 
 /// One answer as the device sends it: `seq` grows with every change the device makes.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct AnswerInput {
     pub position: i64,
     pub seq: i64,
     pub response: Response,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ShownOption {
     /// The option's index in the question (what an answer refers to).
     pub index: usize,
@@ -34,7 +34,7 @@ pub struct ShownOption {
 }
 
 /// A question as an entrant sees it: no key, no explanation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ShownQuestion {
     pub position: usize,
     pub kind: QuestionKind,
@@ -45,7 +45,7 @@ pub struct ShownQuestion {
     pub points: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SavedAnswer {
     pub position: i64,
     pub seq: i64,
@@ -53,7 +53,7 @@ pub struct SavedAnswer {
 }
 
 /// After submission, when the session shows results: the key and the points per question.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Review {
     pub position: usize,
     pub points: Option<i64>,
@@ -61,7 +61,7 @@ pub struct Review {
     pub explanation: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AttemptView {
     pub attempt_id: i64,
     pub session_id: i64,
@@ -81,7 +81,7 @@ pub struct AttemptView {
 }
 
 /// What a save acknowledges: every answer sent is stored at this `seq` or a newer one.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Saved {
     pub saved: Vec<(i64, i64)>,
     pub deadline_ms: i64,

@@ -111,7 +111,7 @@ pub(crate) fn grade_attempt(
 }
 
 /// Points given by a person to one answer.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, utoipa::ToSchema)]
 pub struct ManualGrade {
     #[serde(default)]
     pub attempt_id: i64,
@@ -125,7 +125,7 @@ pub struct ManualGrade {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RegradeReport {
     pub attempts: usize,
     pub changed: usize,

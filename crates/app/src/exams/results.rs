@@ -16,7 +16,7 @@ use gongjiang_domain::unit::UnitPath;
 use serde::Serialize;
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ResultRow {
     pub attempt_id: i64,
     pub person_id: i64,
@@ -33,7 +33,7 @@ pub struct ResultRow {
     pub pending_manual: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct QuestionStats {
     pub question_id: i64,
     pub stem: String,
@@ -45,7 +45,7 @@ pub struct QuestionStats {
 }
 
 /// An answer waiting for a person to grade it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PendingAnswer {
     pub attempt_id: i64,
     pub position: usize,
@@ -55,7 +55,7 @@ pub struct PendingAnswer {
     pub max_points: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SessionResults {
     pub session: SessionRecord,
     pub pass_mark: i64,

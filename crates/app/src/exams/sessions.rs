@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 const MINUTE: i64 = 60_000;
 
 /// A session as a form or an API call gives it. Times are China time, `2026-11-22 09:00`.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, utoipa::ToSchema)]
 pub struct SessionInput {
     #[serde(default)]
     pub paper_id: i64,
@@ -44,7 +44,7 @@ pub struct SessionInput {
     pub person_ids: Vec<i64>,
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, utoipa::ToSchema)]
 pub struct EntrantsInput {
     #[serde(default)]
     pub unit_ids: Vec<i64>,
@@ -53,7 +53,7 @@ pub struct EntrantsInput {
 }
 
 /// Extra time and/or another window for one person, with the reason (recorded).
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, utoipa::ToSchema)]
 pub struct ArrangementInput {
     #[serde(default)]
     pub person_id: i64,
@@ -67,14 +67,14 @@ pub struct ArrangementInput {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SessionView {
     pub session: SessionRecord,
     pub entrants: Vec<EntrantRecord>,
 }
 
 /// A session as an entrant sees it in their list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MySession {
     pub session: SessionRecord,
     pub attempts: Vec<MyAttempt>,
@@ -85,7 +85,7 @@ pub struct MySession {
 
 /// An attempt in the entrant's list: no grades, seed or layout (they would give the key away
 /// for a later attempt); the score only if the session shows results.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MyAttempt {
     pub id: i64,
     pub number: i64,

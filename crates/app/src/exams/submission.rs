@@ -13,7 +13,7 @@ use serde::Serialize;
 use std::sync::Arc;
 
 /// A submitted attempt, in short (the page then shows the whole result).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Submitted {
     pub attempt_id: i64,
     pub submitted_at: i64,

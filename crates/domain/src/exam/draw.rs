@@ -15,7 +15,7 @@ pub struct PoolQuestion {
 }
 
 /// Draw `count` questions matching all the given conditions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DrawRule {
     /// A category and everything below it (`焊接/工艺` matches `焊接/工艺/气保焊`).
     pub category: Option<String>,

@@ -4,7 +4,7 @@ use super::question::{AnswerKey, Centipoints, Question, Response, normalize};
 use serde::{Deserialize, Serialize};
 
 /// How a multiple-choice answer that is not exactly right scores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PartialCredit {
     /// Full points only for exactly the right options (the usual rule in Chinese exams).

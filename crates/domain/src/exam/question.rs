@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 /// Points in hundredths, so that partial credit adds up exactly (250 = 2.5 points).
 pub type Centipoints = i64;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QuestionKind {
     SingleChoice,
@@ -62,7 +62,7 @@ impl QuestionKind {
 }
 
 /// How free text is compared for fill-in answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Matching {
     /// `ABC` matches `abc`.
     pub case_insensitive: bool,
@@ -71,7 +71,7 @@ pub struct Matching {
 }
 
 /// The right answer of a question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AnswerKey {
     /// The indices of the right options (one for single choice).
@@ -93,7 +93,7 @@ pub enum AnswerKey {
 }
 
 /// A question as stored in a version: what an attempt shows and grades against.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Question {
     pub kind: QuestionKind,
     pub stem: String,
@@ -133,7 +133,7 @@ pub fn parse_tags(field: &str, raw: &str) -> Result<Vec<String>, FieldError> {
 }
 
 /// A candidate's answer to one question (option indices refer to the original order).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Response {
     Choice { selected: Vec<usize> },

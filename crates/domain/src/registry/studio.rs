@@ -87,7 +87,7 @@ impl Stars {
 }
 
 /// What a rating did to a studio compared with its previous one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RatingOutcome {
     First,

@@ -1,5 +1,6 @@
 //! The API of the signed-in user: who am I, and personal tokens.
 
+use super::kit::ApiJson;
 use crate::AppState;
 use crate::context::Me;
 use crate::error::WebResult;
@@ -97,7 +98,7 @@ pub struct CreatedToken {
 pub async fn create_token(
     State(state): State<AppState>,
     me: Me,
-    Json(body): Json<NewToken>,
+    ApiJson(body): ApiJson<NewToken>,
 ) -> WebResult<(StatusCode, Json<CreatedToken>)> {
     let (id, token) =
         auth::create_api_token(&state.db, &me.user, &me.ctx.origin, &body.name).await?;

@@ -1,5 +1,6 @@
 //! The API for the audit log.
 
+use super::kit::{Paged, Paging};
 use crate::AppState;
 use crate::context::Me;
 use crate::error::WebResult;
@@ -7,7 +8,6 @@ use crate::pages::audit::AuditQuery;
 use axum::Json;
 use axum::extract::{Query, State};
 use gongjiang_app::audit;
-use gongjiang_db::Page;
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -29,14 +29,9 @@ pub struct AuditEntryDto {
     pub hash: String,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct AuditPage {
-    pub items: Vec<AuditEntryDto>,
-    pub total: i64,
-}
-
 /// The query of the audit list (documentation of `AuditQuery`).
 #[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct AuditParams {
     /// An action code or its start, e.g. `unit.`.
@@ -49,20 +44,19 @@ pub struct AuditParams {
     from: Option<String>,
     /// Last day, `YYYY-MM-DD`.
     to: Option<String>,
-    page: Option<i64>,
 }
 
-/// Audit entries, newest first, 100 a page (federation admins only).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams), responses((status = 200, body = AuditPage), (status = 403, body = super::ApiError)))]
+/// Audit entries, newest first, 100 a page unless asked otherwise (federation admins only).
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams, Paging), responses((status = 200, body = Paged<AuditEntryDto>)))]
 pub async fn list(
     State(state): State<AppState>,
     me: Me,
     Query(q): Query<AuditQuery>,
-) -> WebResult<Json<AuditPage>> {
+    Query(paging): Query<Paging>,
+) -> WebResult<Json<Paged<AuditEntryDto>>> {
     let filter = q.filter()?;
-    let page = q.page.parse::<i64>().unwrap_or(1).max(1);
-    let (entries, total) =
-        audit::list(&state.db, &me.caller, &filter, Page::new(page, 100)).await?;
+    let page = paging.resolve(100)?;
+    let (entries, total) = audit::list(&state.db, &me.caller, &filter, page.page()).await?;
     let items = entries
         .into_iter()
         .map(|e| AuditEntryDto {
@@ -81,5 +75,5 @@ pub async fn list(
             hash: e.hash,
         })
         .collect();
-    Ok(Json(AuditPage { items, total }))
+    Ok(Json(page.answer(items, total)))
 }

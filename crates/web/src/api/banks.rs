@@ -1,5 +1,6 @@
 //! The API for question banks (the exam pages come with the exam module).
 
+use super::kit::{ApiJson, Paged, Paging};
 use crate::AppState;
 use crate::context::Me;
 use crate::error::{WebError, WebResult};
@@ -8,8 +9,8 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gongjiang_app::banks::{self, ExportFormat};
-use gongjiang_db::Page;
 use gongjiang_db::banks::BankRecord;
+use gongjiang_domain::exam::question::Question;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -62,7 +63,7 @@ pub struct NewBank {
 pub async fn create(
     State(state): State<AppState>,
     me: Me,
-    Json(body): Json<NewBank>,
+    ApiJson(body): ApiJson<NewBank>,
 ) -> WebResult<(StatusCode, Json<BankDto>)> {
     Ok((
         StatusCode::CREATED,
@@ -81,36 +82,19 @@ pub struct QuestionDto {
     pub version_id: i64,
     pub version: i64,
     /// The question with its answer key (for the bank's keepers only).
-    #[schema(value_type = Object)]
-    pub question: serde_json::Value,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct QuestionPage {
-    pub items: Vec<QuestionDto>,
-    pub total: i64,
-}
-
-#[derive(Deserialize, IntoParams)]
-pub struct PageParams {
-    page: Option<i64>,
+    pub question: Question,
 }
 
 /// The bank's current questions, 100 a page.
-#[utoipa::path(get, path = "/api/v1/banks/{id}/questions", tag = "exams", params(("id" = i64, Path), PageParams), responses((status = 200, body = QuestionPage), (status = 404, body = super::ApiError)))]
+#[utoipa::path(get, path = "/api/v1/banks/{id}/questions", tag = "exams", params(("id" = i64, Path), Paging), responses((status = 200, body = Paged<QuestionDto>)))]
 pub async fn questions(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Query(p): Query<PageParams>,
-) -> WebResult<Json<QuestionPage>> {
-    let (list, total) = banks::questions(
-        &state.db,
-        &me.caller,
-        id,
-        Page::new(p.page.unwrap_or(1), 100),
-    )
-    .await?;
+    Query(paging): Query<Paging>,
+) -> WebResult<Json<Paged<QuestionDto>>> {
+    let page = paging.resolve(100)?;
+    let (list, total) = banks::questions(&state.db, &me.caller, id, page.page()).await?;
     let items = list
         .into_iter()
         .map(|q| QuestionDto {
@@ -118,10 +102,10 @@ pub async fn questions(
             category: q.record.category,
             version_id: q.record.version_id,
             version: q.record.version,
-            question: serde_json::to_value(&q.question).unwrap_or_default(),
+            question: q.question,
         })
         .collect();
-    Ok(Json(QuestionPage { items, total }))
+    Ok(Json(page.answer(items, total)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -131,7 +115,7 @@ pub struct Imported {
 
 /// Adds the questions of a file (multipart field `file`; `.xlsx` template, Moodle `.xml`,
 /// `.gift`, or Aiken `.txt`), all or nothing.
-#[utoipa::path(post, path = "/api/v1/banks/{id}/import", tag = "exams", params(("id" = i64, Path)), request_body(content_type = "multipart/form-data", description = "field `file`, with its file name"), responses((status = 200, body = Imported), (status = 422, body = super::ApiError)))]
+#[utoipa::path(post, path = "/api/v1/banks/{id}/import", tag = "exams", params(("id" = i64, Path)), request_body(content = super::kit::Upload, content_type = "multipart/form-data", description = "field `file`: the question file (.xlsx template, Moodle .xml, .gift or Aiken .txt), with its name"), responses((status = 200, body = Imported), (status = 422, body = super::ApiError)))]
 pub async fn import(
     State(state): State<AppState>,
     me: Me,
@@ -147,8 +131,10 @@ pub async fn import(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportParams {
     /// `xlsx` (default) or `moodle`.
+    #[param(pattern = "^(xlsx|moodle)$")]
     format: Option<String>,
 }
 
@@ -163,11 +149,12 @@ pub async fn export(
     let format = match p.format.as_deref() {
         None | Some("xlsx") => ExportFormat::Xlsx,
         Some("moodle") => ExportFormat::MoodleXml,
-        Some(_) => {
-            return Err(WebError::Invalid(gongjiang_domain::Invalid::one(
-                "format",
-                "unknown_question_format",
-            )));
+        Some(other) => {
+            return Err(
+                gongjiang_domain::FieldError::new("format", "unknown_export_format")
+                    .with("value", other)
+                    .into(),
+            );
         }
     };
     let bytes = banks::export(&state.db, &me.caller, id, format).await?;
@@ -192,7 +179,7 @@ pub struct Revision {
     #[serde(default)]
     pub category: String,
     /// The whole question: `kind`, `stem`, `options`, `key`, `points` (hundredths), `difficulty`, `explanation`.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Question)]
     #[serde(default)]
     pub question: serde_json::Value,
     /// Why, for the audit log.
@@ -206,7 +193,7 @@ pub async fn revise(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Json(body): Json<Revision>,
+    ApiJson(body): ApiJson<Revision>,
 ) -> WebResult<Json<QuestionDto>> {
     let q = banks::revise(
         &state.db,
@@ -222,7 +209,7 @@ pub async fn revise(
         category: q.record.category,
         version_id: q.record.version_id,
         version: q.record.version,
-        question: serde_json::to_value(&q.question).unwrap_or_default(),
+        question: q.question,
     }))
 }
 
@@ -230,8 +217,7 @@ pub async fn revise(
 pub struct VersionDto {
     pub number: i64,
     pub version_id: i64,
-    #[schema(value_type = Object)]
-    pub question: serde_json::Value,
+    pub question: Question,
 }
 
 /// Every version of a question, oldest first.
@@ -247,7 +233,7 @@ pub async fn versions(
             .map(|(number, version_id, q)| VersionDto {
                 number,
                 version_id,
-                question: serde_json::to_value(&q).unwrap_or_default(),
+                question: q,
             })
             .collect(),
     ))

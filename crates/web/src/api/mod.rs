@@ -3,12 +3,17 @@
 //! personal token (`Authorization: Bearer gj_…`). Errors are `{"error": {"code", "message"}}`.
 
 mod account;
+mod achievements;
 mod audit;
 mod banks;
 mod exams;
+pub mod kit;
+pub mod openapi;
 mod papers;
 mod people;
+mod records;
 mod sheets;
+mod studios;
 mod units;
 mod users;
 
@@ -33,8 +38,15 @@ use utoipa_axum::routes;
 )]
 struct ApiDoc;
 
-/// Every API route; the OpenAPI document is generated from the same list, so they agree.
-pub fn routes() -> OpenApiRouter<AppState> {
+/// The API's routes and their OpenAPI document, made from the same list so that they agree.
+pub fn routes_and_document() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut doc) = routes().split_for_parts();
+    openapi::add_shared_responses(&mut doc);
+    (router, doc)
+}
+
+/// Every API route.
+fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(account::me))
         .routes(routes!(account::list_tokens, account::create_token))
@@ -75,6 +87,23 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(exams::save))
         .routes(routes!(exams::submit))
         .routes(routes!(audit::list))
+        .routes(routes!(studios::list, studios::create))
+        .routes(routes!(studios::get, studios::update))
+        .routes(routes!(studios::add_member))
+        .routes(routes!(studios::end_member))
+        .routes(routes!(studios::record_level))
+        .routes(routes!(studios::record_rating))
+        .routes(routes!(studios::set_status))
+        .routes(routes!(studios::publish))
+        .routes(routes!(studios::add_picture))
+        .routes(routes!(achievements::list, achievements::create))
+        .routes(routes!(achievements::get, achievements::update))
+        .routes(routes!(achievements::decide))
+        .routes(routes!(achievements::add_award))
+        .routes(routes!(achievements::publish))
+        .routes(routes!(achievements::add_file))
+        .routes(routes!(achievements::remove_file))
+        .routes(routes!(achievements::inbox))
 }
 
 /// The body of every API error.

@@ -1,5 +1,6 @@
 //! The API for papers (试卷).
 
+use super::kit::ApiJson;
 use crate::AppState;
 use crate::context::Me;
 use crate::error::WebResult;
@@ -8,6 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use gongjiang_app::papers::{self, PaperInput};
 use gongjiang_db::papers::PaperRecord;
+use gongjiang_domain::exam::draw::DrawRule;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -18,8 +20,8 @@ pub struct PaperDto {
     pub name: String,
     /// `fixed` or `drawn`.
     pub mode: String,
-    /// Fixed: the question ids; drawn: the rules.
-    #[schema(value_type = Object)]
+    /// Fixed: the question ids, in order; drawn: the rules.
+    #[schema(value_type = PaperSpec)]
     pub spec: serde_json::Value,
     pub shuffle_questions: bool,
     pub shuffle_options: bool,
@@ -43,21 +45,28 @@ impl From<PaperRecord> for PaperDto {
     }
 }
 
-/// A paper to make: `{"bank_id", "name", "mode": "fixed", "question_ids": […]}` or
-/// `{"mode": "drawn", "rules": [{"category", "kind", "min_difficulty", "max_difficulty", "count"}]}`,
-/// with `pass_mark` in hundredths and `partial_credit` (`all_or_nothing`,
-/// `proportional_if_no_wrong`, `right_minus_wrong`).
-#[derive(Deserialize, ToSchema)]
-#[schema(value_type = Object)]
+/// What a paper draws from: a fixed list of question ids, or drawing rules. (Documentation
+/// only: the stored text is passed through as it is.)
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(untagged)]
+pub enum PaperSpec {
+    Fixed(Vec<i64>),
+    Drawn(Vec<DrawRule>),
+}
+
+/// A paper to make, read as any JSON and then parsed into `PaperInput` so that a body that
+/// does not fit is a field error in the user's language.
+#[derive(Deserialize)]
 pub struct NewPaper(#[serde(default)] serde_json::Value);
 
 /// Makes a paper; drawing rules are checked against the bank (every set of rules must be
 /// satisfiable together).
-#[utoipa::path(post, path = "/api/v1/papers", tag = "exams", request_body = NewPaper, responses((status = 201, body = PaperDto), (status = 422, body = super::ApiError)))]
+#[utoipa::path(post, path = "/api/v1/papers", tag = "exams", request_body = PaperInput, responses((status = 201, body = PaperDto), (status = 422, body = super::ApiError)))]
 pub async fn create(
     State(state): State<AppState>,
     me: Me,
-    Json(body): Json<NewPaper>,
+    ApiJson(body): ApiJson<NewPaper>,
 ) -> WebResult<(StatusCode, Json<PaperDto>)> {
     let input: PaperInput = serde_json::from_value(body.0).map_err(|_| {
         crate::error::WebError::Invalid(gongjiang_domain::Invalid::one("paper", "malformed_paper"))
@@ -69,6 +78,7 @@ pub async fn create(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PreviewParams {
     /// The seed of an attempt.
     #[serde(default)]

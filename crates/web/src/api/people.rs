@@ -1,5 +1,6 @@
 //! The API for people.
 
+use super::kit::{ApiJson, Paged, Paging};
 use crate::AppState;
 use crate::context::Me;
 use crate::error::WebResult;
@@ -7,7 +8,6 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use gongjiang_app::people::{self, PersonInput};
-use gongjiang_db::Page;
 use gongjiang_db::people::PersonView;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -50,48 +50,30 @@ impl From<PersonView> for PersonDto {
     }
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct PeoplePage {
-    pub items: Vec<PersonDto>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-}
-
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Part of a name, or an exact employee number or phone number.
     #[serde(default)]
     q: String,
     /// Only people in this unit's subtree.
     unit: Option<i64>,
-    page: Option<i64>,
-    per_page: Option<i64>,
 }
 
 /// People the caller manages, a page at a time.
-#[utoipa::path(get, path = "/api/v1/people", tag = "people", params(ListParams), responses((status = 200, body = PeoplePage), (status = 403, body = super::ApiError)))]
+#[utoipa::path(get, path = "/api/v1/people", tag = "people", params(ListParams, Paging), responses((status = 200, body = Paged<PersonDto>)))]
 pub async fn list(
     State(state): State<AppState>,
     me: Me,
     Query(p): Query<ListParams>,
-) -> WebResult<Json<PeoplePage>> {
-    let page = p.page.unwrap_or(1).max(1);
-    let per_page = p.per_page.unwrap_or(50).clamp(1, 500);
-    let (items, total) = people::list(
-        &state.db,
-        &me.caller,
-        &p.q,
-        p.unit,
-        Page::new(page, per_page),
-    )
-    .await?;
-    Ok(Json(PeoplePage {
-        items: items.into_iter().map(PersonDto::from).collect(),
+    Query(paging): Query<Paging>,
+) -> WebResult<Json<Paged<PersonDto>>> {
+    let page = paging.resolve(50)?;
+    let (items, total) = people::list(&state.db, &me.caller, &p.q, p.unit, page.page()).await?;
+    Ok(Json(page.answer(
+        items.into_iter().map(PersonDto::from).collect(),
         total,
-        page,
-        per_page,
-    }))
+    )))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -135,7 +117,7 @@ impl PersonBody {
 pub async fn create(
     State(state): State<AppState>,
     me: Me,
-    Json(body): Json<PersonBody>,
+    ApiJson(body): ApiJson<PersonBody>,
 ) -> WebResult<(StatusCode, Json<PersonDto>)> {
     Ok((
         StatusCode::CREATED,
@@ -163,7 +145,7 @@ pub async fn update(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Json(body): Json<PersonBody>,
+    ApiJson(body): ApiJson<PersonBody>,
 ) -> WebResult<Json<PersonDto>> {
     Ok(Json(
         people::update(&state.db, &me.caller, id, body.input(), &body.reason)

@@ -29,7 +29,7 @@ impl From<ImportReport> for ImportResult {
 
 /// Imports units or people from an `.xlsx` (multipart field `file`, the template's columns).
 /// All or nothing: a rejected file answers 422 with every problem as `row N column` fields.
-#[utoipa::path(post, path = "/api/v1/imports/{kind}", tag = "imports", params(("kind" = String, Path, description = "units or people")), request_body(content_type = "multipart/form-data", description = "field `file`: the .xlsx"), responses((status = 200, body = ImportResult), (status = 422, body = super::ApiError)))]
+#[utoipa::path(post, path = "/api/v1/imports/{kind}", tag = "imports", params(("kind" = String, Path, description = "units or people")), request_body(content = super::kit::Upload, content_type = "multipart/form-data", description = "field `file`: the .xlsx file in the template's columns"), responses((status = 200, body = ImportResult), (status = 422, body = super::ApiError)))]
 pub async fn import(
     State(state): State<AppState>,
     me: Me,

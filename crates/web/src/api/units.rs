@@ -1,5 +1,6 @@
 //! The API for units.
 
+use super::kit::ApiJson;
 use crate::AppState;
 use crate::context::Me;
 use crate::error::WebResult;
@@ -41,6 +42,7 @@ impl From<UnitRecord> for UnitDto {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Part of a name or code.
     #[serde(default)]
@@ -79,7 +81,7 @@ pub struct NewUnit {
 pub async fn create(
     State(state): State<AppState>,
     me: Me,
-    Json(body): Json<NewUnit>,
+    ApiJson(body): ApiJson<NewUnit>,
 ) -> WebResult<(StatusCode, Json<UnitDto>)> {
     let input = UnitInput {
         parent_id: Some(body.parent_id),
@@ -120,7 +122,7 @@ pub async fn update(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Json(body): Json<UnitChange>,
+    ApiJson(body): ApiJson<UnitChange>,
 ) -> WebResult<Json<UnitDto>> {
     let mut unit = units::get(&state.db, &me.caller, id).await?;
     if let Some(name) = &body.name {
@@ -144,7 +146,7 @@ pub async fn close(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Json(body): Json<Reason>,
+    ApiJson(body): ApiJson<Reason>,
 ) -> WebResult<Json<UnitDto>> {
     Ok(Json(
         units::close(&state.db, &me.caller, id, &body.reason)
@@ -159,7 +161,7 @@ pub async fn reopen(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Json(body): Json<Reason>,
+    ApiJson(body): ApiJson<Reason>,
 ) -> WebResult<Json<UnitDto>> {
     Ok(Json(
         units::reopen(&state.db, &me.caller, id, &body.reason)

@@ -1,5 +1,6 @@
 //! The API for accounts and roles: what the person page's account section can do.
 
+use super::kit::ApiJson;
 use crate::AppState;
 use crate::context::Me;
 use crate::error::WebResult;
@@ -87,7 +88,7 @@ pub async fn create(
     State(state): State<AppState>,
     me: Me,
     Path(person_id): Path<i64>,
-    Json(body): Json<NewAccount>,
+    ApiJson(body): ApiJson<NewAccount>,
 ) -> WebResult<(StatusCode, Json<CreatedAccount>)> {
     let (user, generated) = accounts::create_for_person(
         &state.db,
@@ -125,7 +126,7 @@ pub async fn reset_password(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Json(body): Json<Reason>,
+    ApiJson(body): ApiJson<Reason>,
 ) -> WebResult<Json<NewPassword>> {
     Ok(Json(NewPassword {
         password: accounts::reset_password(&state.db, &me.caller, id, &body.reason).await?,
@@ -145,7 +146,7 @@ pub async fn set_state(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Json(body): Json<AccountState>,
+    ApiJson(body): ApiJson<AccountState>,
 ) -> WebResult<StatusCode> {
     accounts::set_disabled(&state.db, &me.caller, id, body.disabled, &body.reason).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -163,7 +164,7 @@ pub async fn grant(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Json(body): Json<NewGrant>,
+    ApiJson(body): ApiJson<NewGrant>,
 ) -> WebResult<(StatusCode, Json<GrantDto>)> {
     Ok((
         StatusCode::CREATED,

@@ -224,15 +224,9 @@ pub async fn new(
 /// The form's input; a studio chosen without a unit declares in the studio's host unit.
 async fn input(state: &AppState, me: &Me, p: &Posted) -> Result<AchievementInput, ServiceError> {
     let studio_id = parse_id("studio_id", &p.get("studio_id"))?;
-    // Makers are looked for near the unit only by those who act there (see people::resolve).
-    let (unit_id, vouched) = match (parse_id("unit_id", &p.get("unit_id"))?, studio_id) {
-        (Some(u), _) => (u, false),
-        (None, Some(s)) => {
-            let page = studios::page(&state.db, &me.caller, s).await?;
-            (page.studio.unit_id, page.keeping != studios::Keeping::None)
-        }
-        (None, None) => return Err(gongjiang_domain::FieldError::new("unit_id", "required").into()),
-    };
+    let unit_id = parse_id("unit_id", &p.get("unit_id"))?;
+    let (unit_id, vouched) =
+        achievements::declaring_unit(&state.db, &me.caller, unit_id, studio_id).await?;
     let people =
         achievements::resolve_people(&state.db, &me.caller, &p.get("people"), unit_id, vouched)
             .await?;
@@ -325,6 +319,7 @@ pub async fn edit(
         ("effects".into(), a.effects),
         ("patents".into(), a.patents),
         ("people".into(), people.join("、")),
+        ("version".into(), a.updated_at.to_string()),
     ]);
     form_page(
         &state,
@@ -344,9 +339,13 @@ pub async fn update(
     Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
     let result = match input(&state, &me, &posted).await {
-        Ok(i) => achievements::update(&state.db, &me.caller, id, i, &posted.get("reason"))
-            .await
-            .map(|a| a.id),
+        Ok(i) => {
+            let version = posted.get("version").parse().ok();
+            let reason = posted.get("reason");
+            achievements::update(&state.db, &me.caller, id, i, &reason, version)
+                .await
+                .map(|a| a.id)
+        }
         Err(e) => Err(e),
     };
     saved(&state, &me, posted, Some(id), result).await

@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongjiang_app::studios::{
-    self, Keeping, LevelInput, MemberInput, RatingInput, StatusInput, StudioInput, StudioPage,
+    self, Keeping, LevelInput, RatingInput, StatusInput, StudioInput, StudioPage,
 };
 use gongjiang_app::{ServiceError, people, units};
 use gongjiang_db::Page;
@@ -156,6 +156,8 @@ struct FormValues {
     funds: String,
     contact: String,
     summary: String,
+    /// The version the editor started from (see `studios::update`).
+    version: String,
 }
 
 impl FormValues {
@@ -174,6 +176,7 @@ impl FormValues {
             funds: p.get("funds"),
             contact: p.get("contact"),
             summary: p.get("summary"),
+            version: p.get("version"),
         }
     }
 
@@ -192,6 +195,7 @@ impl FormValues {
             funds: s.funds.clone(),
             contact: s.contact.clone(),
             summary: s.summary.clone(),
+            version: s.updated_at.to_string(),
         }
     }
 
@@ -367,7 +371,9 @@ pub async fn update(
         leader_person_id: leader,
         profile: f.profile(),
     };
-    match studios::update(&state.db, &me.caller, id, input, &posted.get("reason")).await {
+    let version = f.version.parse().ok();
+    let reason = posted.get("reason");
+    match studios::update(&state.db, &me.caller, id, input, &reason, version).await {
         Ok(_) => Ok(
             Redirect::to(&format!("/innovation/studios/{id}?done=studio_saved")).into_response(),
         ),
@@ -439,31 +445,16 @@ pub async fn add_member(
     Path(id): Path<i64>,
     Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let page = studios::page(&state.db, &me.caller, id).await?;
-    // Only the studio's keepers look people up here (before anything else is told).
-    if page.keeping == Keeping::None {
-        return Err(ServiceError::Forbidden.into());
-    }
-    let result = async {
-        let person_id = people::resolve(
-            &state.db,
-            &me.caller,
-            "person",
-            &posted.get("person"),
-            page.studio.unit_id,
-            true,
-        )
-        .await?;
-        let input = MemberInput {
-            person_id,
-            role: posted.get("role"),
-            joined_on: posted.get("joined_on"),
-        };
-        studios::add_member(&state.db, &me.caller, id, input)
-            .await
-            .map(|_| ())
-    }
-    .await;
+    let result = studios::add_member_named(
+        &state.db,
+        &me.caller,
+        id,
+        &posted.get("person"),
+        posted.get("role"),
+        posted.get("joined_on"),
+    )
+    .await
+    .map(|_| ());
     back(&state, &me, id, "member_added", result).await
 }
 

@@ -1,0 +1,201 @@
+//! The role matrix's rules for the registry's JSON API: each route has the same rights as the
+//! page that does the same thing (they call the same service).
+
+use crate::common::TestApp;
+use crate::role_registry::RegistryIds;
+use crate::role_table::{Access, Rule};
+
+/// A complete achievement body with an empty title: refused as invalid for those allowed,
+/// and as forbidden for the rest (rights are checked before the text).
+fn draft(unit: Option<i64>, studio: Option<i64>) -> Vec<(&'static str, String)> {
+    let mut body = vec![
+        ("title", String::new()),
+        ("kind", "original".into()),
+        ("field", "other".into()),
+        ("year", "2024".into()),
+    ];
+    if let Some(unit) = unit {
+        body.push(("unit_id", unit.to_string()));
+    }
+    if let Some(studio) = studio {
+        body.push(("studio_id", studio.to_string()));
+    }
+    body
+}
+
+pub(crate) fn rules(app: &TestApp, ids: RegistryIds) -> Vec<Rule> {
+    use Access::*;
+    let s = &app.seed;
+    let RegistryIds {
+        studio,
+        member,
+        achievement,
+        api_spare_file,
+        ..
+    } = ids;
+    let st = format!("/api/v1/studios/{studio}");
+    let a = format!("/api/v1/achievements/{achievement}");
+    vec![
+        (
+            "GET",
+            "/api/v1/achievements",
+            "/api/v1/achievements".into(),
+            vec![],
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/api/v1/achievements",
+            "/api/v1/achievements".into(),
+            draft(Some(s.branch), None),
+            Admins,
+        ),
+        (
+            "GET",
+            "/api/v1/achievements/{id}",
+            a.clone(),
+            vec![],
+            Keepers,
+        ),
+        (
+            "PUT",
+            "/api/v1/achievements/{id}",
+            a.clone(),
+            draft(None, Some(studio)),
+            Keepers,
+        ),
+        (
+            "POST",
+            "/api/v1/achievements/{id}/decisions",
+            format!("{a}/decisions"),
+            vec![("decision", "recommend".into())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/achievements/{id}/awards",
+            format!("{a}/awards"),
+            vec![
+                ("name", String::new()),
+                ("tier", "first".into()),
+                ("year", "2024".into()),
+            ],
+            Admins,
+        ),
+        (
+            "PUT",
+            "/api/v1/achievements/{id}/publication",
+            format!("{a}/publication"),
+            vec![("published", "false".into())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/achievements/{id}/files",
+            format!("{a}/files"),
+            vec![],
+            Keepers,
+        ),
+        (
+            "DELETE",
+            "/api/v1/achievement-files/{id}",
+            format!("/api/v1/achievement-files/{api_spare_file}"),
+            vec![],
+            Keepers,
+        ),
+        (
+            "GET",
+            "/api/v1/declarations",
+            "/api/v1/declarations".into(),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/api/v1/studios",
+            "/api/v1/studios".into(),
+            vec![],
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/api/v1/studios",
+            "/api/v1/studios".into(),
+            vec![("unit_id", s.branch.to_string()), ("name", String::new())],
+            Admins,
+        ),
+        ("GET", "/api/v1/studios/{id}", st.clone(), vec![], Keepers),
+        (
+            "PUT",
+            "/api/v1/studios/{id}",
+            st.clone(),
+            vec![
+                ("name", "矩阵创新工作室".into()),
+                ("leader_person_id", s.leader.0.to_string()),
+            ],
+            Keepers,
+        ),
+        (
+            "POST",
+            "/api/v1/studios/{id}/members",
+            format!("{st}/members"),
+            // Someone the studio's keepers cannot find (refused with 422 for them), so that no
+            // later rule meets a new member.
+            vec![
+                ("person_id", s.admin.0.to_string()),
+                ("role", "member".into()),
+            ],
+            Keepers,
+        ),
+        (
+            "POST",
+            "/api/v1/studio-members/{id}/leave",
+            format!("/api/v1/studio-members/{member}/leave"),
+            vec![],
+            Keepers,
+        ),
+        (
+            "POST",
+            "/api/v1/studios/{id}/levels",
+            format!("{st}/levels"),
+            vec![
+                ("level", "enterprise".into()),
+                ("year", "2020".into()),
+                ("granted_by", "华江钢铁工会".into()),
+            ],
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/studios/{id}/ratings",
+            format!("{st}/ratings"),
+            vec![
+                ("stars", "4".into()),
+                ("rated_on", "2025-06-01".into()),
+                ("source", "年度评估".into()),
+            ],
+            Admins,
+        ),
+        (
+            "PUT",
+            "/api/v1/studios/{id}/status",
+            format!("{st}/status"),
+            vec![("status", "active".into()), ("reason", "矩阵".into())],
+            Admins,
+        ),
+        (
+            "PUT",
+            "/api/v1/studios/{id}/publication",
+            format!("{st}/publication"),
+            vec![("published", "false".into())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/studios/{id}/pictures",
+            format!("{st}/pictures"),
+            vec![],
+            Keepers,
+        ),
+    ]
+}
