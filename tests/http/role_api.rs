@@ -31,11 +31,75 @@ pub(crate) fn rules(app: &TestApp, ids: RegistryIds) -> Vec<Rule> {
         member,
         achievement,
         api_spare_file,
+        exhibition,
         ..
     } = ids;
     let st = format!("/api/v1/studios/{studio}");
     let a = format!("/api/v1/achievements/{achievement}");
     vec![
+        (
+            "GET",
+            "/api/v1/search",
+            "/api/v1/search?q=矩阵".into(),
+            vec![],
+            Public,
+        ),
+        (
+            "GET",
+            "/api/v1/statistics",
+            "/api/v1/statistics".into(),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/api/v1/public/overview",
+            "/api/v1/public/overview".into(),
+            vec![],
+            Public,
+        ),
+        (
+            "GET",
+            "/api/v1/public/achievements",
+            "/api/v1/public/achievements".into(),
+            vec![],
+            Public,
+        ),
+        (
+            "GET",
+            "/api/v1/public/achievements/{id}",
+            format!("/api/v1/public/achievements/{achievement}"),
+            vec![],
+            Public,
+        ),
+        (
+            "GET",
+            "/api/v1/public/studios",
+            "/api/v1/public/studios".into(),
+            vec![],
+            Public,
+        ),
+        (
+            "GET",
+            "/api/v1/public/studios/{id}",
+            format!("/api/v1/public/studios/{studio}"),
+            vec![],
+            Public,
+        ),
+        (
+            "GET",
+            "/api/v1/public/exhibitions",
+            "/api/v1/public/exhibitions".into(),
+            vec![],
+            Public,
+        ),
+        (
+            "GET",
+            "/api/v1/public/exhibitions/{id}",
+            format!("/api/v1/public/exhibitions/{exhibition}"),
+            vec![],
+            Public,
+        ),
         (
             "GET",
             "/api/v1/achievements",

@@ -312,7 +312,7 @@ pub async fn page(db: &Database, caller: &Caller, id: i64) -> ServiceResult<Achi
 /// A published achievement's page, for the public (steps and drafts stay inside).
 pub async fn public_page(db: &Database, id: i64) -> ServiceResult<AchievementPage> {
     let mut conn = db.read().await?;
-    let achievement = load(&mut conn, id).await?;
+    let achievement = load(&mut conn, id).await?.for_public();
     if achievement.published != 1 {
         return Err(ServiceError::NotFound);
     }
@@ -359,7 +359,11 @@ pub async fn published(
 ) -> ServiceResult<(Vec<AchievementView>, i64)> {
     filter.published_only = true;
     let mut conn = db.read().await?;
-    Ok(achievements::list(&mut conn, None, &filter, page).await?)
+    let (found, total) = achievements::list(&mut conn, None, &filter, page).await?;
+    Ok((
+        found.into_iter().map(AchievementView::for_public).collect(),
+        total,
+    ))
 }
 
 /// Declarations waiting on a unit the caller administers (their inbox).

@@ -6,7 +6,8 @@ use crate::{Caller, ServiceResult};
 use gongjiang_db::search::{self, Document, Hit, SearchFilter, Visibility};
 use gongjiang_db::{Conn, Database, Page, achievements, honours, people, studios};
 use gongjiang_domain::authz::Action;
-use gongjiang_search::{Piece, Query};
+pub use gongjiang_search::Piece;
+use gongjiang_search::Query;
 
 /// Rewrites the achievement's document: title; summary, text, effects, patents, unit, studio,
 /// people and awards.

@@ -24,6 +24,10 @@ pub async fn overview(db: &Database) -> ServiceResult<Overview> {
     };
     let (latest, achievements) =
         achievements::list(&mut conn, None, &published, Page::new(1, 12)).await?;
+    let latest = latest
+        .into_iter()
+        .map(AchievementView::for_public)
+        .collect();
     let studio_filter = StudioFilter {
         published_only: true,
         level: Some("demonstration".into()),
@@ -113,5 +117,9 @@ pub async fn achievements_of(
         filter.within = Some(crate::units::path_of(&mut conn, u).await?);
     }
     filter.published_only = true;
-    Ok(achievements::list(&mut conn, None, &filter, page).await?)
+    let (found, total) = achievements::list(&mut conn, None, &filter, page).await?;
+    Ok((
+        found.into_iter().map(AchievementView::for_public).collect(),
+        total,
+    ))
 }

@@ -15,6 +15,8 @@ pub struct AchievementView {
     pub unit_path: String,
     pub studio_id: Option<i64>,
     pub studio_name: Option<String>,
+    /// Whether its studio is on the showcase (1): public pages name only such studios.
+    pub studio_published: Option<i64>,
     pub title: String,
     pub summary: String,
     pub description: String,
@@ -38,9 +40,18 @@ impl AchievementView {
     pub fn unit_path(&self) -> UnitPath {
         UnitPath::from_stored(self.unit_path.clone())
     }
+
+    /// As the public may see it: its studio named only if the studio is published too.
+    pub fn for_public(mut self) -> AchievementView {
+        if self.studio_published != Some(1) {
+            self.studio_id = None;
+            self.studio_name = None;
+        }
+        self
+    }
 }
 
-const VIEW: &str = "SELECT a.id, a.unit_id, u.name AS unit_name, u.path AS unit_path, a.studio_id, s.name AS studio_name, a.title, a.summary, a.description, a.kind, a.field, a.year, a.effects, a.patents, a.stage, a.at_unit_id, au.name AS at_unit_name, a.best_tier, a.published, (SELECT MIN(f.id) FROM achievement_files f WHERE f.achievement_id = a.id AND f.kind = 'picture') AS cover_id, a.created_at, a.updated_at FROM achievements a JOIN units u ON u.id = a.unit_id LEFT JOIN studios s ON s.id = a.studio_id LEFT JOIN units au ON au.id = a.at_unit_id";
+const VIEW: &str = "SELECT a.id, a.unit_id, u.name AS unit_name, u.path AS unit_path, a.studio_id, s.name AS studio_name, s.published AS studio_published, a.title, a.summary, a.description, a.kind, a.field, a.year, a.effects, a.patents, a.stage, a.at_unit_id, au.name AS at_unit_name, a.best_tier, a.published, (SELECT MIN(f.id) FROM achievement_files f WHERE f.achievement_id = a.id AND f.kind = 'picture') AS cover_id, a.created_at, a.updated_at FROM achievements a JOIN units u ON u.id = a.unit_id LEFT JOIN studios s ON s.id = a.studio_id LEFT JOIN units au ON au.id = a.at_unit_id";
 
 const FROM: &str = " FROM achievements a JOIN units u ON u.id = a.unit_id LEFT JOIN studios s ON s.id = a.studio_id";
 

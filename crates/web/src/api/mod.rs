@@ -11,8 +11,11 @@ pub mod kit;
 pub mod openapi;
 mod papers;
 mod people;
+mod public;
 mod records;
+mod search;
 mod sheets;
+mod statistics;
 mod studios;
 mod units;
 mod users;
@@ -104,6 +107,15 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(achievements::add_file))
         .routes(routes!(achievements::remove_file))
         .routes(routes!(achievements::inbox))
+        .routes(routes!(search::search))
+        .routes(routes!(statistics::report))
+        .routes(routes!(public::overview))
+        .routes(routes!(public::achievements))
+        .routes(routes!(public::achievement))
+        .routes(routes!(public::studio_list))
+        .routes(routes!(public::studio))
+        .routes(routes!(public::exhibition_list))
+        .routes(routes!(public::exhibition))
 }
 
 /// The body of every API error.

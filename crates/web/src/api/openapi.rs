@@ -63,7 +63,7 @@ const ALL: [&Shared; 7] = [
 
 /// Paths anyone may call without a token: they never answer 401 or 403.
 fn is_public(path: &str) -> bool {
-    path.starts_with("/api/v1/public/")
+    path.starts_with("/api/v1/public/") || path == "/api/v1/search"
 }
 
 /// Adds the shared error answers to `components/responses` and to every operation that can

@@ -253,7 +253,7 @@ fn tables(tr: Tr, r: &Report) -> Vec<Table> {
 }
 
 /// "In 2024–2026: 19 municipal demonstration and 76 municipal studios recognised; 14 first, …"
-fn summary(tr: Tr, r: &Report) -> String {
+pub(crate) fn summary(tr: Tr, r: &Report) -> String {
     let prizes: Vec<String> = r
         .tiers_total()
         .iter()

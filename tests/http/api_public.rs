@@ -1,0 +1,183 @@
+//! The read-only API: the public showcase without a token (only what the showcase shows, and
+//! an unpublished studio never named), search with highlights and rights, and statistics.
+
+use crate::common::TestApp;
+use gongjiang_app::Caller;
+use gongjiang_app::achievements::AchievementInput;
+use gongjiang_domain::registry::achievement::AchievementTextInput;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+async fn record(app: &TestApp, studio: i64, title: &str, publish: bool) -> i64 {
+    let system = Caller::system("test");
+    let id = gongjiang_app::achievements::create(
+        app.db(),
+        &system,
+        AchievementInput {
+            unit_id: app.seed.branch,
+            studio_id: Some(studio),
+            text: AchievementTextInput {
+                title: title.into(),
+                summary: "提高液压支架检修效率".into(),
+                kind: "process_improvement".into(),
+                field: "advanced_manufacturing".into(),
+                year: "2025".into(),
+                ..Default::default()
+            },
+            people: vec![app.seed.worker.0],
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    if publish {
+        gongjiang_app::achievements::publish(app.db(), &system, id, true)
+            .await
+            .unwrap();
+    }
+    id
+}
+
+async fn anonymous(app: &TestApp, path: &str) -> (StatusCode, Value) {
+    let r = reqwest::Client::new()
+        .get(app.url(path))
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.json().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn the_showcase_api_shows_only_what_is_published() {
+    let app = TestApp::spawn().await;
+    let system = Caller::system("test");
+    let studio = gongjiang_app::studios::create(
+        app.db(),
+        &system,
+        gongjiang_app::studios::StudioInput {
+            unit_id: app.seed.branch,
+            leader_person_id: Some(app.seed.leader.0),
+            profile: gongjiang_domain::registry::studio::StudioProfileInput {
+                name: "未公开的检修创新工作室".into(),
+                site: "三号厂房二楼".into(),
+                ..Default::default()
+            },
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let shown = record(&app, studio, "液压支架快速检修工装", true).await;
+    let hidden = record(&app, studio, "尚未公开的检修方法", false).await;
+
+    let (status, list) = anonymous(
+        &app,
+        "/api/v1/public/achievements?field=advanced_manufacturing",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["id"], shown);
+    // The studio is not published: it is not named, here or on the achievement.
+    assert!(list["items"][0]["studio_name"].is_null());
+    let (status, one) = anonymous(&app, &format!("/api/v1/public/achievements/{shown}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(one["studio_id"].is_null());
+    assert_eq!(one["makers"], serde_json::json!(["刘伟"]));
+    assert!(one.get("steps").is_none());
+    let (status, _) = anonymous(&app, &format!("/api/v1/public/achievements/{hidden}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = anonymous(&app, &format!("/api/v1/public/studios/{studio}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Once published, the studio is shown and named, without its site.
+    gongjiang_app::studios::publish(app.db(), &system, studio, true)
+        .await
+        .unwrap();
+    let (status, page) = anonymous(&app, &format!("/api/v1/public/studios/{studio}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["studio"]["name"], "未公开的检修创新工作室");
+    assert!(!page.to_string().contains("三号厂房"));
+    assert_eq!(page["achievements"].as_array().unwrap().len(), 1);
+    let (_, one) = anonymous(&app, &format!("/api/v1/public/achievements/{shown}")).await;
+    assert_eq!(one["studio_name"], "未公开的检修创新工作室");
+    let (_, overview) = anonymous(&app, "/api/v1/public/overview").await;
+    assert_eq!(overview["achievements"], 1);
+    assert_eq!(overview["studios"], 1);
+
+    // Search: the public finds the published one, highlighted; an admin of the unit both.
+    let (status, found) = anonymous(&app, "/api/v1/search?q=检修&what=achievement").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(found["total"], 1);
+    let pieces = found["items"][0]["title_pieces"].as_array().unwrap();
+    assert!(
+        pieces
+            .iter()
+            .any(|p| p["hit"] == true && p["text"] == "检修")
+    );
+    let token = app.api_token("unitadmin").await;
+    let (_, found) = app
+        .api(
+            &token,
+            "GET",
+            "/api/v1/search?q=检修&what=achievement",
+            None,
+        )
+        .await;
+    assert_eq!(found["total"], 2);
+    let (status, _) = anonymous(&app, "/api/v1/search?q=检修&what=achievement&per_page=0").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn statistics_come_as_json_for_the_callers_units() {
+    let app = TestApp::spawn().await;
+    let system = Caller::system("test");
+    let studio = gongjiang_app::studios::create(
+        app.db(),
+        &system,
+        gongjiang_app::studios::StudioInput {
+            unit_id: app.seed.branch,
+            leader_person_id: None,
+            profile: gongjiang_domain::registry::studio::StudioProfileInput {
+                name: "统计创新工作室".into(),
+                ..Default::default()
+            },
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    record(&app, studio, "统计用检修成果甲", false).await;
+    record(&app, studio, "统计用检修成果乙", true).await;
+    let token = app.api_token("unitadmin").await;
+    let (status, stats) = app
+        .api(&token, "GET", "/api/v1/statistics?from=2024&to=2026", None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{stats}");
+    assert_eq!(
+        (stats["from"].as_i64(), stats["to"].as_i64()),
+        (Some(2024), Some(2026))
+    );
+    let by_year = stats["achievements_by_year"].as_array().unwrap();
+    assert!(
+        by_year
+            .iter()
+            .any(|c| c["key"] == "2025" && c["count"] == 2),
+        "{by_year:?}"
+    );
+    assert!(stats["summary"].as_str().unwrap().contains("2024"));
+    // Someone who keeps no unit has no statistics; a unit outside the caller's is refused.
+    let worker = app.api_token("worker").await;
+    let (status, _) = app.api(&worker, "GET", "/api/v1/statistics", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app
+        .api(
+            &token,
+            "GET",
+            &format!("/api/v1/statistics?unit={}", app.seed.other_enterprise),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
