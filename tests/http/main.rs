@@ -8,6 +8,7 @@ mod common;
 mod achievements;
 mod api;
 mod api_achievements;
+mod api_alliances;
 mod api_public;
 mod api_studios;
 mod audit;

@@ -19,6 +19,8 @@ pub(crate) struct RegistryIds {
     pub spare_file: i64,
     /// A third file, for the API's removal.
     pub api_spare_file: i64,
+    /// A second honour, for the API's removal.
+    pub api_honour: i64,
     pub exhibition: i64,
 }
 
@@ -76,21 +78,26 @@ impl RegistryIds {
                 .await
                 .unwrap()
                 .id;
-        let honour = gongjiang_app::honours::add(
-            db,
-            &system,
-            s.target.0,
-            gongjiang_domain::registry::honour::HonourInput {
-                kind: "model_worker".into(),
-                level: "municipal".into(),
-                title: "华江市劳动模范".into(),
-                year: "2022".into(),
-                granted_by: "华江市人民政府".into(),
-            },
-        )
-        .await
-        .unwrap()
-        .id;
+        let mut honours = Vec::new();
+        for title in ["华江市劳动模范", "华江市先进工作者"] {
+            let honour = gongjiang_app::honours::add(
+                db,
+                &system,
+                s.target.0,
+                gongjiang_domain::registry::honour::HonourInput {
+                    kind: "model_worker".into(),
+                    level: "municipal".into(),
+                    title: title.into(),
+                    year: "2022".into(),
+                    granted_by: "华江市人民政府".into(),
+                },
+            )
+            .await
+            .unwrap()
+            .id;
+            honours.push(honour);
+        }
+        let honour = honours[0];
         let achievement = gongjiang_app::achievements::create(
             db,
             &system,
@@ -167,6 +174,7 @@ impl RegistryIds {
             file: files[0],
             spare_file: files[1],
             api_spare_file: files[2],
+            api_honour: honours[1],
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::studios::{Keeping, keeping};
 use crate::units::non_empty;
-use crate::{Caller, ServiceError, ServiceResult, change, record};
+use crate::{Caller, ServiceError, ServiceResult, change, ensure_version, next_version, record};
 use gongjiang_db::alliances::{
     self, AllianceFilter, AllianceMemberView, AllianceView, ChairView, ProjectView,
 };
@@ -73,12 +73,12 @@ pub async fn create(
     caller: &Caller,
     input: AllianceInput,
 ) -> ServiceResult<AllianceView> {
-    let (profile, quota) = parse(&input)?;
     let mut tx = db.begin().await?;
     let unit = units::get(&mut tx, input.unit_id)
         .await?
         .ok_or_else(|| FieldError::new("unit_id", "unknown_unit"))?;
     caller.ensure(Action::ManageAlliances, &unit.unit_path())?;
+    let (profile, quota) = parse(&input)?;
     name_free(&mut tx, &profile.name, None).await?;
     let id = alliances::insert(&mut tx, input.unit_id, &profile, quota, now_ms()).await?;
     let view = load(&mut tx, id).await?;
@@ -98,13 +98,18 @@ pub async fn update(
     id: i64,
     input: AllianceInput,
     reason: &str,
+    expected_version: Option<i64>,
 ) -> ServiceResult<AllianceView> {
-    let (profile, quota) = parse(&input)?;
     let mut tx = db.begin().await?;
     let before = load(&mut tx, id).await?;
     ensure_keeper(caller, &before)?;
+    ensure_version(expected_version, before.updated_at)?;
+    let (profile, quota) = parse(&input)?;
     name_free(&mut tx, &profile.name, Some(id)).await?;
-    alliances::update(&mut tx, id, &profile, quota, now_ms()).await?;
+    let version = next_version(now_ms(), before.updated_at);
+    if !alliances::update(&mut tx, id, &profile, quota, before.updated_at, version).await? {
+        return Err(ServiceError::Stale);
+    }
     let after = load(&mut tx, id).await?;
     let mut c = change(
         "alliance.update",

@@ -29,10 +29,10 @@ pub async fn add(
     person_id: i64,
     input: HonourInput,
 ) -> ServiceResult<HonourView> {
-    let honour = Honour::parse(&input, this_year())?;
     let mut tx = db.begin().await?;
     let path = person_path(&mut tx, "person_id", person_id).await?;
     caller.ensure(Action::ManagePeople, &path)?;
+    let honour = Honour::parse(&input, this_year())?;
     let id = honours::insert(&mut tx, person_id, &honour, now_ms()).await?;
     let view = honours::get(&mut tx, id)
         .await?
@@ -106,9 +106,26 @@ pub async fn add_mentorship(
     let mut tx = db.begin().await?;
     let master = person_path(&mut tx, "master_id", pair.master_id).await?;
     let apprentice = person_path(&mut tx, "apprentice_id", pair.apprentice_id).await?;
-    if !caller.may(Action::ManagePeople, &master) && !caller.may(Action::ManagePeople, &apprentice)
-    {
+    let (keeps_master, keeps_apprentice) = (
+        caller.may(Action::ManagePeople, &master),
+        caller.may(Action::ManagePeople, &apprentice),
+    );
+    if !keeps_master && !keeps_apprentice {
         return Err(ServiceError::Forbidden);
+    }
+    // The other person must be someone the caller could find by name near the one they keep
+    // (as the form finds them), so that a program cannot pair, and so read, anyone by id.
+    let (kept, other, field) = if keeps_master {
+        (pair.master_id, pair.apprentice_id, "apprentice_id")
+    } else {
+        (pair.apprentice_id, pair.master_id, "master_id")
+    };
+    if !(keeps_master && keeps_apprentice) {
+        let near = people::get(&mut tx, kept)
+            .await?
+            .ok_or(ServiceError::NotFound)?
+            .unit_id;
+        crate::people::resolve(db, caller, field, &format!("#{other}"), near, false).await?;
     }
     let id = match honours::insert_mentorship(&mut tx, &pair, now_ms()).await {
         Err(e) if e.is_unique_violation() => {
@@ -153,7 +170,10 @@ pub async fn record_of(
     person_id: i64,
 ) -> ServiceResult<PersonRecord> {
     let mut conn = db.read().await?;
-    let path = person_path(&mut conn, "person_id", person_id).await?;
+    let path = people::get(&mut conn, person_id)
+        .await?
+        .map(|p| UnitPath::from_stored(p.unit_path))
+        .ok_or(ServiceError::NotFound)?;
     if !caller.may(Action::ManagePeople, &path) && caller.person_id != Some(person_id) {
         return Err(ServiceError::Forbidden);
     }

@@ -269,3 +269,50 @@ pub async fn export_people(
     )
     .map_err(ServiceError::Internal)
 }
+
+/// The lists that import from and export to Excel, by the name routes use.
+pub const KINDS: [&str; 6] = [
+    "units",
+    "people",
+    "studios",
+    "honours",
+    "alliances",
+    "achievements",
+];
+
+/// Imports a list of `kind` from an `.xlsx` in its template's columns, all or nothing; an
+/// unknown kind is not found. The one dispatch the import page and the API share.
+pub async fn import(
+    db: &Database,
+    caller: &Caller,
+    kind: &str,
+    bytes: &[u8],
+) -> ServiceResult<ImportReport> {
+    use crate::registry_imports as registry;
+    match kind {
+        "units" => import_units(db, caller, bytes).await,
+        "people" => import_people(db, caller, bytes).await,
+        "studios" => registry::import_studios(db, caller, bytes).await,
+        "honours" => registry::import_honours(db, caller, bytes).await,
+        "alliances" => registry::import_alliances(db, caller, bytes).await,
+        "achievements" => registry::import_achievements(db, caller, bytes).await,
+        _ => Err(ServiceError::NotFound),
+    }
+}
+
+/// Exports a list of `kind` in its template's columns, so that it imports back.
+pub async fn export(
+    db: &Database,
+    caller: &Caller,
+    kind: &str,
+    english: bool,
+) -> ServiceResult<Vec<u8>> {
+    match kind {
+        "units" => export_units(db, caller, english).await,
+        "people" => export_people(db, caller, english).await,
+        k if crate::registry_imports::columns(k).is_some() => {
+            crate::registry_exports::export(db, caller, k, english).await
+        }
+        _ => Err(ServiceError::NotFound),
+    }
+}

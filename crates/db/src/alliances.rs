@@ -57,15 +57,18 @@ pub async fn insert(
     .await?)
 }
 
+/// Rewrites the record if the alliance is still at version `previous` (its `updated_at`);
+/// false when another change came first.
 pub async fn update(
     conn: &mut Conn,
     id: i64,
     profile: &AllianceProfile,
     quota: Option<i64>,
+    previous: i64,
     now: i64,
-) -> DbResult<()> {
-    sqlx::query(
-        "UPDATE alliances SET name = $1, kind = $2, theme = $3, purpose = $4, founded_year = $5, annual_quota = $6, updated_at = $7 WHERE id = $8",
+) -> DbResult<bool> {
+    let done = sqlx::query(
+        "UPDATE alliances SET name = $1, kind = $2, theme = $3, purpose = $4, founded_year = $5, annual_quota = $6, updated_at = $7 WHERE id = $8 AND updated_at = $9",
     )
     .bind(&profile.name)
     .bind(profile.kind.as_str())
@@ -75,9 +78,10 @@ pub async fn update(
     .bind(quota)
     .bind(now)
     .bind(id)
+    .bind(previous)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> DbResult<Option<AllianceView>> {
@@ -153,7 +157,7 @@ pub async fn of_studio(conn: &mut Conn, studio_id: i64) -> DbResult<Vec<Alliance
         .await?)
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct AllianceMemberView {
     pub id: i64,
     pub alliance_id: i64,
@@ -210,7 +214,7 @@ pub async fn end_member(conn: &mut Conn, id: i64, left_on: &str) -> DbResult<()>
     Ok(())
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct ChairView {
     pub id: i64,
     pub unit_id: i64,
@@ -256,7 +260,7 @@ pub async fn hand_over(
     .await?)
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct ProjectView {
     pub id: i64,
     pub alliance_id: i64,

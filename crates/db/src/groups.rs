@@ -72,7 +72,7 @@ pub async fn by_name(conn: &mut Conn, name: &str) -> DbResult<Option<i64>> {
 }
 
 /// A member: (studio id, alliance id, name).
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct MemberView {
     pub studio_id: Option<i64>,
     pub alliance_id: Option<i64>,

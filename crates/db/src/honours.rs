@@ -4,7 +4,7 @@ use crate::{Conn, DbResult};
 use gongjiang_domain::registry::honour::{Honour, Mentorship};
 use serde::Serialize;
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct HonourView {
     pub id: i64,
     pub person_id: i64,
@@ -57,7 +57,7 @@ pub async fn delete(conn: &mut Conn, id: i64) -> DbResult<()> {
     Ok(())
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct MentorshipView {
     pub id: i64,
     pub master_id: i64,

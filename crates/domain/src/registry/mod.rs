@@ -11,12 +11,40 @@ pub mod upload;
 
 use crate::FieldError;
 
+/// The text of a `doc = "…"` attribute as `stringify!` writes it.
+#[doc(hidden)]
+pub fn doc_text(meta: &str) -> String {
+    // `doc = r" How the member studios relate."`
+    meta.trim_start_matches("doc")
+        .trim()
+        .trim_start_matches('=')
+        .trim()
+        .trim_start_matches('r')
+        .trim_matches('"')
+        .trim()
+        .to_owned()
+}
+
 /// A closed set of codes, parsed from the text a form, a sheet or the API sends.
 macro_rules! codes {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         pub enum $name { $(#[serde(rename = $code)] $variant),+ }
+
+        // By hand: the derive does not see a `rename` written through the macro's `$code`.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let description: &[&str] = &[$(stringify!($meta)),*];
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(description.first().map(|d| $crate::registry::doc_text(d)))
+                    .enum_values(Some([$($code),+]))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -142,6 +170,17 @@ pub fn fields(field: &str, raw: &[String]) -> Result<Vec<Field>, FieldError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn code_lists_document_their_stored_codes_and_their_doc_line() {
+        use utoipa::PartialSchema;
+        let json = serde_json::to_value(super::Field::schema()).unwrap_or_default();
+        assert_eq!(json["enum"][4], "ai");
+        assert_eq!(
+            json["description"],
+            "Industry fields of studios and achievements."
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -4,9 +4,13 @@
 
 mod account;
 mod achievements;
+mod alliances;
 mod audit;
 mod banks;
 mod exams;
+mod exhibitions;
+mod groups;
+mod honours;
 pub mod kit;
 pub mod openapi;
 mod papers;
@@ -107,6 +111,25 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(achievements::add_file))
         .routes(routes!(achievements::remove_file))
         .routes(routes!(achievements::inbox))
+        .routes(routes!(alliances::list, alliances::create))
+        .routes(routes!(alliances::quota, alliances::set_quota))
+        .routes(routes!(alliances::get, alliances::update))
+        .routes(routes!(alliances::join))
+        .routes(routes!(alliances::leave))
+        .routes(routes!(alliances::hand_over))
+        .routes(routes!(alliances::add_project))
+        .routes(routes!(groups::list, groups::create))
+        .routes(routes!(groups::get))
+        .routes(routes!(groups::add))
+        .routes(routes!(exhibitions::list, exhibitions::create))
+        .routes(routes!(exhibitions::get))
+        .routes(routes!(exhibitions::add))
+        .routes(routes!(exhibitions::set_venue, exhibitions::remove))
+        .routes(routes!(exhibitions::publish))
+        .routes(routes!(honours::record))
+        .routes(routes!(honours::add))
+        .routes(routes!(honours::remove))
+        .routes(routes!(honours::add_mentorship))
         .routes(routes!(search::search))
         .routes(routes!(statistics::report))
         .routes(routes!(public::overview))

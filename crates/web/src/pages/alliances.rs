@@ -213,6 +213,7 @@ pub async fn edit(
             "annual_quota".into(),
             a.annual_quota.map(|y| y.to_string()).unwrap_or_default(),
         ),
+        ("version".into(), a.updated_at.to_string()),
     ]);
     form_page(
         &state,
@@ -231,12 +232,14 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
+    let version = posted.get("version").parse().ok();
     let result = alliances::update(
         &state.db,
         &me.caller,
         id,
         input(&posted)?,
         &posted.get("reason"),
+        version,
     )
     .await
     .map(|a| a.id);

@@ -132,14 +132,7 @@ pub async fn upload(
             }],
         );
     };
-    let result = match kind.as_str() {
-        "units" => imports::import_units(&state.db, &me.caller, &bytes).await,
-        "people" => imports::import_people(&state.db, &me.caller, &bytes).await,
-        "studios" => registry_imports::import_studios(&state.db, &me.caller, &bytes).await,
-        "honours" => registry_imports::import_honours(&state.db, &me.caller, &bytes).await,
-        "alliances" => registry_imports::import_alliances(&state.db, &me.caller, &bytes).await,
-        _ => registry_imports::import_achievements(&state.db, &me.caller, &bytes).await,
-    };
+    let result = imports::import(&state.db, &me.caller, &kind, &bytes).await;
     match result {
         Ok(report) => {
             let message = me.ctx.tr.tf(
@@ -167,13 +160,7 @@ pub async fn export(
     let kind = kind.trim_end_matches(".xlsx");
     registry_imports::columns(kind).ok_or(WebError::NotFound)?;
     let tr = me.ctx.tr;
-    let bytes = gongjiang_app::registry_exports::export(
-        &state.db,
-        &me.caller,
-        kind,
-        tr.locale.is_english(),
-    )
-    .await?;
+    let bytes = imports::export(&state.db, &me.caller, kind, tr.locale.is_english()).await?;
     Ok(xlsx(
         bytes,
         &format!(
