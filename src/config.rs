@@ -19,6 +19,8 @@ pub struct Config {
     /// How long a signed-in session is kept in memory between reads (0: never). Another
     /// instance sees a logout or a changed grant after at most this long.
     pub session_cache_seconds: i64,
+    /// Requests a minute each caller may make to the JSON API, per instance (0: no limit).
+    pub api_requests_per_minute: i64,
     pub max_failed_logins: i64,
     pub lockout_minutes: i64,
     /// A tracing filter, e.g. `info` or `gongjiang=debug`.
@@ -36,6 +38,7 @@ impl Default for Config {
             trust_proxy: false,
             session_idle_minutes: 12 * 60,
             session_cache_seconds: 10,
+            api_requests_per_minute: 1200,
             max_failed_logins: 5,
             lockout_minutes: 15,
             log: "info".into(),
@@ -55,6 +58,7 @@ pub struct Layer {
     pub trust_proxy: Option<bool>,
     pub session_idle_minutes: Option<i64>,
     pub session_cache_seconds: Option<i64>,
+    pub api_requests_per_minute: Option<i64>,
     pub max_failed_logins: Option<i64>,
     pub lockout_minutes: Option<i64>,
     pub log: Option<String>,
@@ -69,6 +73,7 @@ const KEYS: &[&str] = &[
     "trust_proxy",
     "session_idle_minutes",
     "session_cache_seconds",
+    "api_requests_per_minute",
     "max_failed_logins",
     "lockout_minutes",
     "log",
@@ -88,6 +93,7 @@ impl Config {
             trust_proxy,
             session_idle_minutes,
             session_cache_seconds,
+            api_requests_per_minute,
             max_failed_logins,
             lockout_minutes,
             log
@@ -128,6 +134,9 @@ impl Config {
         if !(0..=300).contains(&config.session_cache_seconds) {
             return Err("session_cache_seconds must be between 0 and 300".into());
         }
+        if !(0..=1_000_000).contains(&config.api_requests_per_minute) {
+            return Err("api_requests_per_minute must be between 0 and 1000000".into());
+        }
         Ok(config)
     }
 
@@ -141,6 +150,7 @@ impl Config {
             },
             secure_cookies: self.secure_cookies,
             trust_proxy: self.trust_proxy,
+            api_requests_per_minute: self.api_requests_per_minute,
         }
     }
 }
@@ -165,6 +175,7 @@ fn env_layer(env: &BTreeMap<String, String>) -> Result<Layer, String> {
             "port"
             | "session_idle_minutes"
             | "session_cache_seconds"
+            | "api_requests_per_minute"
             | "max_failed_logins"
             | "lockout_minutes" => toml::Value::Integer(
                 value

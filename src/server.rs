@@ -51,6 +51,7 @@ pub async fn start(config: &Config) -> anyhow::Result<Running> {
         sessions: gongjiang_app::session_cache::SessionCache::new(
             config.session_cache_seconds * 1_000,
         ),
+        api_limits: gongjiang_web::RateLimits::default(),
     });
     let app = gongjiang_web::build(state);
     let listener = tokio::net::TcpListener::bind((config.bind.as_str(), config.port))

@@ -98,12 +98,17 @@ pub async fn fresh_database() -> (Backend, String) {
 }
 
 pub fn test_config(database_url: &str) -> Config {
+    test_config_with(database_url, Layer::default())
+}
+
+/// The test configuration with some settings of the test's own.
+pub fn test_config_with(database_url: &str, own: Layer) -> Config {
     let flags = Layer {
         database_url: Some(database_url.to_owned()),
         port: Some(0),
         bind: Some("127.0.0.1".into()),
         log: Some("warn".into()),
-        ..Default::default()
+        ..own
     };
     Config::load(None, &BTreeMap::new(), flags).expect("test config")
 }
@@ -111,8 +116,13 @@ pub fn test_config(database_url: &str) -> Config {
 impl TestApp {
     /// A fresh database, seeded, with the server running.
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(Layer::default()).await
+    }
+
+    /// As `spawn`, with some settings of the test's own.
+    pub async fn spawn_with(own: Layer) -> TestApp {
         let (backend, url) = fresh_database().await;
-        let config = test_config(&url);
+        let config = test_config_with(&url, own);
         let running = server::start(&config).await.expect("server starts");
         let seed = seed(&running.db).await;
         TestApp {

@@ -229,3 +229,46 @@ async fn every_page_labels_its_fields_and_has_unique_ids() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_api_says_where_a_caller_stands_against_its_rate_limit() {
+    let app = TestApp::spawn_with(gongjiang::config::Layer {
+        api_requests_per_minute: Some(3),
+        ..Default::default()
+    })
+    .await;
+    let token = app.api_token("admin").await;
+    let call = || {
+        reqwest::Client::new()
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+    };
+    for remaining in ["2", "1", "0"] {
+        let r = call().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["ratelimit-limit"], "3");
+        assert_eq!(r.headers()["ratelimit-remaining"], remaining);
+    }
+    let r = call().await.unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait));
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "rate_limited");
+    // Pages are not counted, and other callers have their own allowance.
+    let admin = app.login("admin").await;
+    assert_eq!(app.get(&admin, "/account").await.status(), StatusCode::OK);
+    let other = app.api_token("unitadmin").await;
+    let r = reqwest::Client::new()
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}

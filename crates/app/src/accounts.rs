@@ -95,7 +95,7 @@ pub async fn create_for_person(
         &UnitPath::from_stored(person.unit_path.clone()),
     )?;
     if person.user_id.is_some() {
-        return Err(ServiceError::Conflict("person_has_account"));
+        return Err(ServiceError::Conflict(crate::Conflict::PersonHasAccount));
     }
     if users::by_username(&mut tx, username.as_str())
         .await?
@@ -193,7 +193,7 @@ pub async fn set_disabled(
     let mut tx = db.begin().await?;
     let before = managed_user(&mut tx, caller, user_id).await?;
     if caller.user_id() == Some(user_id) {
-        return Err(ServiceError::Conflict("cannot_disable_self"));
+        return Err(ServiceError::Conflict(crate::Conflict::CannotDisableSelf));
     }
     users::set_disabled(&mut tx, user_id, disabled).await?;
     if disabled {
@@ -281,7 +281,7 @@ pub async fn grant(
         .iter()
         .any(|g| g.role == role.as_str() && g.unit_id == unit_id)
     {
-        return Err(ServiceError::Conflict("grant_exists"));
+        return Err(ServiceError::Conflict(crate::Conflict::GrantExists));
     }
     let id =
         users::insert_grant(&mut tx, user_id, role, unit_id, caller.user_id(), now_ms()).await?;

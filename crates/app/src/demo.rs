@@ -368,7 +368,9 @@ pub async fn load(db: &Database) -> ServiceResult<Vec<DemoLogin>> {
     {
         let mut conn = db.read().await?;
         if units::count(&mut conn).await? > 0 {
-            return Err(crate::ServiceError::Conflict("demo_needs_empty_database"));
+            return Err(crate::ServiceError::Conflict(
+                crate::Conflict::DemoNeedsEmptyDatabase,
+            ));
         }
     }
     let mut rng = StdRng::seed_from_u64(2026);

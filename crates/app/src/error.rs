@@ -17,9 +17,9 @@ pub enum ServiceError {
     /// The record changed since the version the caller read (`If-Match` on the API).
     #[error("the record changed since it was read")]
     Stale,
-    /// A stable code saying what conflicts (e.g. `unit_code_taken`).
-    #[error("conflict: {0}")]
-    Conflict(&'static str),
+    /// The request is sound but the state of things refuses it.
+    #[error("conflict: {}", .0.code())]
+    Conflict(Conflict),
     #[error(transparent)]
     Db(#[from] DbError),
     #[error("internal error: {0}")]
@@ -39,6 +39,47 @@ impl From<gongjiang_domain::FieldError> for ServiceError {
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
+
+macro_rules! conflicts {
+    ($($(#[$doc:meta])* $variant:ident = $code:literal,)+) => {
+        /// Every conflict a service can answer, with its stable code: the one list that the
+        /// API's description, the catalogs and the pages share.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Conflict {
+            $($(#[$doc])* $variant,)+
+        }
+
+        impl Conflict {
+            pub const ALL: &'static [Conflict] = &[$(Conflict::$variant,)+];
+
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(Conflict::$variant => $code,)+
+                }
+            }
+        }
+    };
+}
+
+conflicts! {
+    /// Grading by hand needs a submitted attempt.
+    AttemptNotSubmitted = "attempt_not_submitted",
+    /// The entrant already submitted the attempt (elsewhere).
+    AttemptSubmitted = "attempt_submitted",
+    CannotDisableSelf = "cannot_disable_self",
+    DemoNeedsEmptyDatabase = "demo_needs_empty_database",
+    ExamClosed = "exam_closed",
+    ExamNotOpen = "exam_not_open",
+    GrantExists = "grant_exists",
+    NoAttemptsLeft = "no_attempts_left",
+    PaperCannotBeDrawn = "paper_cannot_be_drawn",
+    ParentClosed = "parent_closed",
+    PersonHasAccount = "person_has_account",
+    RegradeIncompatible = "regrade_incompatible",
+    /// The attempt's deadline and grace have passed.
+    TimeUp = "time_up",
+    UnitHasOpenChildren = "unit_has_open_children",
+}
 
 /// Refuses a change made against an older version of a record: `expected` is the version
 /// (`updated_at`) the caller read, if they said; `current` the record's version now.

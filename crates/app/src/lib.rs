@@ -32,7 +32,7 @@ mod thumbnails;
 pub mod units;
 
 pub use caller::Caller;
-pub use error::{ServiceError, ServiceResult, ensure_version, next_version};
+pub use error::{Conflict, ServiceError, ServiceResult, ensure_version, next_version};
 pub use gongjiang_db::Database;
 
 use gongjiang_db::{Conn, DbResult};

@@ -221,7 +221,7 @@ async fn set_closed(
         return Ok(before);
     }
     if closed && units::open_children(&mut tx, id).await? > 0 {
-        return Err(ServiceError::Conflict("unit_has_open_children"));
+        return Err(ServiceError::Conflict(crate::Conflict::UnitHasOpenChildren));
     }
     if !closed
         && let Some(parent_id) = before.parent_id
@@ -229,7 +229,7 @@ async fn set_closed(
             .await?
             .is_some_and(|p| p.is_closed())
     {
-        return Err(ServiceError::Conflict("parent_closed"));
+        return Err(ServiceError::Conflict(crate::Conflict::ParentClosed));
     }
     let now = now_ms();
     units::set_closed(&mut tx, id, closed.then_some(now), now).await?;

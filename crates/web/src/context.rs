@@ -3,7 +3,7 @@
 //! page or as JSON. Every request passes through `middleware` once.
 
 use crate::AppState;
-use crate::error::{ErrorInfo, WebError};
+use crate::error::{ErrorCode, ErrorInfo, WebError};
 use crate::i18n::{Locale, Tr};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -318,7 +318,29 @@ fn finish(response: Response, tr: Tr, is_api: bool, here: &str, method: &Method)
     response
 }
 
+/// An error answer in the request's language, keeping the headers the handler or an inner
+/// layer set on it (`Retry-After`, `RateLimit-*`).
 fn render_error(response: Response, tr: Tr, is_api: bool, here: &str, method: &Method) -> Response {
+    let original = response.headers().clone();
+    let mut rendered = render_error_body(response, tr, is_api, here, method);
+    for (name, value) in &original {
+        if name != header::CONTENT_TYPE
+            && name != header::CONTENT_LENGTH
+            && !rendered.headers().contains_key(name)
+        {
+            rendered.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    rendered
+}
+
+fn render_error_body(
+    response: Response,
+    tr: Tr,
+    is_api: bool,
+    here: &str,
+    method: &Method,
+) -> Response {
     let status = response.status();
     let info = match response.extensions().get::<ErrorInfo>() {
         Some(info) => info.clone(),
@@ -335,23 +357,20 @@ fn render_error(response: Response, tr: Tr, is_api: bool, here: &str, method: &M
             }
             // axum's rejections (a bad path segment, a malformed form) speak plain English text.
             let code = match status {
-                StatusCode::NOT_FOUND => "not_found",
-                StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
-                StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
-                StatusCode::UNSUPPORTED_MEDIA_TYPE
-                | StatusCode::UNPROCESSABLE_ENTITY
-                | StatusCode::BAD_REQUEST => "bad_request",
-                s if s.is_server_error() => "internal",
-                _ => "bad_request",
+                StatusCode::NOT_FOUND => ErrorCode::NotFound,
+                StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
+                StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::BodyTooLarge,
+                s if s.is_server_error() => ErrorCode::Internal,
+                _ => ErrorCode::BadRequest,
             };
-            let status = if code == "bad_request" {
+            let status = if code == ErrorCode::BadRequest {
                 StatusCode::BAD_REQUEST
             } else {
                 status
             };
             ErrorInfo {
                 status,
-                code: code.into(),
+                code: code.as_str().into(),
                 fields: vec![],
                 rows: vec![],
                 reference: None,

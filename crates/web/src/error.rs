@@ -17,9 +17,11 @@ pub enum WebError {
     Forbidden,
     Invalid(Invalid),
     Import(Vec<RowError>),
-    Conflict(&'static str),
+    Conflict(gongjiang_app::Conflict),
     /// The record changed since the version named in `If-Match`.
     Stale,
+    /// Over the API's rate limit.
+    RateLimited,
     Csrf,
     /// A part the service needs (the database) does not answer.
     Unavailable,
@@ -38,22 +40,112 @@ pub struct ErrorInfo {
 }
 
 impl WebError {
-    fn status_and_code(&self) -> (StatusCode, &str) {
+    fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         match self {
-            WebError::BadRequest => (StatusCode::BAD_REQUEST, "bad_request"),
-            WebError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
-            WebError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
-            WebError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
-            WebError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
-            WebError::Import(_) => (StatusCode::UNPROCESSABLE_ENTITY, "import_rejected"),
-            WebError::Conflict(code) => (StatusCode::CONFLICT, code),
-            WebError::Stale => (StatusCode::PRECONDITION_FAILED, "edited_since"),
-            WebError::Csrf => (StatusCode::FORBIDDEN, "csrf_failed"),
-            WebError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"),
-            WebError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            WebError::BadRequest => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+            WebError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            WebError::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            WebError::Forbidden => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            WebError::Invalid(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::ValidationFailed,
+            ),
+            WebError::Import(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::ImportRejected),
+            WebError::Conflict(c) => (StatusCode::CONFLICT, ErrorCode::Conflict(*c)),
+            WebError::Stale => (StatusCode::PRECONDITION_FAILED, ErrorCode::EditedSince),
+            WebError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
+            WebError::Csrf => (StatusCode::FORBIDDEN, ErrorCode::CsrfFailed),
+            WebError::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::DatabaseUnavailable,
+            ),
+            WebError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }
 }
+
+/// The code of every error answer, page or JSON: the one typed list. Field problems carry
+/// codes of their own (`FieldError`), each with its message in the catalogs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    CsrfFailed,
+    NotFound,
+    MethodNotAllowed,
+    BodyTooLarge,
+    ValidationFailed,
+    ImportRejected,
+    EditedSince,
+    RateLimited,
+    DatabaseUnavailable,
+    Internal,
+    Conflict(gongjiang_app::Conflict),
+}
+
+impl ErrorCode {
+    const PLAIN: [ErrorCode; 13] = [
+        ErrorCode::BadRequest,
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::CsrfFailed,
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::BodyTooLarge,
+        ErrorCode::ValidationFailed,
+        ErrorCode::ImportRejected,
+        ErrorCode::EditedSince,
+        ErrorCode::RateLimited,
+        ErrorCode::DatabaseUnavailable,
+        ErrorCode::Internal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::CsrfFailed => "csrf_failed",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::BodyTooLarge => "body_too_large",
+            ErrorCode::ValidationFailed => "validation_failed",
+            ErrorCode::ImportRejected => "import_rejected",
+            ErrorCode::EditedSince => "edited_since",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::DatabaseUnavailable => "database_unavailable",
+            ErrorCode::Internal => "internal",
+            ErrorCode::Conflict(c) => c.code(),
+        }
+    }
+
+    /// Every code, the plain ones first, then each conflict.
+    pub fn all() -> Vec<ErrorCode> {
+        let conflicts = gongjiang_app::Conflict::ALL
+            .iter()
+            .map(|c| ErrorCode::Conflict(*c));
+        ErrorCode::PLAIN.into_iter().chain(conflicts).collect()
+    }
+}
+
+impl utoipa::PartialSchema for ErrorCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let codes: Vec<&str> = ErrorCode::all()
+            .into_iter()
+            .map(ErrorCode::as_str)
+            .collect();
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some(
+                "What went wrong, as a stable code; `message` says it in the request's language.",
+            ))
+            .enum_values(Some(codes))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ErrorCode {}
 
 impl From<ServiceError> for WebError {
     fn from(e: ServiceError) -> Self {
@@ -88,7 +180,7 @@ impl IntoResponse for WebError {
         };
         let info = ErrorInfo {
             status,
-            code: code.to_owned(),
+            code: code.as_str().to_owned(),
             fields: match &self {
                 WebError::Invalid(i) => i.0.clone(),
                 _ => Vec::new(),
@@ -110,5 +202,28 @@ pub type WebResult<T> = Result<T, WebError>;
 impl From<FieldError> for WebError {
     fn from(e: FieldError) -> Self {
         WebError::Invalid(Invalid(vec![e]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_code_is_unique_and_has_a_message_in_both_languages() {
+        let codes: Vec<&str> = ErrorCode::all()
+            .into_iter()
+            .map(ErrorCode::as_str)
+            .collect();
+        let mut unique = codes.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), codes.len(), "a code appears twice");
+        for locale in [crate::i18n::Locale::ZhCn, crate::i18n::Locale::En] {
+            let tr = crate::i18n::Tr::new(locale);
+            for code in &codes {
+                assert!(tr.has(&format!("error.{code}")), "no message for {code}");
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! on the server, the JSON API and its OpenAPI document. It knows no SQL: it calls services.
 
 mod api;
+pub use api::limits::RateLimits;
 mod assets;
 mod charts;
 mod context;
@@ -25,6 +26,8 @@ pub struct WebSettings {
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
+    /// Requests a minute each caller may make to the JSON API, on this instance (0: no limit).
+    pub api_requests_per_minute: i64,
 }
 
 /// Shared by every request; cloned for every request, so one pointer to [`Services`].
@@ -52,6 +55,8 @@ pub struct Services {
     pub settings: Arc<WebSettings>,
     /// Signed-in sessions kept for a few seconds (see `gongjiang_app::session_cache`).
     pub sessions: gongjiang_app::session_cache::SessionCache,
+    /// The API's request counts per caller (see `api::limits`).
+    pub api_limits: api::limits::RateLimits,
 }
 
 /// The API's OpenAPI document, as served at `/api/openapi.json`.

@@ -130,7 +130,7 @@ impl Exams {
             conn = self.db.read().await?;
         }
         if existing.len() as i64 >= session.attempts_allowed {
-            return Err(ServiceError::Conflict("no_attempts_left"));
+            return Err(ServiceError::Conflict(crate::Conflict::NoAttemptsLeft));
         }
         let arrangement = exams::arrangement(&mut conn, session_id, person_id)
             .await?
@@ -138,8 +138,10 @@ impl Exams {
         let deadline_ms = clock_of(&session)
             .deadline(arrangement_of(arrangement), now)
             .map_err(|refused| match refused {
-                StartRefused::NotYetOpen { .. } => ServiceError::Conflict("exam_not_open"),
-                StartRefused::Closed { .. } => ServiceError::Conflict("exam_closed"),
+                StartRefused::NotYetOpen { .. } => {
+                    ServiceError::Conflict(crate::Conflict::ExamNotOpen)
+                }
+                StartRefused::Closed { .. } => ServiceError::Conflict(crate::Conflict::ExamClosed),
             })?;
         let paper = papers::get(&mut conn, session.paper_id)
             .await?
@@ -162,7 +164,7 @@ impl Exams {
                 })
                 .collect();
             draw::draw(&candidates, &rules, seed)
-                .map_err(|_| ServiceError::Conflict("paper_cannot_be_drawn"))?
+                .map_err(|_| ServiceError::Conflict(crate::Conflict::PaperCannotBeDrawn))?
                 .into_iter()
                 .flatten()
                 .collect()
@@ -303,7 +305,7 @@ impl Exams {
         let arrived = now_ms();
         let attempt = self.open_attempt(caller, id).await?;
         if arrived > attempt.deadline_ms + attempt.grace_ms {
-            return Err(ServiceError::Conflict("time_up"));
+            return Err(ServiceError::Conflict(crate::Conflict::TimeUp));
         }
         let answers = self.checked(&attempt, answers).await?;
         let saved: Vec<(i64, i64)> = answers.iter().map(|a| (a.position, a.seq)).collect();
@@ -321,9 +323,9 @@ impl Exams {
             let by_entrant =
                 fresh.submitted_at.is_some() && fresh.submitted_by.as_deref() != Some("clock");
             return Err(ServiceError::Conflict(if by_entrant {
-                "attempt_submitted"
+                crate::Conflict::AttemptSubmitted
             } else {
-                "time_up"
+                crate::Conflict::TimeUp
             }));
         }
         Ok(Saved {

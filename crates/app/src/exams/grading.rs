@@ -154,7 +154,7 @@ impl Exams {
             .filter(|a| a.session_id == session_id)
             .ok_or(ServiceError::NotFound)?;
         if attempt.submitted_at.is_none() {
-            return Err(ServiceError::Conflict("attempt_not_submitted"));
+            return Err(ServiceError::Conflict(crate::Conflict::AttemptNotSubmitted));
         }
         let layout = layout_of(&attempt)?;
         let position = usize::try_from(input.position)
@@ -267,7 +267,7 @@ impl Exams {
                     || q.options.len() != corrected.options.len()
                     || q.points != corrected.points
             }) {
-                return Err(ServiceError::Conflict("regrade_incompatible"));
+                return Err(ServiceError::Conflict(crate::Conflict::RegradeIncompatible));
             }
             for position in positions {
                 if grades[position].m {

@@ -12,6 +12,7 @@ mod exhibitions;
 mod groups;
 mod honours;
 pub mod kit;
+pub mod limits;
 pub mod openapi;
 mod papers;
 mod people;
@@ -41,7 +42,7 @@ use utoipa_axum::routes;
         version = "1",
         description = "The JSON API of gongjiang (工匠). Authenticate with a personal token (`Authorization: Bearer gj_…`, made on the account page) or with the session cookie plus an `X-CSRF-Token` header on changes."
     ),
-    components(schemas(ApiError, ApiErrorBody, FieldProblem))
+    components(schemas(ApiError, ApiErrorBody, FieldProblem, crate::error::ErrorCode))
 )]
 struct ApiDoc;
 
@@ -149,7 +150,7 @@ pub struct ApiError {
 
 #[derive(Serialize, ToSchema)]
 pub struct ApiErrorBody {
-    /// A stable snake_case code, e.g. `validation_failed`, `not_found`, `forbidden`.
+    #[schema(value_type = crate::error::ErrorCode)]
     pub code: String,
     /// The message in the request's language.
     pub message: String,

@@ -45,19 +45,25 @@ const INVALID: Shared = Shared {
     name: "Invalid",
     description: "The input parses but breaks a rule: `validation_failed` with each field's problem in `fields`, or `import_rejected` with each bad row and column.",
 };
+const TOO_MANY: Shared = Shared {
+    status: "429",
+    name: "TooManyRequests",
+    description: "Over the caller's requests a minute (`RateLimit-*` headers on every answer say where it stands); `Retry-After` says when to try again. Code `rate_limited`.",
+};
 const UNAVAILABLE: Shared = Shared {
     status: "503",
     name: "Unavailable",
     description: "The database does not answer; retry later. Code `database_unavailable`.",
 };
 
-const ALL: [&Shared; 7] = [
+const ALL: [&Shared; 8] = [
     &BAD_REQUEST,
     &UNAUTHORIZED,
     &FORBIDDEN,
     &NOT_FOUND,
     &TOO_LARGE,
     &INVALID,
+    &TOO_MANY,
     &UNAVAILABLE,
 ];
 
@@ -110,7 +116,7 @@ fn add_to(operation: &mut Operation, public: bool, changes: bool) {
         RefOr::Ref(_) => false,
     });
     let has_body = operation.request_body.is_some();
-    let mut wanted = vec![&BAD_REQUEST, &UNAVAILABLE];
+    let mut wanted = vec![&BAD_REQUEST, &TOO_MANY, &UNAVAILABLE];
     if !public {
         wanted.extend([&UNAUTHORIZED, &FORBIDDEN]);
     }

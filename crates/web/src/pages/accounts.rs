@@ -39,7 +39,7 @@ async fn failed(state: &AppState, me: &Me, person_id: i64, e: ServiceError) -> W
                 me,
                 person_id,
                 StatusCode::CONFLICT,
-                FormErrors::general(me.ctx.tr, code),
+                FormErrors::general(me.ctx.tr, code.code()),
                 None,
             )
             .await

@@ -314,7 +314,7 @@ async fn after_change(
                 me,
                 id,
                 StatusCode::CONFLICT,
-                FormErrors::general(me.ctx.tr, code),
+                FormErrors::general(me.ctx.tr, code.code()),
             )
             .await
         }
