@@ -243,3 +243,58 @@ async fn the_api_names_what_is_wrong_and_changes_nothing() {
         (Some(2), Some(5))
     );
 }
+
+#[tokio::test]
+async fn a_retried_create_with_its_idempotency_key_makes_one_record() {
+    let app = TestApp::spawn().await;
+    let s = app.seed.clone();
+    let token = app.api_token("unitadmin").await;
+    let post = |key: &'static str, name: &'static str| {
+        let (url, token) = (app.url("/api/v1/studios"), token.clone());
+        let body = json!({"unit_id": s.branch, "name": name});
+        async move {
+            let r = reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .header("idempotency-key", key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let replayed = r.headers().get("idempotent-replayed").is_some();
+            let status = r.status();
+            (
+                status,
+                replayed,
+                r.json::<serde_json::Value>().await.unwrap(),
+            )
+        }
+    };
+    // A refused request keeps nothing: the same key may carry the corrected request.
+    let (status, _, _) = post("key-1", "短").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, replayed, first) = post("key-1", "重试创新工作室").await;
+    assert_eq!((status, replayed), (StatusCode::CREATED, false), "{first}");
+    // The answer was lost on the way; the phone retries: the first answer comes again.
+    let (status, replayed, again) = post("key-1", "重试创新工作室").await;
+    assert_eq!((status, replayed), (StatusCode::CREATED, true));
+    assert_eq!(again["id"], first["id"]);
+    // The same key on another request is a mistake, said so.
+    let (status, _, refused) = post("key-1", "另一个工作室").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused["error"]["code"], "idempotency_key_reused");
+    let (_, list) = app.api(&token, "GET", "/api/v1/studios", None).await;
+    assert_eq!(list["total"], 1);
+    // Another caller's keys are their own.
+    let admin = app.api_token("admin").await;
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/studios"))
+        .bearer_auth(admin)
+        .header("idempotency-key", "key-1")
+        .json(&json!({"unit_id": s.branch, "name": "联合会创新工作室"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert!(r.headers().get("idempotent-replayed").is_none());
+}

@@ -15,6 +15,7 @@ pub mod exams;
 pub mod exhibitions;
 pub mod groups;
 pub mod honours;
+pub mod idempotency;
 pub mod imports;
 pub mod papers;
 pub mod passwords;

@@ -14,6 +14,7 @@ mod filter;
 pub mod group_commit;
 pub mod groups;
 pub mod honours;
+pub mod idempotency;
 mod migrations;
 pub mod papers;
 pub mod people;

@@ -98,6 +98,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/0012_studio_pictures.sqlite.sql"),
         postgres: include_str!("../../../migrations/0012_studio_pictures.postgres.sql"),
     },
+    Migration {
+        version: 13,
+        name: "idempotency_keys",
+        common: include_str!("../../../migrations/0013_idempotency_keys.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn render(m: &Migration, backend: Backend) -> String {

@@ -22,6 +22,10 @@ pub enum WebError {
     Stale,
     /// Over the API's rate limit.
     RateLimited,
+    /// An `Idempotency-Key` sent again with a different request.
+    KeyReused,
+    /// An `Idempotency-Key` whose first request still runs.
+    KeyInUse,
     Csrf,
     /// A part the service needs (the database) does not answer.
     Unavailable,
@@ -54,6 +58,11 @@ impl WebError {
             WebError::Conflict(c) => (StatusCode::CONFLICT, ErrorCode::Conflict(*c)),
             WebError::Stale => (StatusCode::PRECONDITION_FAILED, ErrorCode::EditedSince),
             WebError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
+            WebError::KeyReused => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::IdempotencyKeyReused,
+            ),
+            WebError::KeyInUse => (StatusCode::CONFLICT, ErrorCode::IdempotencyKeyInUse),
             WebError::Csrf => (StatusCode::FORBIDDEN, ErrorCode::CsrfFailed),
             WebError::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -79,13 +88,15 @@ pub enum ErrorCode {
     ImportRejected,
     EditedSince,
     RateLimited,
+    IdempotencyKeyReused,
+    IdempotencyKeyInUse,
     DatabaseUnavailable,
     Internal,
     Conflict(gongjiang_app::Conflict),
 }
 
 impl ErrorCode {
-    const PLAIN: [ErrorCode; 13] = [
+    const PLAIN: [ErrorCode; 15] = [
         ErrorCode::BadRequest,
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
@@ -97,6 +108,8 @@ impl ErrorCode {
         ErrorCode::ImportRejected,
         ErrorCode::EditedSince,
         ErrorCode::RateLimited,
+        ErrorCode::IdempotencyKeyReused,
+        ErrorCode::IdempotencyKeyInUse,
         ErrorCode::DatabaseUnavailable,
         ErrorCode::Internal,
     ];
@@ -114,6 +127,8 @@ impl ErrorCode {
             ErrorCode::ImportRejected => "import_rejected",
             ErrorCode::EditedSince => "edited_since",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
+            ErrorCode::IdempotencyKeyInUse => "idempotency_key_in_use",
             ErrorCode::DatabaseUnavailable => "database_unavailable",
             ErrorCode::Internal => "internal",
             ErrorCode::Conflict(c) => c.code(),

@@ -229,7 +229,7 @@ pub fn build(state: AppState) -> Router {
             "/exams/questions/{id}",
             get(questions::show).post(questions::save),
         )
-        .merge(api_routes.layer(from_fn_with_state(state.clone(), api::limits::middleware)))
+        .merge(api::with_layers(api_routes, &state))
         .route(
             "/api/openapi.json",
             get(move || openapi_json(openapi.clone())),

@@ -11,6 +11,7 @@ mod exams;
 mod exhibitions;
 mod groups;
 mod honours;
+mod idempotency;
 pub mod kit;
 pub mod limits;
 pub mod openapi;
@@ -51,6 +52,15 @@ pub fn routes_and_document() -> (axum::Router<AppState>, utoipa::openapi::OpenAp
     let (router, mut doc) = routes().split_for_parts();
     openapi::add_shared_responses(&mut doc);
     (router, doc)
+}
+
+/// The layers every API route goes through, innermost first: idempotency keys, then the rate
+/// limit (so that a replayed answer still counts against it).
+pub fn with_layers(router: axum::Router<AppState>, state: &AppState) -> axum::Router<AppState> {
+    use axum::middleware::from_fn_with_state;
+    router
+        .layer(from_fn_with_state(state.clone(), idempotency::middleware))
+        .layer(from_fn_with_state(state.clone(), limits::middleware))
 }
 
 /// Every API route.

@@ -3,8 +3,10 @@
 //! documents only what is its own (its success and its domain conflicts) and the document
 //! still lists every status a client can meet.
 
-use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::Required;
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{Content, OpenApi, Ref, RefOr};
 
 /// A shared error answer: its status, the name under `components/responses`, what it means
@@ -45,6 +47,11 @@ const INVALID: Shared = Shared {
     name: "Invalid",
     description: "The input parses but breaks a rule: `validation_failed` with each field's problem in `fields`, or `import_rejected` with each bad row and column.",
 };
+const KEY_IN_USE: Shared = Shared {
+    status: "409",
+    name: "KeyInUse",
+    description: "The first request sent with this `Idempotency-Key` is still running: retry in a moment. Code `idempotency_key_in_use`.",
+};
 const TOO_MANY: Shared = Shared {
     status: "429",
     name: "TooManyRequests",
@@ -56,7 +63,7 @@ const UNAVAILABLE: Shared = Shared {
     description: "The database does not answer; retry later. Code `database_unavailable`.",
 };
 
-const ALL: [&Shared; 8] = [
+const ALL: [&Shared; 9] = [
     &BAD_REQUEST,
     &UNAUTHORIZED,
     &FORBIDDEN,
@@ -64,6 +71,7 @@ const ALL: [&Shared; 8] = [
     &TOO_LARGE,
     &INVALID,
     &TOO_MANY,
+    &KEY_IN_USE,
     &UNAVAILABLE,
 ];
 
@@ -102,6 +110,11 @@ pub fn add_shared_responses(doc: &mut OpenApi) {
                 add_to(operation, public, changes);
             }
         }
+        if let Some(post) = item.post.as_mut()
+            && post.responses.responses.contains_key("201")
+        {
+            add_idempotency_key(post);
+        }
     }
 }
 
@@ -136,4 +149,31 @@ fn add_to(operation: &mut Operation, public: bool, changes: bool) {
             .entry(shared.status.to_owned())
             .or_insert_with(|| RefOr::Ref(Ref::from_response_name(shared.name)));
     }
+}
+
+/// A POST that creates takes an `Idempotency-Key` (see `api::idempotency`).
+fn add_idempotency_key(operation: &mut Operation) {
+    let schema = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(super::idempotency::MAX_KEY))
+        .pattern(Some("^[!-~]+$"));
+    let parameter = ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Any unique string (a UUID): a retry with the same key and request gets the first answer again (`Idempotent-Replayed: true`) instead of a second record; the same key with another request is refused (422 `idempotency_key_reused`). Kept a day.",
+        ))
+        .schema(Some(schema))
+        .build();
+    operation
+        .parameters
+        .get_or_insert_with(Vec::new)
+        .push(RefOr::T(parameter));
+    operation
+        .responses
+        .responses
+        .entry(KEY_IN_USE.status.to_owned())
+        .or_insert_with(|| RefOr::Ref(Ref::from_response_name(KEY_IN_USE.name)));
 }
