@@ -23,8 +23,28 @@ async fn the_openapi_document_matches_the_code_and_the_committed_copy() {
         committed == served,
         "docs/openapi.json is out of date: run `UPDATE_OPENAPI=1 cargo test --test http openapi` and commit it"
     );
-    // Every documented operation exists: an anonymous call is refused as unauthorized, not 404/405.
+    // Every reference points at something the document holds.
     let doc: Value = serde_json::from_str(&served).unwrap();
+    let mut refs = Vec::new();
+    fn walk<'a>(v: &'a Value, refs: &mut Vec<&'a str>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    refs.push(r);
+                }
+                m.values().for_each(|v| walk(v, refs));
+            }
+            Value::Array(a) => a.iter().for_each(|v| walk(v, refs)),
+            _ => {}
+        }
+    }
+    walk(&doc, &mut refs);
+    assert!(refs.len() > 100);
+    for r in refs {
+        let pointer = r.trim_start_matches('#');
+        assert!(doc.pointer(pointer).is_some(), "unresolvable reference {r}");
+    }
+    // Every documented operation exists: an anonymous call is refused as unauthorized, not 404/405.
     let paths = doc["paths"].as_object().unwrap();
     assert!(paths.len() >= 8);
     let client = app.client();

@@ -285,6 +285,24 @@ async fn a_retried_create_with_its_idempotency_key_makes_one_record() {
     assert_eq!(refused["error"]["code"], "idempotency_key_reused");
     let (_, list) = app.api(&token, "GET", "/api/v1/studios", None).await;
     assert_eq!(list["total"], 1);
+    let (_, mine) = app
+        .api(
+            &token,
+            "GET",
+            &format!("/api/v1/studios?unit={}", s.branch),
+            None,
+        )
+        .await;
+    assert_eq!(mine["total"], 1);
+    let (_, elsewhere) = app
+        .api(
+            &token,
+            "GET",
+            &format!("/api/v1/studios?unit={}", s.other_enterprise),
+            None,
+        )
+        .await;
+    assert_eq!(elsewhere["total"], 0);
     // Another caller's keys are their own.
     let admin = app.api_token("admin").await;
     let r = reqwest::Client::new()

@@ -317,6 +317,12 @@ pub async fn parents_for(
 }
 
 /// The path of a unit, for checks by other services.
+/// Where a unit sits in the tree, to narrow a list to its subtree (not found if there is none).
+pub async fn subtree(db: &Database, id: i64) -> ServiceResult<UnitPath> {
+    let mut conn = db.read().await?;
+    path_of(&mut conn, id).await
+}
+
 pub async fn path_of(conn: &mut gongjiang_db::Conn, id: i64) -> ServiceResult<UnitPath> {
     Ok(units::get(conn, id)
         .await?

@@ -85,6 +85,7 @@ pub struct AllianceQuery {
     /// Part of the name.
     #[serde(default)]
     q: String,
+    #[param(inline)]
     kind: Option<AllianceKind>,
 }
 

@@ -19,6 +19,7 @@ pub struct SearchQuery {
     #[serde(default)]
     q: String,
     /// Only this kind of record; all when left out.
+    #[param(inline)]
     what: Option<What>,
     /// A field code.
     field: Option<String>,

@@ -124,6 +124,8 @@ pub struct StudioQuery {
     status: Option<String>,
     /// A field code.
     field: Option<String>,
+    /// Only studios hosted in this unit's subtree.
+    unit: Option<i64>,
 }
 
 /// The studios the caller keeps (admins: their units' subtrees; leaders: their own).
@@ -141,7 +143,10 @@ pub async fn list(
         stars: bounded("stars", q.stars, 3, 5)?,
         status: q.status,
         field: q.field,
-        within: None,
+        within: match q.unit {
+            Some(unit) => Some(gongjiang_app::units::subtree(&state.db, unit).await?),
+            None => None,
+        },
         published_only: false,
     };
     let (items, total) = studios::list(&state.db, &me.caller, filter, page.page()).await?;
