@@ -3,6 +3,7 @@
 //! seeds a small federation, and talks to it over HTTP as a browser or a script would.
 #![allow(dead_code)]
 
+pub mod fixtures;
 pub mod xlsx;
 
 use gongjiang::config::{Config, Layer};
@@ -512,6 +513,59 @@ impl TestApp {
             request = request.json(&body);
         }
         let response = request.send().await.expect("api call");
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or_default())
+    }
+}
+
+impl TestApp {
+    /// Calls the API with a token and extra headers (`If-Match`, `Idempotency-Key`): the
+    /// answer's status, headers and JSON.
+    pub async fn api_with(
+        &self,
+        token: &str,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: serde_json::Value,
+    ) -> (StatusCode, reqwest::header::HeaderMap, serde_json::Value) {
+        let mut request = reqwest::Client::new()
+            .request(method.parse().expect("method"), self.url(path))
+            .bearer_auth(token)
+            .json(&body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("api call");
+        let (status, headers) = (response.status(), response.headers().clone());
+        let text = response.text().await.unwrap_or_default();
+        (
+            status,
+            headers,
+            serde_json::from_str(&text).unwrap_or_default(),
+        )
+    }
+
+    /// Uploads a file to an API route (multipart field `file`) with a token.
+    pub async fn api_upload(
+        &self,
+        token: &str,
+        path: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> (StatusCode, serde_json::Value) {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+        let response = reqwest::Client::new()
+            .post(self.url(path))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
         let status = response.status();
         let text = response.text().await.unwrap_or_default();
         (status, serde_json::from_str(&text).unwrap_or_default())

@@ -30,36 +30,25 @@ async fn an_achievement_climbs_the_union_tree_through_the_api() {
     let path = format!("/api/v1/achievements/{id}");
 
     // A picture, then an edit against the version read; an edit against an old one is refused.
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("装置.png"),
-    );
-    let r = reqwest::Client::new()
-        .post(app.url(&format!("{path}/files")))
-        .bearer_auth(&unitadmin)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let file: serde_json::Value = r.json().await.unwrap();
+    let (status, file) = app
+        .api_upload(
+            &unitadmin,
+            &format!("{path}/files"),
+            "装置.png",
+            PNG.to_vec(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
     assert_eq!(file["kind"], "picture");
     let version = format!("\"v{}\"", created["updated_at"]);
     let edit = |title: &str, tag: &str| {
-        let url = app.url(&path);
-        let (token, tag) = (unitadmin.clone(), tag.to_owned());
+        let (app, token, path, tag) = (&app, unitadmin.clone(), path.clone(), tag.to_owned());
         let mut b = body(title, &[s.worker.0, s.target.0]);
         b["reason"] = json!("补充完成人");
         async move {
-            reqwest::Client::new()
-                .put(url)
-                .bearer_auth(token)
-                .header("if-match", tag)
-                .json(&b)
-                .send()
+            app.api_with(&token, "PUT", &path, &[("if-match", tag.as_str())], b)
                 .await
-                .unwrap()
-                .status()
+                .0
         }
     };
     assert_eq!(

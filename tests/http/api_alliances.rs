@@ -1,33 +1,14 @@
 //! Alliances, centers, exhibitions, honours and the registry's Excel lists through the API.
 
 use crate::common::TestApp;
-use gongjiang_app::Caller;
 use reqwest::StatusCode;
 use serde_json::json;
-
-async fn studio(app: &TestApp, name: &str) -> i64 {
-    gongjiang_app::studios::create(
-        app.db(),
-        &Caller::system("test"),
-        gongjiang_app::studios::StudioInput {
-            unit_id: app.seed.branch,
-            leader_person_id: None,
-            profile: gongjiang_domain::registry::studio::StudioProfileInput {
-                name: name.into(),
-                ..Default::default()
-            },
-        },
-    )
-    .await
-    .unwrap()
-    .id
-}
 
 #[tokio::test]
 async fn an_alliance_is_kept_through_the_api() {
     let app = TestApp::spawn().await;
     let s = app.seed.clone();
-    let member = studio(&app, "联盟成员创新工作室").await;
+    let member = app.fx().studio("联盟成员创新工作室").await;
     let token = app.api_token("unitadmin").await;
     let (status, created) = app
         .api(
@@ -44,23 +25,16 @@ async fn an_alliance_is_kept_through_the_api() {
     // A change against an older version is refused.
     let stale = format!("\"v{}\"", created["updated_at"]);
     let put = |name: &str| {
-        let (url, token, tag) = (app.url(&path), token.clone(), stale.clone());
         let body =
             json!({"name": name, "kind": "same_kind", "founded_year": 2023, "annual_quota": 2});
+        let (app, token, path, stale) = (&app, token.clone(), path.clone(), stale.clone());
         async move {
-            reqwest::Client::new()
-                .put(url)
-                .bearer_auth(token)
-                .header("if-match", tag)
-                .json(&body)
-                .send()
+            app.api_with(&token, "PUT", &path, &[("if-match", stale.as_str())], body)
                 .await
-                .unwrap()
-                .status()
         }
     };
-    assert_eq!(put("华江钢铁焊接技术创新联盟").await, StatusCode::OK);
-    assert_eq!(put("第三个名字").await, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(put("华江钢铁焊接技术创新联盟").await.0, StatusCode::OK);
+    assert_eq!(put("第三个名字").await.0, StatusCode::PRECONDITION_FAILED);
 
     let (status, joined) = app
         .api(
@@ -161,30 +135,12 @@ async fn an_alliance_is_kept_through_the_api() {
 async fn exhibitions_honours_and_lists_through_the_api() {
     let app = TestApp::spawn().await;
     let s = app.seed.clone();
-    let system = Caller::system("test");
     let token = app.api_token("unitadmin").await;
-    let achievement = gongjiang_app::achievements::create(
-        app.db(),
-        &system,
-        gongjiang_app::achievements::AchievementInput {
-            unit_id: s.branch,
-            studio_id: None,
-            text: gongjiang_domain::registry::achievement::AchievementTextInput {
-                title: "转炉出钢口快换装置".into(),
-                kind: "original".into(),
-                field: "advanced_manufacturing".into(),
-                year: "2025".into(),
-                ..Default::default()
-            },
-            people: vec![],
-        },
-    )
-    .await
-    .unwrap()
-    .id;
-    gongjiang_app::achievements::publish(app.db(), &system, achievement, true)
-        .await
-        .unwrap();
+    let fx = app.fx();
+    let mut spec = fx.achievement_spec("转炉出钢口快换装置");
+    spec.people = vec![];
+    spec.published = true;
+    let achievement = fx.achievement_from(spec).await;
 
     // An exhibition: online, then on a board at the venue, then open to the public.
     let (status, e) = app
@@ -286,7 +242,7 @@ async fn exhibitions_honours_and_lists_through_the_api() {
 
     // Lists export in their template's columns and import back, all or nothing: studios are
     // matched by name and updated; an achievement already recorded is refused by row.
-    studio(&app, "导出导入创新工作室").await;
+    app.fx().studio("导出导入创新工作室").await;
     let export = |kind: &'static str| {
         let (url, token) = (app.url(&format!("/api/v1/exports/{kind}")), token.clone());
         async move {
@@ -301,21 +257,8 @@ async fn exhibitions_honours_and_lists_through_the_api() {
         }
     };
     let import = |kind: &'static str, bytes: Vec<u8>| {
-        let (url, token) = (app.url(&format!("/api/v1/imports/{kind}")), token.clone());
-        async move {
-            let form = reqwest::multipart::Form::new().part(
-                "file",
-                reqwest::multipart::Part::bytes(bytes).file_name("名单.xlsx"),
-            );
-            let r = reqwest::Client::new()
-                .post(url)
-                .bearer_auth(token)
-                .multipart(form)
-                .send()
-                .await
-                .unwrap();
-            (r.status(), r.json::<serde_json::Value>().await.unwrap())
-        }
+        let (app, path, token) = (&app, format!("/api/v1/imports/{kind}"), token.clone());
+        async move { app.api_upload(&token, &path, "名单.xlsx", bytes).await }
     };
     let (status, report) = import("studios", export("studios").await).await;
     assert_eq!(status, StatusCode::OK, "{report}");

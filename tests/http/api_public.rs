@@ -3,39 +3,16 @@
 
 use crate::common::TestApp;
 use gongjiang_app::Caller;
-use gongjiang_app::achievements::AchievementInput;
-use gongjiang_domain::registry::achievement::AchievementTextInput;
 use reqwest::StatusCode;
 use serde_json::Value;
 
 async fn record(app: &TestApp, studio: i64, title: &str, publish: bool) -> i64 {
-    let system = Caller::system("test");
-    let id = gongjiang_app::achievements::create(
-        app.db(),
-        &system,
-        AchievementInput {
-            unit_id: app.seed.branch,
-            studio_id: Some(studio),
-            text: AchievementTextInput {
-                title: title.into(),
-                summary: "提高液压支架检修效率".into(),
-                kind: "process_improvement".into(),
-                field: "advanced_manufacturing".into(),
-                year: "2025".into(),
-                ..Default::default()
-            },
-            people: vec![app.seed.worker.0],
-        },
-    )
-    .await
-    .unwrap()
-    .id;
-    if publish {
-        gongjiang_app::achievements::publish(app.db(), &system, id, true)
-            .await
-            .unwrap();
-    }
-    id
+    let fx = app.fx();
+    let mut spec = fx.achievement_spec(title);
+    spec.studio = Some(studio);
+    spec.kind = "process_improvement";
+    spec.published = publish;
+    fx.achievement_from(spec).await
 }
 
 async fn anonymous(app: &TestApp, path: &str) -> (StatusCode, Value) {
@@ -51,22 +28,11 @@ async fn anonymous(app: &TestApp, path: &str) -> (StatusCode, Value) {
 async fn the_showcase_api_shows_only_what_is_published() {
     let app = TestApp::spawn().await;
     let system = Caller::system("test");
-    let studio = gongjiang_app::studios::create(
-        app.db(),
-        &system,
-        gongjiang_app::studios::StudioInput {
-            unit_id: app.seed.branch,
-            leader_person_id: Some(app.seed.leader.0),
-            profile: gongjiang_domain::registry::studio::StudioProfileInput {
-                name: "未公开的检修创新工作室".into(),
-                site: "三号厂房二楼".into(),
-                ..Default::default()
-            },
-        },
-    )
-    .await
-    .unwrap()
-    .id;
+    let fx = app.fx();
+    let mut spec = fx.studio_spec("未公开的检修创新工作室");
+    spec.leader = Some(app.seed.leader.0);
+    spec.site = "三号厂房二楼".into();
+    let studio = fx.studio_from(spec).await;
     let shown = record(&app, studio, "液压支架快速检修工装", true).await;
     let hidden = record(&app, studio, "尚未公开的检修方法", false).await;
 
@@ -132,22 +98,7 @@ async fn the_showcase_api_shows_only_what_is_published() {
 #[tokio::test]
 async fn statistics_come_as_json_for_the_callers_units() {
     let app = TestApp::spawn().await;
-    let system = Caller::system("test");
-    let studio = gongjiang_app::studios::create(
-        app.db(),
-        &system,
-        gongjiang_app::studios::StudioInput {
-            unit_id: app.seed.branch,
-            leader_person_id: None,
-            profile: gongjiang_domain::registry::studio::StudioProfileInput {
-                name: "统计创新工作室".into(),
-                ..Default::default()
-            },
-        },
-    )
-    .await
-    .unwrap()
-    .id;
+    let studio = app.fx().studio("统计创新工作室").await;
     record(&app, studio, "统计用检修成果甲", false).await;
     record(&app, studio, "统计用检修成果乙", true).await;
     let token = app.api_token("unitadmin").await;

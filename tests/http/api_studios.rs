@@ -48,34 +48,37 @@ async fn a_studio_is_registered_edited_and_kept_through_the_api() {
         json!({"name": name, "leader_person_id": s.worker.0, "fields": ["advanced_manufacturing"],
             "founded_year": 2019, "reason": "更名"})
     };
+    let path = format!("/api/v1/studios/{id}");
     let put = |body: serde_json::Value, tag: String| {
-        let url = app.url(&format!("/api/v1/studios/{id}"));
-        let token = token.clone();
+        let (app, token, path) = (&app, token.clone(), path.clone());
         async move {
-            reqwest::Client::new()
-                .put(url)
-                .bearer_auth(token)
-                .header("if-match", tag)
-                .json(&body)
-                .send()
-                .await
-                .unwrap()
+            let (status, headers, _) = app
+                .api_with(&token, "PUT", &path, &[("if-match", tag.as_str())], body)
+                .await;
+            (status, headers)
         }
     };
-    let first = put(edit("刘伟焊接技能大师工作室"), etag.clone()).await;
-    assert_eq!(first.status(), StatusCode::OK);
-    let new_etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let (status, headers) = put(edit("刘伟焊接技能大师工作室"), etag.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    let new_etag = headers["etag"].to_str().unwrap().to_owned();
     assert_ne!(new_etag, etag);
-    let second = put(edit("另一个名字"), etag.clone()).await;
-    assert_eq!(second.status(), StatusCode::PRECONDITION_FAILED);
-    let body: serde_json::Value = second.json().await.unwrap();
+    let (status, _, body) = app
+        .api_with(
+            &token,
+            "PUT",
+            &path,
+            &[("if-match", etag.as_str())],
+            edit("另一个名字"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED);
     assert_eq!(body["error"]["code"], "edited_since");
     let (_, now) = app
         .api(&token, "GET", &format!("/api/v1/studios/{id}"), None)
         .await;
     assert_eq!(now["studio"]["name"], "刘伟焊接技能大师工作室");
     assert_eq!(
-        put(edit("刘伟焊接技能大师工作室"), new_etag).await.status(),
+        put(edit("刘伟焊接技能大师工作室"), new_etag).await.0,
         StatusCode::OK
     );
 
@@ -153,34 +156,26 @@ async fn a_studio_is_registered_edited_and_kept_through_the_api() {
     assert_eq!(exited["status"], "exited");
 
     // A picture, recognised by its bytes, and something that is not one.
-    let upload = |bytes: Vec<u8>, name: &'static str| {
-        let url = app.url(&format!("/api/v1/studios/{id}/pictures"));
-        let token = token.clone();
-        async move {
-            let form = reqwest::multipart::Form::new().part(
-                "file",
-                reqwest::multipart::Part::bytes(bytes).file_name(name),
-            );
-            reqwest::Client::new()
-                .post(url)
-                .bearer_auth(token)
-                .multipart(form)
-                .send()
-                .await
-                .unwrap()
-        }
-    };
-    let r = upload(PNG.to_vec(), "workshop.png").await;
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let picture: serde_json::Value = r.json().await.unwrap();
+    let pictures = format!("/api/v1/studios/{id}/pictures");
+    let (status, picture) = app
+        .api_upload(&token, &pictures, "workshop.png", PNG.to_vec())
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
     assert!(
         picture["thumbnail_url"]
             .as_str()
             .unwrap()
             .ends_with("/thumb")
     );
-    let r = upload(b"%PDF-1.4 not a picture".to_vec(), "plan.pdf").await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = app
+        .api_upload(
+            &token,
+            &pictures,
+            "plan.pdf",
+            b"%PDF-1.4 not a picture".to_vec(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Every change is in the audit log.
     for action in [

@@ -1,0 +1,129 @@
+//! Records a test needs as its background, made through the services as the system (not
+//! through pages), so that a test says what it needs in a line: `app.fx().studio("…")`.
+
+use super::TestApp;
+use gongjiang_app::Caller;
+use gongjiang_app::achievements::AchievementInput;
+use gongjiang_app::studios::StudioInput;
+use gongjiang_domain::registry::achievement::AchievementTextInput;
+use gongjiang_domain::registry::studio::StudioProfileInput;
+
+pub struct Fixtures<'a> {
+    app: &'a TestApp,
+    system: Caller,
+}
+
+/// A studio to make: in the seed's branch unless told otherwise.
+pub struct StudioSpec {
+    pub unit_id: i64,
+    pub leader: Option<i64>,
+    pub name: String,
+    pub site: String,
+    pub published: bool,
+}
+
+/// An achievement to make: in the seed's branch, made by the seed's worker.
+pub struct AchievementSpec {
+    pub unit_id: i64,
+    pub studio: Option<i64>,
+    pub title: String,
+    pub kind: &'static str,
+    pub field: &'static str,
+    pub year: i64,
+    pub people: Vec<i64>,
+    pub published: bool,
+}
+
+impl TestApp {
+    pub fn fx(&self) -> Fixtures<'_> {
+        Fixtures {
+            app: self,
+            system: Caller::system("test"),
+        }
+    }
+}
+
+impl Fixtures<'_> {
+    pub fn studio_spec(&self, name: &str) -> StudioSpec {
+        StudioSpec {
+            unit_id: self.app.seed.branch,
+            leader: None,
+            name: name.to_owned(),
+            site: String::new(),
+            published: false,
+        }
+    }
+
+    /// A studio of the branch, with no leader, unpublished.
+    pub async fn studio(&self, name: &str) -> i64 {
+        self.studio_from(self.studio_spec(name)).await
+    }
+
+    pub async fn studio_from(&self, spec: StudioSpec) -> i64 {
+        let db = self.app.db();
+        let input = StudioInput {
+            unit_id: spec.unit_id,
+            leader_person_id: spec.leader,
+            profile: StudioProfileInput {
+                name: spec.name,
+                site: spec.site,
+                ..Default::default()
+            },
+        };
+        let id = gongjiang_app::studios::create(db, &self.system, input)
+            .await
+            .expect("fixture studio")
+            .id;
+        if spec.published {
+            gongjiang_app::studios::publish(db, &self.system, id, true)
+                .await
+                .expect("fixture studio published");
+        }
+        id
+    }
+
+    pub fn achievement_spec(&self, title: &str) -> AchievementSpec {
+        AchievementSpec {
+            unit_id: self.app.seed.branch,
+            studio: None,
+            title: title.to_owned(),
+            kind: "original",
+            field: "advanced_manufacturing",
+            year: 2025,
+            people: vec![self.app.seed.worker.0],
+            published: false,
+        }
+    }
+
+    /// An achievement of the branch, made by the worker, a draft, unpublished.
+    pub async fn achievement(&self, title: &str) -> i64 {
+        self.achievement_from(self.achievement_spec(title)).await
+    }
+
+    pub async fn achievement_from(&self, spec: AchievementSpec) -> i64 {
+        let db = self.app.db();
+        let input = AchievementInput {
+            unit_id: spec.unit_id,
+            studio_id: spec.studio,
+            text: AchievementTextInput {
+                title: spec.title,
+                summary: "提高检修效率".into(),
+                kind: spec.kind.into(),
+                field: spec.field.into(),
+                year: spec.year.to_string(),
+                ..Default::default()
+            },
+            people: spec.people,
+        };
+        let id = gongjiang_app::achievements::create(db, &self.system, input)
+            .await
+            .expect("fixture achievement")
+            .id;
+        if spec.published {
+            gongjiang_app::achievements::publish(db, &self.system, id, true)
+                .await
+                .expect("fixture achievement published");
+        }
+        id
+    }
+}
