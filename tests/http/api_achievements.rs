@@ -40,6 +40,26 @@ async fn an_achievement_climbs_the_union_tree_through_the_api() {
         .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(file["kind"], "picture");
+    // Sent the one way files are: its own type, and sandboxed (not the site's policy).
+    let r = reqwest::Client::new()
+        .get(app.url(file["url"].as_str().unwrap()))
+        .bearer_auth(&unitadmin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(
+        r.headers()["content-security-policy"],
+        "default-src 'none'; sandbox"
+    );
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("inline")
+    );
     let version = format!("\"v{}\"", created["updated_at"]);
     let edit = |title: &str, tag: &str| {
         let (app, token, path, tag) = (&app, unitadmin.clone(), path.clone(), tag.to_owned());

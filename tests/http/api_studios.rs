@@ -161,11 +161,18 @@ async fn a_studio_is_registered_edited_and_kept_through_the_api() {
         .api_upload(&token, &pictures, "workshop.png", PNG.to_vec())
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    assert!(
-        picture["thumbnail_url"]
-            .as_str()
-            .unwrap()
-            .ends_with("/thumb")
+    let thumbnail = picture["thumbnail_url"].as_str().unwrap();
+    assert!(thumbnail.ends_with("/thumb"));
+    let r = reqwest::Client::new()
+        .get(app.url(thumbnail))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["content-security-policy"],
+        "default-src 'none'; sandbox"
     );
     let (status, _) = app
         .api_upload(

@@ -311,6 +311,10 @@ fn finish(response: Response, tr: Tr, is_api: bool, here: &str, method: &Method)
     );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    // A file's own policy (a sandbox) stays: the site's would let a document run scripts.
+    if h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        return response;
+    }
     h.insert(
         "content-security-policy",
         HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),

@@ -150,25 +150,65 @@ pub fn html_status<T: Template>(status: StatusCode, page: &T) -> WebResult<Respo
     Ok((status, Html(page.render()?)).into_response())
 }
 
-/// An `.xlsx` file to download, named in UTF-8 (Chinese file names survive).
-pub fn xlsx(bytes: Vec<u8>, filename: &str) -> Response {
-    let disposition = format!(
-        "attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}",
-        urlencode(filename).replace('+', "%20")
-    );
+/// How a file is handed to the browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposition {
+    /// Shown in the page (pictures).
+    Inline,
+    /// Saved, never opened in the site's origin (documents, exports).
+    Attachment,
+}
+
+/// The one way to send a file: its type as stored (never guessed by the browser: `nosniff`),
+/// a sandbox that keeps anything it holds from running in the site's origin, its name in
+/// UTF-8 (Chinese file names survive), and how long a browser may keep it (`private`: only
+/// the browser of whoever was allowed to fetch it, or `no-store` for exports).
+pub fn send_file(
+    bytes: Vec<u8>,
+    content_type: &str,
+    name: &str,
+    disposition: Disposition,
+    cache: &'static str,
+) -> Response {
     let mut response = bytes.into_response();
     let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
     h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
     );
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(FILE_POLICY),
+    );
+    let kind = match disposition {
+        Disposition::Inline => "inline",
+        Disposition::Attachment => "attachment",
+    };
+    let encoded = urlencode(name).replace('+', "%20");
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{kind}; filename=\"file\"; filename*=UTF-8''{encoded}"
+    )) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     response
+}
+
+/// The content security policy of every file sent: nothing loads, nothing runs.
+pub const FILE_POLICY: &str = "default-src 'none'; sandbox";
+
+/// An `.xlsx` file to download.
+pub fn xlsx(bytes: Vec<u8>, filename: &str) -> Response {
+    send_file(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename,
+        Disposition::Attachment,
+        "no-store",
+    )
 }
 
 /// Page numbers for a list: current, total pages, and links that keep the other filters.

@@ -6,8 +6,8 @@ use crate::context::Me;
 use crate::error::{WebError, WebResult};
 use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use gongjiang_app::banks::{self, ExportFormat};
 use gongjiang_db::banks::BankRecord;
 use gongjiang_domain::exam::question::Question;
@@ -161,17 +161,13 @@ pub async fn export(
     if format == ExportFormat::Xlsx {
         return Ok(crate::view::xlsx(bytes, &format!("bank-{id}.xlsx")));
     }
-    let mut response = bytes.into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/xml; charset=utf-8"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"bank-{id}.xml\"")) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(response)
+    Ok(crate::view::send_file(
+        bytes,
+        "application/xml; charset=utf-8",
+        &format!("bank-{id}.xml"),
+        crate::view::Disposition::Attachment,
+        "no-store",
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -6,11 +6,11 @@ use super::{Posted, UnitOption, parse_id, unit_options};
 use crate::AppState;
 use crate::context::{Ctx, Me};
 use crate::error::{WebError, WebResult};
-use crate::view::{FormErrors, Layout, Pager, html, html_status, uploaded_file};
+use crate::view::{Disposition, FormErrors, Layout, Pager, html, html_status, uploaded_file};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongjiang_app::achievements::{self, AchievementInput, AchievementPage};
 use gongjiang_app::{ServiceError, studios, units};
@@ -495,35 +495,18 @@ async fn send_file(
 ) -> WebResult<Response> {
     let caller = ctx.caller();
     let (view, bytes) = achievements::file(&state.db, caller.as_ref(), file_id, thumbnail).await?;
-    let mut response = bytes.into_response();
-    let h = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&view.content_type) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
-    );
     let disposition = if view.kind == "picture" {
-        "inline"
+        Disposition::Inline
     } else {
-        "attachment"
+        Disposition::Attachment
     };
-    let encoded = crate::context::urlencode(&view.name).replace('+', "%20");
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "{disposition}; filename=\"file\"; filename*=UTF-8''{encoded}"
-    )) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=3600"),
-    );
-    Ok(response)
+    Ok(crate::view::send_file(
+        bytes,
+        &view.content_type,
+        &view.name,
+        disposition,
+        "private, max-age=3600",
+    ))
 }
 
 pub async fn file(

@@ -133,16 +133,13 @@ pub async fn picture(
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
     let (content_type, bytes) = banks::picture(&state.db, &me.caller, id).await?;
-    let mut response = bytes.into_response();
-    let h = response.headers_mut();
-    if let Ok(v) = axum::http::HeaderValue::from_str(&content_type) {
-        h.insert(axum::http::header::CONTENT_TYPE, v);
-    }
-    h.insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("private, max-age=86400"),
-    );
-    Ok(response)
+    Ok(crate::view::send_file(
+        bytes,
+        &content_type,
+        &format!("question-picture-{id}"),
+        crate::view::Disposition::Inline,
+        "private, max-age=86400",
+    ))
 }
 
 pub async fn show(

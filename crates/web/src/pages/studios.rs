@@ -565,23 +565,15 @@ async fn send_picture(
     id: i64,
     thumbnail: bool,
 ) -> WebResult<Response> {
-    use axum::http::{HeaderValue, header};
     let caller = ctx.caller();
     let (content_type, bytes) = studios::picture(&state.db, caller.as_ref(), id, thumbnail).await?;
-    let mut response = bytes.into_response();
-    let h = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&content_type) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=3600"),
-    );
-    Ok(response)
+    Ok(crate::view::send_file(
+        bytes,
+        &content_type,
+        &format!("studio-picture-{id}"),
+        crate::view::Disposition::Inline,
+        "private, max-age=3600",
+    ))
 }
 
 pub async fn picture(
