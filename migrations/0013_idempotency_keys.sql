@@ -5,6 +5,8 @@ CREATE TABLE idempotency_keys (
     idem_key TEXT NOT NULL,
     -- SHA-256 of the method, the path with its query, and the body: a key names one request.
     fingerprint TEXT NOT NULL,
+    -- A random token of the run that holds the key: only it completes or releases it.
+    claim TEXT NOT NULL,
     -- 0 while the first request runs.
     status BIGINT NOT NULL,
     content_type TEXT NOT NULL,

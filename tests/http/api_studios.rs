@@ -318,3 +318,77 @@ async fn a_retried_create_with_its_idempotency_key_makes_one_record() {
     assert_eq!(r.status(), StatusCode::CREATED);
     assert!(r.headers().get("idempotent-replayed").is_none());
 }
+
+#[tokio::test]
+async fn the_edit_form_and_the_api_share_the_version_and_a_stale_form_keeps_what_was_typed() {
+    let app = TestApp::spawn().await;
+    let studio = app.fx().studio("版本创新工作室").await;
+    let admin = app.login("unitadmin").await;
+    let form = app
+        .get_text(&admin, &format!("/innovation/studios/{studio}/edit"))
+        .await
+        .1;
+    let version = form
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the form carries the version")
+        .to_owned();
+    // Meanwhile, a program renames it.
+    let token = app.api_token("admin").await;
+    let (status, _, _) = app
+        .api_with(
+            &token,
+            "PUT",
+            &format!("/api/v1/studios/{studio}"),
+            &[("if-match", format!("\"v{version}\"").as_str())],
+            json!({"name": "程序改的名字"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // The form sent against the old version comes back with what was typed.
+    let r = app
+        .post_form(
+            &admin,
+            &format!("/innovation/studios/{studio}"),
+            &[("name", "表单里输入的名字"), ("version", &version)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::PRECONDITION_FAILED);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("表单里输入的名字"));
+    assert!(html.contains("此记录已被他人修改"));
+    assert!(
+        !html.contains(&format!("value=\"{version}\"")),
+        "the form now carries the new version"
+    );
+    let (_, now) = app
+        .api(&token, "GET", &format!("/api/v1/studios/{studio}"), None)
+        .await;
+    assert_eq!(now["studio"]["name"], "程序改的名字");
+}
+
+#[tokio::test]
+async fn answers_holding_a_secret_are_never_kept_or_cached() {
+    let app = TestApp::spawn().await;
+    let token = app.api_token("admin").await;
+    let mint = || {
+        app.api_with(
+            &token,
+            "POST",
+            "/api/v1/tokens",
+            &[("idempotency-key", "same-key")],
+            json!({"name": "同步脚本"}),
+        )
+    };
+    let (status, headers, first) = mint().await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(headers["cache-control"], "no-store");
+    let (status, headers, second) = mint().await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(headers.get("idempotent-replayed").is_none());
+    assert_ne!(
+        first["token"], second["token"],
+        "a secret is never handed out twice"
+    );
+}

@@ -133,7 +133,12 @@ pub async fn declaring_unit(
             let studio = studios::get(&mut conn, studio)
                 .await?
                 .ok_or_else(|| FieldError::new("studio_id", "unknown_studio"))?;
-            Ok((studio.unit_id, keeping(caller, &studio) != Keeping::None))
+            let keeps = keeping(caller, &studio) != Keeping::None;
+            // A studio the caller may not read is refused as such, not told apart from none.
+            if !keeps && studio.published != 1 {
+                return Err(ServiceError::Forbidden);
+            }
+            Ok((studio.unit_id, keeps))
         }
         (None, None) => Err(FieldError::new("unit_id", "required").into()),
     }

@@ -10,8 +10,9 @@ use sha2::{Digest, Sha256};
 
 /// Answers are kept a day.
 const KEEP_MS: i64 = 24 * 3600 * 1000;
-/// A first request still running after this long is taken to have died with its process.
-const ABANDONED_MS: i64 = 60 * 1000;
+/// A first request still running after this long is taken to have died with its process:
+/// far longer than any request runs (the largest import reads 12 MB).
+const ABANDONED_MS: i64 = 10 * 60 * 1000;
 
 pub use gongjiang_db::idempotency::{Claim as KeyClaim, Stored as StoredAnswer};
 
@@ -25,27 +26,49 @@ pub fn fingerprint(method: &str, path_and_query: &str, body: &[u8]) -> String {
     hex::encode(hash.finalize())
 }
 
-/// Claims a key for a request of `user_id`.
+/// The run that holds a key: only it completes or releases it.
+#[derive(Debug, Clone)]
+pub struct Holder {
+    pub user_id: i64,
+    pub key: String,
+    claim: String,
+}
+
+/// Claims a key for a request of `user_id`; with `Claim::New`, the holder that must complete
+/// or release it.
 pub async fn claim(
     db: &Database,
     user_id: i64,
     key: &str,
     fingerprint: &str,
-) -> ServiceResult<Claim> {
+) -> ServiceResult<(Claim, Holder)> {
     let now = now_ms();
+    let holder = Holder {
+        user_id,
+        key: key.to_owned(),
+        claim: crate::auth::random_token(""),
+    };
     let mut tx = db.begin().await?;
-    // Old answers go as new keys come, a few at a time in the same transaction.
+    // Old answers go as new keys come, in the same transaction.
     idempotency::forget_before(&mut tx, now - KEEP_MS).await?;
-    let claim = idempotency::claim(&mut tx, user_id, key, fingerprint, now, ABANDONED_MS).await?;
+    let claim = idempotency::claim(
+        &mut tx,
+        user_id,
+        key,
+        fingerprint,
+        &holder.claim,
+        now,
+        ABANDONED_MS,
+    )
+    .await?;
     gongjiang_db::commit(tx).await?;
-    Ok(claim)
+    Ok((claim, holder))
 }
 
 /// Stores the answer given to a claimed key.
 pub async fn complete(
     db: &Database,
-    user_id: i64,
-    key: &str,
+    holder: &Holder,
     status: u16,
     content_type: &str,
     body: &str,
@@ -54,8 +77,9 @@ pub async fn complete(
     let mut tx = db.begin().await?;
     idempotency::complete(
         &mut tx,
-        user_id,
-        key,
+        holder.user_id,
+        &holder.key,
+        &holder.claim,
         i64::from(status),
         content_type,
         body,
@@ -67,9 +91,9 @@ pub async fn complete(
 }
 
 /// Lets a key go after its request was refused.
-pub async fn release(db: &Database, user_id: i64, key: &str) -> ServiceResult<()> {
+pub async fn release(db: &Database, holder: &Holder) -> ServiceResult<()> {
     let mut tx = db.begin().await?;
-    idempotency::release(&mut tx, user_id, key).await?;
+    idempotency::release(&mut tx, holder.user_id, &holder.key, &holder.claim).await?;
     gongjiang_db::commit(tx).await?;
     Ok(())
 }

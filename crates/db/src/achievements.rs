@@ -234,7 +234,7 @@ pub async fn set_position(
     now: i64,
 ) -> DbResult<()> {
     sqlx::query(
-        "UPDATE achievements SET stage = $1, at_unit_id = $2, updated_at = $3 WHERE id = $4",
+        "UPDATE achievements SET stage = $1, at_unit_id = $2, updated_at = CASE WHEN updated_at >= $3 THEN updated_at + 1 ELSE $3 END WHERE id = $4",
     )
     .bind(stage)
     .bind(at_unit)
@@ -246,7 +246,7 @@ pub async fn set_position(
 }
 
 pub async fn set_published(conn: &mut Conn, id: i64, published: bool, now: i64) -> DbResult<()> {
-    sqlx::query("UPDATE achievements SET published = $1, updated_at = $2 WHERE id = $3")
+    sqlx::query("UPDATE achievements SET published = $1, updated_at = CASE WHEN updated_at >= $2 THEN updated_at + 1 ELSE $2 END WHERE id = $3")
         .bind(i64::from(published))
         .bind(now)
         .bind(id)

@@ -25,22 +25,24 @@ pub struct Stored {
     pub created_at: i64,
 }
 
-/// Claims `key` for a request with `fingerprint` at `now`. A claim left running for longer
-/// than `abandoned_ms` (its process died) is taken over.
+/// Claims `key` for a request with `fingerprint` at `now`, as the run named `claim`. A claim
+/// left running for longer than `abandoned_ms` (its process died) is taken over.
 pub async fn claim(
     conn: &mut Conn,
     user_id: i64,
     key: &str,
     fingerprint: &str,
+    claim: &str,
     now: i64,
     abandoned_ms: i64,
 ) -> DbResult<Claim> {
     let inserted = sqlx::query(
-        "INSERT INTO idempotency_keys (user_id, idem_key, fingerprint, status, content_type, body, etag, created_at) VALUES ($1, $2, $3, 0, '', '', '', $4) ON CONFLICT (user_id, idem_key) DO NOTHING",
+        "INSERT INTO idempotency_keys (user_id, idem_key, fingerprint, claim, status, content_type, body, etag, created_at) VALUES ($1, $2, $3, $4, 0, '', '', '', $5) ON CONFLICT (user_id, idem_key) DO NOTHING",
     )
     .bind(user_id)
     .bind(key)
     .bind(fingerprint)
+    .bind(claim)
     .bind(now)
     .execute(&mut *conn)
     .await?;
@@ -55,7 +57,7 @@ pub async fn claim(
     .fetch_optional(&mut *conn)
     .await?;
     let Some(stored) = stored else {
-        // Forgotten in between: a new request after all.
+        // Forgotten between the two statements (a day old): the client may simply retry.
         return Ok(Claim::InFlight);
     };
     if stored.fingerprint != fingerprint {
@@ -68,12 +70,13 @@ pub async fn claim(
         return Ok(Claim::InFlight);
     }
     let taken = sqlx::query(
-        "UPDATE idempotency_keys SET created_at = $1 WHERE user_id = $2 AND idem_key = $3 AND status = 0 AND created_at = $4",
+        "UPDATE idempotency_keys SET created_at = $1, claim = $5 WHERE user_id = $2 AND idem_key = $3 AND status = 0 AND created_at = $4",
     )
     .bind(now)
     .bind(user_id)
     .bind(key)
     .bind(stored.created_at)
+    .bind(claim)
     .execute(&mut *conn)
     .await?;
     Ok(if taken.rows_affected() == 1 {
@@ -83,18 +86,20 @@ pub async fn claim(
     })
 }
 
-/// Stores the answer of a claimed key.
+/// Stores the answer of a key, if the run `claim` still holds it.
+#[allow(clippy::too_many_arguments)]
 pub async fn complete(
     conn: &mut Conn,
     user_id: i64,
     key: &str,
+    claim: &str,
     status: i64,
     content_type: &str,
     body: &str,
     etag: &str,
 ) -> DbResult<()> {
     sqlx::query(
-        "UPDATE idempotency_keys SET status = $1, content_type = $2, body = $3, etag = $4 WHERE user_id = $5 AND idem_key = $6",
+        "UPDATE idempotency_keys SET status = $1, content_type = $2, body = $3, etag = $4 WHERE user_id = $5 AND idem_key = $6 AND claim = $7 AND status = 0",
     )
     .bind(status)
     .bind(content_type)
@@ -102,18 +107,23 @@ pub async fn complete(
     .bind(etag)
     .bind(user_id)
     .bind(key)
+    .bind(claim)
     .execute(conn)
     .await?;
     Ok(())
 }
 
-/// Lets a key go (its request was refused: a retry may run again).
-pub async fn release(conn: &mut Conn, user_id: i64, key: &str) -> DbResult<()> {
-    sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND status = 0")
-        .bind(user_id)
-        .bind(key)
-        .execute(conn)
-        .await?;
+/// Lets a key go, if the run `claim` still holds it (its request was refused, or its answer
+/// is not one to keep: a retry may run again).
+pub async fn release(conn: &mut Conn, user_id: i64, key: &str, claim: &str) -> DbResult<()> {
+    sqlx::query(
+        "DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND claim = $3 AND status = 0",
+    )
+    .bind(user_id)
+    .bind(key)
+    .bind(claim)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

@@ -220,7 +220,7 @@ pub async fn set_status(
     now: i64,
 ) -> DbResult<()> {
     sqlx::query(
-        "UPDATE studios SET status = $1, merged_into = $2, status_on = $3, updated_at = $4 WHERE id = $5",
+        "UPDATE studios SET status = $1, merged_into = $2, status_on = $3, updated_at = CASE WHEN updated_at >= $4 THEN updated_at + 1 ELSE $4 END WHERE id = $5",
     )
     .bind(status)
     .bind(merged_into)
@@ -233,7 +233,7 @@ pub async fn set_status(
 }
 
 pub async fn set_published(conn: &mut Conn, id: i64, published: bool, now: i64) -> DbResult<()> {
-    sqlx::query("UPDATE studios SET published = $1, updated_at = $2 WHERE id = $3")
+    sqlx::query("UPDATE studios SET published = $1, updated_at = CASE WHEN updated_at >= $2 THEN updated_at + 1 ELSE $2 END WHERE id = $3")
         .bind(i64::from(published))
         .bind(now)
         .bind(id)

@@ -327,12 +327,15 @@ fn finish(response: Response, tr: Tr, is_api: bool, here: &str, method: &Method)
 fn render_error(response: Response, tr: Tr, is_api: bool, here: &str, method: &Method) -> Response {
     let original = response.headers().clone();
     let mut rendered = render_error_body(response, tr, is_api, here, method);
-    for (name, value) in &original {
-        if name != header::CONTENT_TYPE
-            && name != header::CONTENT_LENGTH
-            && !rendered.headers().contains_key(name)
+    for name in original.keys() {
+        if name == header::CONTENT_TYPE
+            || name == header::CONTENT_LENGTH
+            || rendered.headers().contains_key(name)
         {
-            rendered.headers_mut().insert(name.clone(), value.clone());
+            continue;
+        }
+        for value in original.get_all(name) {
+            rendered.headers_mut().append(name.clone(), value.clone());
         }
     }
     rendered

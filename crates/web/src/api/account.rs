@@ -1,6 +1,6 @@
 //! The API of the signed-in user: who am I, and personal tokens.
 
-use super::kit::ApiJson;
+use super::kit::{ApiJson, Secret};
 use crate::AppState;
 use crate::context::Me;
 use crate::error::WebResult;
@@ -99,10 +99,10 @@ pub async fn create_token(
     State(state): State<AppState>,
     me: Me,
     ApiJson(body): ApiJson<NewToken>,
-) -> WebResult<(StatusCode, Json<CreatedToken>)> {
+) -> WebResult<Secret<CreatedToken>> {
     let (id, token) =
         auth::create_api_token(&state.db, &me.user, &me.ctx.origin, &body.name).await?;
-    Ok((StatusCode::CREATED, Json(CreatedToken { id, token })))
+    Ok(Secret(StatusCode::CREATED, CreatedToken { id, token }))
 }
 
 /// Revokes one of the signed-in user's tokens.

@@ -355,13 +355,20 @@ pub struct NewQuota {
     pub reason: String,
 }
 
-/// Sets the federation's annual-projects quota (federation staff).
-#[utoipa::path(put, path = "/api/v1/alliances/quota", tag = "alliances", request_body = NewQuota, responses((status = 200, body = QuotaDashboard)))]
+/// Sets the federation's annual-projects quota (federation staff); answers the quota set.
+#[utoipa::path(put, path = "/api/v1/alliances/quota", tag = "alliances", request_body = NewQuota, responses((status = 200, body = QuotaSet)))]
 pub async fn set_quota(
     State(state): State<AppState>,
     me: Me,
     ApiJson(body): ApiJson<NewQuota>,
-) -> WebResult<Json<QuotaDashboard>> {
-    alliances::set_quota(&state.db, &me.caller, &body.quota.to_string(), &body.reason).await?;
-    quota(State(state), me, Query(QuotaQuery { year: None })).await
+) -> WebResult<Json<QuotaSet>> {
+    let quota =
+        alliances::set_quota(&state.db, &me.caller, &body.quota.to_string(), &body.reason).await?;
+    Ok(Json(QuotaSet { quota }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QuotaSet {
+    /// Projects an alliance must carry out each year, unless it has its own quota.
+    pub quota: i64,
 }

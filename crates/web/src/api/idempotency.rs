@@ -2,8 +2,9 @@
 //! and a retry of the same request with the same key gets it again, marked
 //! `Idempotent-Replayed: true`, instead of making a second record. The same key on a different
 //! request is refused (422), and while the first request runs a retry is told to wait (409).
-//! Requests without the header, and failed ones, are not stored.
+//! Requests without the header, failed ones, and answers holding a secret are not stored.
 
+use super::kit::HoldsSecret;
 use crate::AppState;
 use crate::context::{Ctx, MAX_BODY};
 use crate::error::WebError;
@@ -12,14 +13,12 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use gongjiang_app::idempotency::{self, KeyClaim, StoredAnswer};
+use gongjiang_app::idempotency::{self, Holder, KeyClaim, StoredAnswer};
 
 /// The header's name.
 pub const HEADER: &str = "idempotency-key";
 /// The longest key accepted.
 pub const MAX_KEY: usize = 200;
-/// The largest answer kept (creates answer with a record, far smaller).
-const MAX_ANSWER: usize = 1024 * 1024;
 
 /// A key of 1 to 200 visible ASCII characters (a UUID, say).
 fn valid_key(value: &HeaderValue) -> Option<String> {
@@ -63,29 +62,40 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     let fingerprint = idempotency::fingerprint(parts.method.as_str(), target, &bytes);
     match idempotency::claim(&state.db, user_id, &key, &fingerprint).await {
         Err(e) => WebError::from(e).into_response(),
-        Ok(KeyClaim::Mismatch) => WebError::KeyReused.into_response(),
-        Ok(KeyClaim::InFlight) => WebError::KeyInUse.into_response(),
-        Ok(KeyClaim::Answered(stored)) => replay(stored),
-        Ok(KeyClaim::New) => {
+        Ok((KeyClaim::Mismatch, _)) => WebError::KeyReused.into_response(),
+        Ok((KeyClaim::InFlight, _)) => WebError::KeyInUse.into_response(),
+        Ok((KeyClaim::Answered(stored), _)) => replay(stored),
+        Ok((KeyClaim::New, holder)) => {
             let response = next
                 .run(Request::from_parts(parts, Body::from(bytes)))
                 .await;
-            keep(&state, user_id, &key, response).await
+            keep(&state, &holder, response).await
         }
     }
 }
 
-/// Stores a successful answer with its key (and lets the key go otherwise), then gives it.
-async fn keep(state: &AppState, user_id: i64, key: &str, response: Response) -> Response {
-    if !response.status().is_success() {
-        if let Err(e) = idempotency::release(&state.db, user_id, key).await {
-            tracing::warn!(error = %e, "an idempotency key could not be released");
-        }
+async fn release(state: &AppState, holder: &Holder) {
+    if let Err(e) = idempotency::release(&state.db, holder).await {
+        tracing::warn!(error = %e, "an idempotency key could not be released");
+    }
+}
+
+/// Stores a successful answer with its key, then gives it. A refused request, or an answer
+/// that holds a secret (`kit::Secret`), is not kept: the key is let go, and a retry runs again.
+async fn keep(state: &AppState, holder: &Holder, response: Response) -> Response {
+    let secret = response.extensions().get::<HoldsSecret>().is_some();
+    if !response.status().is_success() || secret {
+        release(state, holder).await;
         return response;
     }
     let (parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_ANSWER).await else {
-        return WebError::Internal("an answer too large to keep".into()).into_response();
+    // The handler built the answer in memory already; it is read whole to be kept.
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            release(state, holder).await;
+            return WebError::Internal(format!("reading an answer to keep: {e}")).into_response();
+        }
     };
     let text_header = |name: header::HeaderName| {
         parts
@@ -95,24 +105,25 @@ async fn keep(state: &AppState, user_id: i64, key: &str, response: Response) -> 
             .unwrap_or_default()
             .to_owned()
     };
-    let stored = match std::str::from_utf8(&bytes) {
-        Ok(text) => idempotency::complete(
-            &state.db,
-            user_id,
-            key,
-            parts.status.as_u16(),
-            &text_header(header::CONTENT_TYPE),
-            text,
-            &text_header(header::ETAG),
-        )
-        .await
-        .map_err(WebError::from),
-        Err(_) => Err(WebError::Internal("an answer that is not text".into())),
-    };
-    if let Err(e) = stored {
-        // The record exists; only its answer could not be kept. Say so rather than let a
-        // retry make another.
-        tracing::error!(error = ?e, "an idempotent answer could not be stored");
+    match std::str::from_utf8(&bytes) {
+        Ok(text) => {
+            let stored = idempotency::complete(
+                &state.db,
+                holder,
+                parts.status.as_u16(),
+                &text_header(header::CONTENT_TYPE),
+                text,
+                &text_header(header::ETAG),
+            )
+            .await;
+            if let Err(e) = stored {
+                // The record exists; only its answer could not be kept. The key stays held,
+                // so a retry within ten minutes is told to wait rather than make another.
+                tracing::error!(error = %e, "an idempotent answer could not be stored");
+            }
+        }
+        // Not text (no create answers so): nothing to replay, so the key goes.
+        Err(_) => release(state, holder).await,
     }
     Response::from_parts(parts, Body::from(bytes))
 }

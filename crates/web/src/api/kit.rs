@@ -147,6 +147,25 @@ pub fn tagged<T: Serialize>(status: axum::http::StatusCode, version: i64, body: 
     response
 }
 
+/// An answer holding a secret shown once (a new token, a password): never cached, and never
+/// kept to replay for an `Idempotency-Key` (a retry makes another).
+pub struct Secret<T>(pub axum::http::StatusCode, pub T);
+
+/// The mark `Secret` leaves on its answer for the layers around the handler.
+#[derive(Debug, Clone, Copy)]
+pub struct HoldsSecret;
+
+impl<T: Serialize> IntoResponse for Secret<T> {
+    fn into_response(self) -> Response {
+        let mut response = (self.0, axum::Json(self.1)).into_response();
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response.extensions_mut().insert(HoldsSecret);
+        response
+    }
+}
+
 /// A JSON body read the one way every API handler reads it: `application/json` holding a
 /// JSON object (anything else is 400 `bad_request`), numbers such as `5.0` taken as the
 /// integer they are (JSON Schema counts them as integers), and a value of the wrong type

@@ -78,6 +78,7 @@ pub struct PublicAchievement {
     /// The makers' names, the leading one first.
     pub makers: Vec<String>,
     pub awards: Vec<AwardView>,
+    /// Its pictures.
     pub files: Vec<FileDto>,
 }
 
@@ -165,7 +166,7 @@ pub async fn overview(State(state): State<AppState>) -> WebResult<Json<Overview>
     Ok(Json(Overview {
         studios: o.studios,
         achievements: o.achievements,
-        latest: o.latest.into_iter().map(AchievementCard::from).collect(),
+        latest: o.latest.into_iter().map(AchievementCard::public).collect(),
         featured: o.featured.into_iter().map(PublicStudio::from).collect(),
         exhibitions: o
             .exhibitions
@@ -201,7 +202,7 @@ pub async fn achievements(
     };
     let (items, total) = showcase::achievements_of(&state.db, filter, b.unit, page.page()).await?;
     Ok(Json(page.answer(
-        items.into_iter().map(AchievementCard::from).collect(),
+        items.into_iter().map(AchievementCard::public).collect(),
         total,
     )))
 }
@@ -217,13 +218,19 @@ pub async fn achievement(
     let (description, effects, patents) =
         (a.description.clone(), a.effects.clone(), a.patents.clone());
     Ok(Json(PublicAchievement {
-        card: a.into(),
+        card: AchievementCard::public(a),
         description,
         effects,
         patents,
         makers: p.people.into_iter().map(|m| m.name).collect(),
         awards: p.awards,
-        files: p.files.into_iter().map(FileDto::from).collect(),
+        // The showcase shows pictures; documents stay with those who keep the record.
+        files: p
+            .files
+            .into_iter()
+            .filter(|f| f.kind == "picture")
+            .map(FileDto::from)
+            .collect(),
     }))
 }
 

@@ -32,15 +32,26 @@ pub struct AchievementCard {
     #[schema(value_type = Field)]
     pub field: String,
     pub year: i64,
-    /// Where its declaration stands.
-    #[schema(value_type = Stage)]
-    pub stage: String,
+    /// Where its declaration stands (not on the public showcase).
+    #[schema(value_type = Option<Stage>)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
     /// The best award tier it holds (`special`, `first`, `second`, `third`, `excellence`,
     /// `patent`), or empty.
     pub best_tier: String,
     pub published: bool,
     /// Its first picture's thumbnail, if it has a picture.
     pub cover_url: Option<String>,
+}
+
+impl AchievementCard {
+    /// As the showcase shows it: where its declaration stands stays inside.
+    pub fn public(a: AchievementView) -> AchievementCard {
+        AchievementCard {
+            stage: None,
+            ..AchievementCard::from(a)
+        }
+    }
 }
 
 impl From<AchievementView> for AchievementCard {
@@ -56,7 +67,7 @@ impl From<AchievementView> for AchievementCard {
             kind: a.kind,
             field: a.field,
             year: a.year,
-            stage: a.stage,
+            stage: Some(a.stage),
             best_tier: a.best_tier,
             published: a.published != 0,
             cover_url: a.cover_id.map(|id| format!("/files/{id}/thumb")),

@@ -1,6 +1,6 @@
 //! The API for accounts and roles: what the person page's account section can do.
 
-use super::kit::ApiJson;
+use super::kit::{ApiJson, Secret};
 use crate::AppState;
 use crate::context::Me;
 use crate::error::WebResult;
@@ -89,7 +89,7 @@ pub async fn create(
     me: Me,
     Path(person_id): Path<i64>,
     ApiJson(body): ApiJson<NewAccount>,
-) -> WebResult<(StatusCode, Json<CreatedAccount>)> {
+) -> WebResult<Secret<CreatedAccount>> {
     let (user, generated) = accounts::create_for_person(
         &state.db,
         &me.caller,
@@ -98,13 +98,13 @@ pub async fn create(
         body.password.as_deref(),
     )
     .await?;
-    Ok((
+    Ok(Secret(
         StatusCode::CREATED,
-        Json(CreatedAccount {
+        CreatedAccount {
             id: user.id,
             username: user.username,
             initial_password: generated,
-        }),
+        },
     ))
 }
 
@@ -127,10 +127,9 @@ pub async fn reset_password(
     me: Me,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<Reason>,
-) -> WebResult<Json<NewPassword>> {
-    Ok(Json(NewPassword {
-        password: accounts::reset_password(&state.db, &me.caller, id, &body.reason).await?,
-    }))
+) -> WebResult<Secret<NewPassword>> {
+    let password = accounts::reset_password(&state.db, &me.caller, id, &body.reason).await?;
+    Ok(Secret(StatusCode::OK, NewPassword { password }))
 }
 
 #[derive(Deserialize, ToSchema)]

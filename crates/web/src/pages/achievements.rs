@@ -271,6 +271,30 @@ async fn saved(
             )
             .await
         }
+        // Someone changed the record since the form was opened: the form comes back with
+        // what was typed and the current version, so that sending it again is a choice.
+        Err(ServiceError::Stale) if edit.is_some() => {
+            let id = edit.unwrap_or_default();
+            let mut posted = posted;
+            posted.set(
+                "version",
+                (achievements::page(&state.db, &me.caller, id)
+                    .await?
+                    .achievement
+                    .updated_at)
+                    .to_string(),
+            );
+            let errors = FormErrors::general(me.ctx.tr, "edited_since_form");
+            form_page(
+                state,
+                me,
+                StatusCode::PRECONDITION_FAILED,
+                errors,
+                posted,
+                edit,
+            )
+            .await
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -69,6 +69,12 @@ pub fn parse_id(field: &str, raw: &str) -> Result<Option<i64>, gongjiang_domain:
 pub struct Posted(pub Vec<(String, String)>);
 
 impl Posted {
+    /// Replaces every value of `key` with one.
+    pub fn set(&mut self, key: &str, value: String) {
+        self.0.retain(|(k, _)| k != key);
+        self.0.push((key.to_owned(), value));
+    }
+
     /// The first value of `key`, or empty.
     pub fn get(&self, key: &str) -> String {
         self.0

@@ -297,6 +297,19 @@ async fn refused_form(
             let errors = FormErrors::from_invalid(me.ctx.tr, &invalid);
             form_page(state, me, StatusCode::UNPROCESSABLE_ENTITY, errors, f, edit).await
         }
+        // Changed since the form was opened: back with what was typed and the current
+        // version, so that sending it again is a choice.
+        ServiceError::Stale if edit.is_some() => {
+            let id = edit.map(|(id, _)| id).unwrap_or_default();
+            let mut f = f;
+            f.version = studios::page(&state.db, &me.caller, id)
+                .await?
+                .studio
+                .updated_at
+                .to_string();
+            let errors = FormErrors::general(me.ctx.tr, "edited_since_form");
+            form_page(state, me, StatusCode::PRECONDITION_FAILED, errors, f, edit).await
+        }
         other => Err(other.into()),
     }
 }
