@@ -4,10 +4,8 @@ use super::Posted;
 use crate::AppState;
 use crate::context::Me;
 use crate::error::WebResult;
-use crate::view::FormErrors;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongjiang_app::honours::{self, MentorshipInput};
 use gongjiang_app::{ServiceError, people};
@@ -20,24 +18,11 @@ async fn back(
     done: &str,
     result: Result<(), ServiceError>,
 ) -> WebResult<Response> {
-    match result {
-        Ok(()) => Ok(
-            Redirect::to(&format!("/admin/people/{person_id}?done={done}#honours")).into_response(),
-        ),
-        Err(ServiceError::Invalid(invalid)) => {
-            let errors = FormErrors::from_invalid(me.ctx.tr, &invalid);
-            super::people::show_page(
-                state,
-                me,
-                person_id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let url = format!("/admin/people/{person_id}?done={done}#honours");
+    super::after_form(me.ctx.tr, result, url, |status, errors| {
+        super::people::show_page(state, me, person_id, status, errors, None)
+    })
+    .await
 }
 
 pub async fn add(
