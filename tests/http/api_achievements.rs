@@ -213,3 +213,50 @@ async fn a_studio_leader_records_in_the_studios_host_unit_and_names_only_people_
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_achievement_form_sent_against_an_old_version_keeps_what_was_typed() {
+    let app = TestApp::spawn().await;
+    let id = app.fx().achievement("旧版本上的成果").await;
+    let admin = app.login("unitadmin").await;
+    let (_, form) = app
+        .get_text(&admin, &format!("/innovation/achievements/{id}/edit"))
+        .await;
+    let version = form
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the form carries the version")
+        .to_owned();
+    let token = app.api_token("admin").await;
+    let mut changed = body("另一位编辑改的标题", &[app.seed.worker.0]);
+    changed["unit_id"] = json!(app.seed.branch);
+    let (status, _) = app
+        .api(
+            &token,
+            "PUT",
+            &format!("/api/v1/achievements/{id}"),
+            Some(changed),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let branch = app.seed.branch.to_string();
+    let r = app
+        .post_form(
+            &admin,
+            &format!("/innovation/achievements/{id}"),
+            &[
+                ("unit_id", branch.as_str()),
+                ("title", "表单里输入的标题"),
+                ("kind", "original"),
+                ("field", "advanced_manufacturing"),
+                ("year", "2025"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::PRECONDITION_FAILED);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("表单里输入的标题"));
+    assert!(html.contains("此记录已被他人修改"));
+}

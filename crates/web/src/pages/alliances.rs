@@ -157,49 +157,21 @@ async fn saved(
     edit: Option<i64>,
     result: Result<i64, ServiceError>,
 ) -> WebResult<Response> {
-    match result {
-        Ok(id) => Ok(
-            Redirect::to(&format!("/innovation/alliances/{id}?done=alliance_saved"))
-                .into_response(),
-        ),
-        Err(ServiceError::Invalid(invalid)) => {
-            let errors = FormErrors::from_invalid(me.ctx.tr, &invalid);
-            form_page(
-                state,
-                me,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-                posted,
-                edit,
-            )
-            .await
-        }
-        // Someone changed the record since the form was opened: the form comes back with
-        // what was typed and the current version, so that sending it again is a choice.
-        Err(ServiceError::Stale) if edit.is_some() => {
+    super::after_record_form(
+        me.ctx.tr,
+        result,
+        |id| format!("/innovation/alliances/{id}?done=alliance_saved"),
+        posted,
+        || async {
             let id = edit.unwrap_or_default();
-            let mut posted = posted;
-            posted.set(
-                "version",
-                (alliances::page(&state.db, &me.caller, id)
-                    .await?
-                    .alliance
-                    .updated_at)
-                    .to_string(),
-            );
-            let errors = FormErrors::general(me.ctx.tr, "edited_since_form");
-            form_page(
-                state,
-                me,
-                StatusCode::PRECONDITION_FAILED,
-                errors,
-                posted,
-                edit,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+            Ok(alliances::page(&state.db, &me.caller, id)
+                .await?
+                .alliance
+                .updated_at)
+        },
+        |status, errors, posted| form_page(state, me, status, errors, posted, edit),
+    )
+    .await
 }
 
 pub async fn create(

@@ -100,6 +100,42 @@ impl Posted {
     }
 }
 
+/// After a record's own form (new or edit): to the record when saved; the form again with
+/// what was typed when the input is refused (422), or, when someone changed the record since
+/// the form was opened, with the current version and a message (412), so that sending it
+/// again is a choice.
+pub async fn after_record_form<V, VF, A, AF>(
+    tr: crate::i18n::Tr,
+    result: Result<i64, gongjiang_app::ServiceError>,
+    done_url: impl FnOnce(i64) -> String,
+    mut posted: Posted,
+    current_version: V,
+    again: A,
+) -> crate::error::WebResult<axum::response::Response>
+where
+    V: FnOnce() -> VF,
+    VF: std::future::Future<Output = crate::error::WebResult<i64>>,
+    A: FnOnce(axum::http::StatusCode, crate::view::FormErrors, Posted) -> AF,
+    AF: std::future::Future<Output = crate::error::WebResult<axum::response::Response>>,
+{
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    use gongjiang_app::ServiceError;
+    match result {
+        Ok(id) => Ok(axum::response::Redirect::to(&done_url(id)).into_response()),
+        Err(ServiceError::Invalid(invalid)) => {
+            let errors = crate::view::FormErrors::from_invalid(tr, &invalid);
+            again(StatusCode::UNPROCESSABLE_ENTITY, errors, posted).await
+        }
+        Err(ServiceError::Stale) => {
+            posted.set("version", current_version().await?.to_string());
+            let errors = crate::view::FormErrors::general(tr, "edited_since_form");
+            again(StatusCode::PRECONDITION_FAILED, errors, posted).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// After a form on a record's page: to `done_url` when the service accepted it; the page again
 /// (`again`, with the errors, as 422) when it refused the input; any other error as it is.
 pub async fn after_form<F, Fut>(
