@@ -10,6 +10,7 @@ pub mod exam;
 pub mod import;
 pub mod person;
 pub mod registry;
+pub mod review;
 pub mod unit;
 
 pub use error::{FieldError, Invalid};
