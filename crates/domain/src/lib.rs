@@ -5,6 +5,7 @@ pub mod account;
 pub mod audit;
 pub mod authz;
 pub mod clock;
+pub mod competition;
 pub mod error;
 pub mod exam;
 pub mod import;
