@@ -214,6 +214,12 @@ impl IntoResponse for WebError {
 
 pub type WebResult<T> = Result<T, WebError>;
 
+impl From<Invalid> for WebError {
+    fn from(e: Invalid) -> Self {
+        WebError::Invalid(e)
+    }
+}
+
 impl From<FieldError> for WebError {
     fn from(e: FieldError) -> Self {
         WebError::Invalid(Invalid(vec![e]))

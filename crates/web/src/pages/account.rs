@@ -1,5 +1,6 @@
 //! The signed-in user's own account: password and personal API tokens.
 
+use super::Posted;
 use crate::AppState;
 use crate::context::Me;
 use crate::error::WebResult;
@@ -13,7 +14,6 @@ use gongjiang_app::ServiceError;
 use gongjiang_app::auth;
 use gongjiang_db::tokens::TokenRecord;
 use gongjiang_db::users::GrantView;
-use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "account.html")]
@@ -56,28 +56,18 @@ pub async fn show(State(state): State<AppState>, me: Me) -> WebResult<Response> 
     render(&state, &me, StatusCode::OK, FormErrors::default(), None).await
 }
 
-#[derive(Deserialize)]
-pub struct PasswordForm {
-    #[serde(default)]
-    current_password: String,
-    #[serde(default)]
-    new_password: String,
-    #[serde(default)]
-    repeat_password: String,
-}
-
 pub async fn change_password(
     State(state): State<AppState>,
     me: Me,
-    Form(form): Form<PasswordForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
     match auth::change_password(
         &state.db,
         &me.user,
         &me.ctx.origin,
-        &form.current_password,
-        &form.new_password,
-        &form.repeat_password,
+        &posted.get("current_password"),
+        &posted.get("new_password"),
+        &posted.get("repeat_password"),
     )
     .await
     {
@@ -96,18 +86,12 @@ pub async fn change_password(
     }
 }
 
-#[derive(Deserialize)]
-pub struct TokenForm {
-    #[serde(default)]
-    name: String,
-}
-
 pub async fn create_token(
     State(state): State<AppState>,
     me: Me,
-    Form(form): Form<TokenForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    match auth::create_api_token(&state.db, &me.user, &me.ctx.origin, &form.name).await {
+    match auth::create_api_token(&state.db, &me.user, &me.ctx.origin, &posted.get("name")).await {
         // Shown once, on this page, never again: not a redirect.
         Ok((_, token)) => {
             render(

@@ -1,6 +1,7 @@
 //! Admin actions on accounts, from a person's page: create, reset password, lock and unlock,
 //! disable and enable, grant and revoke roles.
 
+use super::Posted;
 use super::people::show_page;
 use crate::AppState;
 use crate::context::Me;
@@ -11,13 +12,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongjiang_app::{ServiceError, accounts};
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-pub struct NewAccountForm {
-    #[serde(default)]
-    username: String,
-}
 
 /// Shows a failed action on the person's page with its errors.
 async fn failed(state: &AppState, me: &Me, person_id: i64, e: ServiceError) -> WebResult<Response> {
@@ -52,10 +46,10 @@ pub async fn create(
     State(state): State<AppState>,
     me: Me,
     Path(person_id): Path<i64>,
-    Form(form): Form<NewAccountForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    match accounts::create_for_person(&state.db, &me.caller, person_id, &form.username, None).await
-    {
+    let username = posted.get("username");
+    match accounts::create_for_person(&state.db, &me.caller, person_id, &username, None).await {
         // The generated password is shown once, now.
         Ok((_, password)) => {
             show_page(
@@ -77,20 +71,15 @@ async fn person_of(state: &AppState, me: &Me, user_id: i64) -> WebResult<i64> {
     user.person_id.ok_or(WebError::NotFound)
 }
 
-#[derive(Deserialize, Default)]
-pub struct ReasonForm {
-    #[serde(default)]
-    reason: String,
-}
-
 pub async fn reset_password(
     State(state): State<AppState>,
     me: Me,
     Path(user_id): Path<i64>,
-    Form(form): Form<ReasonForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
     let person_id = person_of(&state, &me, user_id).await?;
-    let password = accounts::reset_password(&state.db, &me.caller, user_id, &form.reason).await?;
+    let password =
+        accounts::reset_password(&state.db, &me.caller, user_id, &posted.get("reason")).await?;
     show_page(
         &state,
         &me,
@@ -131,9 +120,10 @@ pub async fn disable(
     State(state): State<AppState>,
     me: Me,
     Path(user_id): Path<i64>,
-    Form(form): Form<ReasonForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let result = accounts::set_disabled(&state.db, &me.caller, user_id, true, &form.reason).await;
+    let result =
+        accounts::set_disabled(&state.db, &me.caller, user_id, true, &posted.get("reason")).await;
     simple(&state, &me, user_id, result, "account_disabled").await
 }
 
@@ -141,31 +131,25 @@ pub async fn enable(
     State(state): State<AppState>,
     me: Me,
     Path(user_id): Path<i64>,
-    Form(form): Form<ReasonForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let result = accounts::set_disabled(&state.db, &me.caller, user_id, false, &form.reason).await;
+    let result =
+        accounts::set_disabled(&state.db, &me.caller, user_id, false, &posted.get("reason")).await;
     simple(&state, &me, user_id, result, "account_enabled").await
-}
-
-#[derive(Deserialize)]
-pub struct GrantForm {
-    #[serde(default)]
-    role: String,
-    #[serde(default)]
-    unit_id: String,
 }
 
 pub async fn grant(
     State(state): State<AppState>,
     me: Me,
     Path(user_id): Path<i64>,
-    Form(form): Form<GrantForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let unit_id = super::parse_id("unit_id", &form.unit_id)?
-        .ok_or_else(|| gongjiang_domain::FieldError::new("unit_id", "required"))?;
-    let result = accounts::grant(&state.db, &me.caller, user_id, &form.role, unit_id)
-        .await
-        .map(|_| ());
+    let result = async {
+        let unit_id = posted.read(|f| f.id("unit_id"))?;
+        accounts::grant(&state.db, &me.caller, user_id, &posted.get("role"), unit_id).await?;
+        Ok(())
+    }
+    .await;
     simple(&state, &me, user_id, result, "role_granted").await
 }
 
@@ -173,9 +157,9 @@ pub async fn revoke(
     State(state): State<AppState>,
     me: Me,
     Path(grant_id): Path<i64>,
-    Form(form): Form<ReasonForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let grant = accounts::revoke(&state.db, &me.caller, grant_id, &form.reason).await?;
+    let grant = accounts::revoke(&state.db, &me.caller, grant_id, &posted.get("reason")).await?;
     let person_id = person_of(&state, &me, grant.user_id).await?;
     Ok(Redirect::to(&format!(
         "/admin/people/{person_id}?done=role_revoked#account"

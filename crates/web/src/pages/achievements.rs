@@ -2,7 +2,7 @@
 //! awards, files, the declaration's steps and the decision in front of the caller's unit), the
 //! inbox of declarations waiting on the caller's units, and file downloads.
 
-use super::{Posted, UnitOption, parse_id, unit_options};
+use super::{Posted, UnitOption, unit_options};
 use crate::AppState;
 use crate::context::{Ctx, Me};
 use crate::error::{WebError, WebResult};
@@ -211,20 +211,28 @@ pub async fn new(
     me: Me,
     Query(q): Query<NewQuery>,
 ) -> WebResult<Response> {
-    let f = Posted(vec![
-        ("studio_id".into(), q.studio),
-        (
-            "year".into(),
-            gongjiang_domain::clock::this_year().to_string(),
-        ),
+    let f = Posted::of([
+        ("studio_id", q.studio),
+        ("year", gongjiang_domain::clock::this_year().to_string()),
     ]);
     form_page(&state, &me, StatusCode::OK, FormErrors::default(), f, None).await
 }
 
 /// The form's input; a studio chosen without a unit declares in the studio's host unit.
 async fn input(state: &AppState, me: &Me, p: &Posted) -> Result<AchievementInput, ServiceError> {
-    let studio_id = parse_id("studio_id", &p.get("studio_id"))?;
-    let unit_id = parse_id("unit_id", &p.get("unit_id"))?;
+    let (studio_id, unit_id, text) = p.read(|f| {
+        let text = AchievementTextInput {
+            title: f.text("title"),
+            summary: f.text("summary"),
+            description: f.text("description"),
+            kind: f.text("kind"),
+            field: f.text("field"),
+            year: f.text("year"),
+            effects: f.text("effects"),
+            patents: f.text("patents"),
+        };
+        (f.optional_id("studio_id"), f.optional_id("unit_id"), text)
+    })?;
     let (unit_id, vouched) =
         achievements::declaring_unit(&state.db, &me.caller, unit_id, studio_id).await?;
     let people =
@@ -233,16 +241,7 @@ async fn input(state: &AppState, me: &Me, p: &Posted) -> Result<AchievementInput
     Ok(AchievementInput {
         unit_id,
         studio_id,
-        text: AchievementTextInput {
-            title: p.get("title"),
-            summary: p.get("summary"),
-            description: p.get("description"),
-            kind: p.get("kind"),
-            field: p.get("field"),
-            year: p.get("year"),
-            effects: p.get("effects"),
-            patents: p.get("patents"),
-        },
+        text,
         people,
     })
 }
@@ -300,22 +299,22 @@ pub async fn edit(
         .iter()
         .map(|m| format!("#{}", m.person_id))
         .collect();
-    let f = Posted(vec![
-        ("unit_id".into(), a.unit_id.to_string()),
+    let f = Posted::of([
+        ("unit_id", a.unit_id.to_string()),
         (
-            "studio_id".into(),
+            "studio_id",
             a.studio_id.map(|s| s.to_string()).unwrap_or_default(),
         ),
-        ("title".into(), a.title),
-        ("summary".into(), a.summary),
-        ("description".into(), a.description),
-        ("kind".into(), a.kind),
-        ("field".into(), a.field),
-        ("year".into(), a.year.to_string()),
-        ("effects".into(), a.effects),
-        ("patents".into(), a.patents),
-        ("people".into(), people.join("、")),
-        ("version".into(), a.updated_at.to_string()),
+        ("title", a.title),
+        ("summary", a.summary),
+        ("description", a.description),
+        ("kind", a.kind),
+        ("field", a.field),
+        ("year", a.year.to_string()),
+        ("effects", a.effects),
+        ("patents", a.patents),
+        ("people", people.join("、")),
+        ("version", a.updated_at.to_string()),
     ]);
     form_page(
         &state,
@@ -418,11 +417,23 @@ pub async fn add_award(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Form(input): Form<AwardInput>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let result = achievements::add_award(&state.db, &me.caller, id, input)
-        .await
-        .map(|_| ());
+    let result = async {
+        let input = posted.read(|f| AwardInput {
+            // The page's field is `award_name`; `name` is still read as before.
+            name: match f.text("award_name") {
+                name if name.is_empty() => f.text("name"),
+                name => name,
+            },
+            tier: f.text("tier"),
+            granted_by: f.text("granted_by"),
+            year: f.text("year"),
+        })?;
+        achievements::add_award(&state.db, &me.caller, id, input).await?;
+        Ok(())
+    }
+    .await;
     back(&state, &me, id, "award_added", result).await
 }
 

@@ -1,7 +1,7 @@
 //! Alliance pages: the list, the profile form, the alliance's page (members, chair terms,
 //! projects) and the dashboard of alliances below the annual-projects rule.
 
-use super::{Posted, UnitOption, parse_id, unit_options};
+use super::{Posted, UnitOption, unit_options};
 use crate::AppState;
 use crate::context::Me;
 use crate::error::WebResult;
@@ -17,6 +17,7 @@ use gongjiang_app::alliances::{
 use gongjiang_app::{ServiceError, units};
 use gongjiang_db::Page;
 use gongjiang_db::alliances::{AllianceFilter, AllianceView};
+use gongjiang_domain::Invalid;
 use gongjiang_domain::authz::Action;
 use gongjiang_domain::registry::alliance::{AllianceKind, AllianceProfileInput};
 use serde::Deserialize;
@@ -136,17 +137,17 @@ pub async fn new(State(state): State<AppState>, me: Me) -> WebResult<Response> {
     .await
 }
 
-fn input(p: &Posted) -> Result<AllianceInput, gongjiang_domain::FieldError> {
-    Ok(AllianceInput {
-        unit_id: p.id("unit_id")?,
+fn input(p: &Posted) -> Result<AllianceInput, Invalid> {
+    p.read(|f| AllianceInput {
+        unit_id: f.id("unit_id"),
         profile: AllianceProfileInput {
-            name: p.get("name"),
-            kind: p.get("kind"),
-            theme: p.get("theme"),
-            purpose: p.get("purpose"),
-            founded_year: p.get("founded_year"),
+            name: f.text("name"),
+            kind: f.text("kind"),
+            theme: f.text("theme"),
+            purpose: f.text("purpose"),
+            founded_year: f.text("founded_year"),
         },
-        annual_quota: p.get("annual_quota"),
+        annual_quota: f.text("annual_quota"),
     })
 }
 
@@ -179,9 +180,11 @@ pub async fn create(
     me: Me,
     Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let result = alliances::create(&state.db, &me.caller, input(&posted)?)
-        .await
-        .map(|a| a.id);
+    let result = async {
+        let a = alliances::create(&state.db, &me.caller, input(&posted)?).await?;
+        Ok(a.id)
+    }
+    .await;
     saved(&state, &me, posted, None, result).await
 }
 
@@ -195,21 +198,16 @@ pub async fn edit(
         return Err(crate::error::WebError::Forbidden);
     }
     let a = p.alliance;
-    let f = Posted(vec![
-        ("unit_id".into(), a.unit_id.to_string()),
-        ("name".into(), a.name),
-        ("kind".into(), a.kind),
-        ("theme".into(), a.theme),
-        ("purpose".into(), a.purpose),
-        (
-            "founded_year".into(),
-            a.founded_year.map(|y| y.to_string()).unwrap_or_default(),
-        ),
-        (
-            "annual_quota".into(),
-            a.annual_quota.map(|y| y.to_string()).unwrap_or_default(),
-        ),
-        ("version".into(), a.updated_at.to_string()),
+    let year = |y: Option<i64>| y.map(|y| y.to_string()).unwrap_or_default();
+    let f = Posted::of([
+        ("unit_id", a.unit_id.to_string()),
+        ("name", a.name),
+        ("kind", a.kind),
+        ("theme", a.theme),
+        ("purpose", a.purpose),
+        ("founded_year", year(a.founded_year)),
+        ("annual_quota", year(a.annual_quota)),
+        ("version", a.updated_at.to_string()),
     ]);
     form_page(
         &state,
@@ -229,16 +227,13 @@ pub async fn update(
     Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
     let version = posted.get("version").parse().ok();
-    let result = alliances::update(
-        &state.db,
-        &me.caller,
-        id,
-        input(&posted)?,
-        &posted.get("reason"),
-        version,
-    )
-    .await
-    .map(|a| a.id);
+    let result = async {
+        let input = input(&posted)?;
+        let reason = posted.get("reason");
+        let a = alliances::update(&state.db, &me.caller, id, input, &reason, version).await?;
+        Ok(a.id)
+    }
+    .await;
     saved(&state, &me, posted, Some(id), result).await
 }
 
@@ -309,17 +304,19 @@ pub async fn join(
     Path(id): Path<i64>,
     Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let studio_id = parse_id("studio_id", posted.get("studio_id").trim_start_matches('#'))?
-        .ok_or_else(|| gongjiang_domain::FieldError::new("studio_id", "required"))?;
-    let result = alliances::join(
-        &state.db,
-        &me.caller,
-        id,
-        studio_id,
-        &posted.get("joined_on"),
-    )
-    .await
-    .map(|_| ());
+    let result = async {
+        let studio_id = posted.read(|f| f.id("studio_id"))?;
+        alliances::join(
+            &state.db,
+            &me.caller,
+            id,
+            studio_id,
+            &posted.get("joined_on"),
+        )
+        .await?;
+        Ok(())
+    }
+    .await;
     back(&state, &me, id, "member_added", result).await
 }
 
@@ -329,7 +326,7 @@ pub async fn leave(
     Path(member_id): Path<i64>,
     Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let alliance_id = posted.id("alliance_id")?;
+    let alliance_id = posted.read(|f| f.id("alliance_id"))?;
     let result = alliances::leave(
         &state.db,
         &me.caller,
@@ -348,14 +345,16 @@ pub async fn hand_over(
     Path(id): Path<i64>,
     Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let input = HandoverInput {
-        unit_id: posted.id("unit_id")?,
-        from: posted.get("from"),
-        note: posted.get("note"),
-    };
-    let result = alliances::hand_over(&state.db, &me.caller, id, input)
-        .await
-        .map(|_| ());
+    let result = async {
+        let input = posted.read(|f| HandoverInput {
+            unit_id: f.id("unit_id"),
+            from: f.text("from"),
+            note: f.text("note"),
+        })?;
+        alliances::hand_over(&state.db, &me.caller, id, input).await?;
+        Ok(())
+    }
+    .await;
     back(&state, &me, id, "chair_handed_over", result).await
 }
 
@@ -363,11 +362,18 @@ pub async fn add_project(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Form(input): Form<ProjectInput>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let result = alliances::add_project(&state.db, &me.caller, id, input)
-        .await
-        .map(|_| ());
+    let result = async {
+        let input = posted.read(|f| ProjectInput {
+            year: f.text("year"),
+            title: f.text("title"),
+            summary: f.text("summary"),
+        })?;
+        alliances::add_project(&state.db, &me.caller, id, input).await?;
+        Ok(())
+    }
+    .await;
     back(&state, &me, id, "project_added", result).await
 }
 

@@ -1,5 +1,6 @@
 //! Logging in and out, and choosing the language.
 
+use super::Posted;
 use crate::AppState;
 use crate::context::{Ctx, LANG_COOKIE, SESSION_COOKIE, cookie, local_path};
 use crate::error::WebResult;
@@ -41,26 +42,17 @@ pub async fn form(ctx: Ctx, Query(q): Query<NextQuery>) -> WebResult<Response> {
     })
 }
 
-#[derive(Deserialize)]
-pub struct LoginForm {
-    #[serde(default)]
-    username: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    next: String,
-}
-
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
-    Form(form): Form<LoginForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
+    let (username, next) = (posted.get("username"), posted.get("next"));
     let result = auth::login(
         &state.db,
         &state.settings.auth,
-        &form.username,
-        &form.password,
+        &username,
+        &posted.get("password"),
         &ctx.origin,
         &ctx.user_agent,
     )
@@ -70,7 +62,7 @@ pub async fn submit(
             let target = if done.must_change_password {
                 "/account#password"
             } else {
-                local_path(&form.next)
+                local_path(&next)
             };
             let mut response = Redirect::to(target).into_response();
             let max_age = state.settings.auth.session_idle_ms / 1000;
@@ -113,8 +105,8 @@ pub async fn submit(
         status,
         &Login {
             errors,
-            username: form.username,
-            next: form.next,
+            username,
+            next,
             l: Layout::new(&ctx, "", title),
         },
     )

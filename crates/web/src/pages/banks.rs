@@ -1,7 +1,7 @@
 //! Pages for question banks: the list with a form to create one, and a bank's page with its
 //! questions and an import form (the exam sessions come with the exam module).
 
-use super::{UnitOption, unit_options};
+use super::{Posted, UnitOption, unit_options};
 use crate::AppState;
 use crate::context::Me;
 use crate::error::{WebError, WebResult};
@@ -69,35 +69,29 @@ pub async fn list(State(state): State<AppState>, me: Me) -> WebResult<Response> 
     .await
 }
 
-#[derive(Deserialize)]
-pub struct NewBankForm {
-    #[serde(default)]
-    unit_id: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    trade: String,
-}
-
 pub async fn create(
     State(state): State<AppState>,
     me: Me,
-    Form(form): Form<NewBankForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let unit_id = super::parse_id("unit_id", &form.unit_id)?
-        .ok_or_else(|| gongjiang_domain::FieldError::new("unit_id", "required"))?;
-    match banks::create(&state.db, &me.caller, unit_id, &form.name, &form.trade).await {
-        Ok(bank) => Ok(
-            Redirect::to(&format!("/exams/banks/{}?done=bank_created", bank.id)).into_response(),
-        ),
+    let (name, trade) = (posted.get("name"), posted.get("trade"));
+    let result = async {
+        let unit_id = posted.read(|f| f.id("unit_id"))?;
+        Ok(banks::create(&state.db, &me.caller, unit_id, &name, &trade)
+            .await?
+            .id)
+    }
+    .await;
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/exams/banks/{id}?done=bank_created")).into_response()),
         Err(ServiceError::Invalid(invalid)) => {
             list_page(
                 &state,
                 &me,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 FormErrors::from_invalid(me.ctx.tr, &invalid),
-                form.name,
-                form.trade,
+                name,
+                trade,
             )
             .await
         }

@@ -2,6 +2,7 @@
 //! script adds autosave with an on-device queue, the countdown and one question per screen),
 //! and the result.
 
+use super::Posted;
 use crate::AppState;
 use crate::context::Me;
 use crate::error::WebResult;
@@ -243,60 +244,48 @@ pub async fn submit(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Form(fields): Form<Vec<(String, String)>>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
     let view = state.exams.attempt(&me.caller, id).await?;
     // Newer than anything the device's script has sent (its sequence numbers are small).
     let seq = now_ms();
-    let answers =
-        view.questions
-            .iter()
-            .filter_map(|q| {
-                let name = format!("a{}", q.position);
-                let values: Vec<&str> = fields
-                    .iter()
-                    .filter(|(k, _)| *k == name)
-                    .map(|(_, v)| v.as_str())
-                    .collect();
-                let response = match q.kind {
-                    QuestionKind::SingleChoice | QuestionKind::MultipleChoice => {
-                        let selected: Vec<usize> =
-                            values.iter().filter_map(|v| v.parse().ok()).collect();
-                        (!selected.is_empty()).then_some(Answer::Choice { selected })
-                    }
-                    QuestionKind::TrueFalse => values.first().map(|v| Answer::TrueFalse {
-                        value: *v == "true",
-                    }),
-                    QuestionKind::FillIn => {
-                        let blanks: Vec<String> = (0..q.blanks)
-                            .map(|b| {
-                                let n = format!("{name}_{b}");
-                                fields
-                                    .iter()
-                                    .find(|(k, _)| *k == n)
-                                    .map(|(_, v)| v.clone())
-                                    .unwrap_or_default()
-                            })
-                            .collect();
-                        blanks
-                            .iter()
-                            .any(|b| !b.trim().is_empty())
-                            .then_some(Answer::FillIn { blanks })
-                    }
-                    QuestionKind::ShortAnswer => values
-                        .first()
-                        .filter(|v| !v.trim().is_empty())
-                        .map(|v| Answer::Text {
-                            text: (*v).to_owned(),
-                        }),
-                }?;
-                Some(AnswerInput {
-                    position: q.position as i64,
-                    seq,
-                    response,
-                })
+    let answers = view
+        .questions
+        .iter()
+        .filter_map(|q| {
+            let name = format!("a{}", q.position);
+            let values = posted.all(&name);
+            let response = match q.kind {
+                QuestionKind::SingleChoice | QuestionKind::MultipleChoice => {
+                    let selected: Vec<usize> =
+                        values.iter().filter_map(|v| v.parse().ok()).collect();
+                    (!selected.is_empty()).then_some(Answer::Choice { selected })
+                }
+                QuestionKind::TrueFalse => values
+                    .first()
+                    .map(|v| Answer::TrueFalse { value: v == "true" }),
+                QuestionKind::FillIn => {
+                    let blanks: Vec<String> = (0..q.blanks)
+                        .map(|b| posted.get(&format!("{name}_{b}")))
+                        .collect();
+                    blanks
+                        .iter()
+                        .any(|b| !b.trim().is_empty())
+                        .then_some(Answer::FillIn { blanks })
+                }
+                QuestionKind::ShortAnswer => values
+                    .into_iter()
+                    .next()
+                    .filter(|v| !v.trim().is_empty())
+                    .map(|text| Answer::Text { text }),
+            }?;
+            Some(AnswerInput {
+                position: q.position as i64,
+                seq,
+                response,
             })
-            .collect();
+        })
+        .collect();
     state.exams.submit(&me.caller, id, answers).await?;
     Ok(Redirect::to(&format!("/exams/attempts/{id}")).into_response())
 }

@@ -69,18 +69,21 @@ pub async fn create(
     me: Me,
     Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let input = ExhibitionInput {
-        unit_id: posted.id("unit_id")?,
-        title: posted.get("title"),
-        summary: posted.get("summary"),
-        venue: posted.get("venue"),
-        opens_on: posted.get("opens_on"),
-        closes_on: posted.get("closes_on"),
-    };
-    match exhibitions::create(&state.db, &me.caller, input).await {
-        Ok(e) => Ok(Redirect::to(&format!(
-            "/innovation/exhibitions/{}?done=exhibition_saved",
-            e.id
+    let result = async {
+        let input = posted.read(|f| ExhibitionInput {
+            unit_id: f.id("unit_id"),
+            title: f.text("title"),
+            summary: f.text("summary"),
+            venue: f.text("venue"),
+            opens_on: f.text("opens_on"),
+            closes_on: f.text("closes_on"),
+        })?;
+        Ok(exhibitions::create(&state.db, &me.caller, input).await?.id)
+    }
+    .await;
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!(
+            "/innovation/exhibitions/{id}?done=exhibition_saved"
         ))
         .into_response()),
         Err(ServiceError::Invalid(invalid)) => {
@@ -153,12 +156,11 @@ pub async fn add(
     Path(id): Path<i64>,
     Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let achievement = super::parse_id(
-        "achievement_id",
-        posted.get("achievement_id").trim_start_matches('#'),
-    )?
-    .ok_or_else(|| gongjiang_domain::FieldError::new("achievement_id", "required"))?;
-    let result = exhibitions::add(&state.db, &me.caller, id, achievement).await;
+    let result = async {
+        let achievement = posted.read(|f| f.id("achievement_id"))?;
+        exhibitions::add(&state.db, &me.caller, id, achievement).await
+    }
+    .await;
     back(&state, &me, id, "item_added", result).await
 }
 

@@ -1,7 +1,7 @@
 //! Innovation centers and bases: the list with a form for a new one, and a group's page where
 //! studios and alliances are added by their numbers.
 
-use super::{Posted, UnitOption, parse_id, unit_options};
+use super::{Posted, UnitOption, unit_options};
 use crate::AppState;
 use crate::context::Me;
 use crate::error::WebResult;
@@ -67,16 +67,20 @@ pub async fn create(
     me: Me,
     Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let input = GroupInput {
-        unit_id: posted.id("unit_id")?,
-        kind: posted.get("kind"),
-        name: posted.get("name"),
-        summary: posted.get("summary"),
-    };
-    match groups::create(&state.db, &me.caller, input).await {
-        Ok(g) => Ok(
-            Redirect::to(&format!("/innovation/groups/{}?done=group_saved", g.id)).into_response(),
-        ),
+    let result = async {
+        let input = posted.read(|f| GroupInput {
+            unit_id: f.id("unit_id"),
+            kind: f.text("kind"),
+            name: f.text("name"),
+            summary: f.text("summary"),
+        })?;
+        Ok(groups::create(&state.db, &me.caller, input).await?.id)
+    }
+    .await;
+    match result {
+        Ok(id) => {
+            Ok(Redirect::to(&format!("/innovation/groups/{id}?done=group_saved")).into_response())
+        }
         Err(ServiceError::Invalid(invalid)) => {
             let errors = FormErrors::from_invalid(me.ctx.tr, &invalid);
             list_page(
@@ -133,12 +137,13 @@ pub async fn add(
     Path(id): Path<i64>,
     Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let studio = parse_id("studio_id", posted.get("studio_id").trim_start_matches('#'))?;
-    let alliance = parse_id(
-        "alliance_id",
-        posted.get("alliance_id").trim_start_matches('#'),
-    )?;
-    match groups::add(&state.db, &me.caller, id, studio, alliance).await {
+    let result = async {
+        let (studio, alliance) =
+            posted.read(|f| (f.optional_id("studio_id"), f.optional_id("alliance_id")))?;
+        groups::add(&state.db, &me.caller, id, studio, alliance).await
+    }
+    .await;
+    match result {
         Ok(()) => {
             Ok(Redirect::to(&format!("/innovation/groups/{id}?done=member_added")).into_response())
         }

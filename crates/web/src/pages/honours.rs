@@ -29,11 +29,20 @@ pub async fn add(
     State(state): State<AppState>,
     me: Me,
     Path(person_id): Path<i64>,
-    Form(input): Form<HonourInput>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let result = honours::add(&state.db, &me.caller, person_id, input)
-        .await
-        .map(|_| ());
+    let result = async {
+        let input = posted.read(|f| HonourInput {
+            kind: f.text("kind"),
+            level: f.text("level"),
+            title: f.text("title"),
+            year: f.text("year"),
+            granted_by: f.text("granted_by"),
+        })?;
+        honours::add(&state.db, &me.caller, person_id, input).await?;
+        Ok(())
+    }
+    .await;
     back(&state, &me, person_id, "honour_added", result).await
 }
 

@@ -1,6 +1,6 @@
 //! Admin pages for people: list and search, create, edit, and the person's page with account.
 
-use super::{UnitOption, unit_options};
+use super::{Posted, UnitOption, unit_options};
 use crate::AppState;
 use crate::context::Me;
 use crate::error::WebResult;
@@ -14,6 +14,7 @@ use gongjiang_app::people::{self, PersonInput};
 use gongjiang_app::{ServiceError, accounts, imports, units};
 use gongjiang_db::Page;
 use gongjiang_db::people::PersonView;
+use gongjiang_domain::Invalid;
 use gongjiang_domain::account::Role;
 use gongjiang_domain::authz::Action;
 use serde::Deserialize;
@@ -79,7 +80,7 @@ struct PersonForm {
     l: Layout,
     errors: FormErrors,
     units: Vec<UnitOption>,
-    form: PersonInput,
+    form: Posted,
     action: String,
     editing: bool,
 }
@@ -89,7 +90,7 @@ async fn form_page(
     me: &Me,
     status: StatusCode,
     errors: FormErrors,
-    form: PersonInput,
+    form: Posted,
     edit: Option<i64>,
 ) -> WebResult<Response> {
     me.caller.ensure_somewhere(Action::ManagePeople)?;
@@ -126,10 +127,7 @@ pub async fn new(
     me: Me,
     Query(q): Query<NewQuery>,
 ) -> WebResult<Response> {
-    let form = PersonInput {
-        unit_id: q.unit.parse().unwrap_or_default(),
-        ..Default::default()
-    };
+    let form = Posted::of([("unit_id", q.unit)]);
     form_page(
         &state,
         &me,
@@ -141,46 +139,33 @@ pub async fn new(
     .await
 }
 
-/// The person form as posted; numbers arrive as text so that bad input is a field error.
-#[derive(Deserialize)]
-pub struct PostedPerson {
-    #[serde(default)]
-    unit_id: String,
-    #[serde(flatten)]
-    rest: std::collections::HashMap<String, String>,
-}
-
-impl PostedPerson {
-    fn input(&self) -> Result<PersonInput, gongjiang_domain::FieldError> {
-        let unit_id = super::parse_id("unit_id", &self.unit_id)?
-            .ok_or_else(|| gongjiang_domain::FieldError::new("unit_id", "required"))?;
-        let get = |k: &str| self.rest.get(k).cloned().unwrap_or_default();
-        Ok(PersonInput {
-            unit_id,
-            name: get("name"),
-            employee_no: get("employee_no"),
-            gender: get("gender"),
-            phone: get("phone"),
-            email: get("email"),
-            trade: get("trade"),
-            post: get("post"),
-        })
-    }
-
-    fn reason(&self) -> String {
-        self.rest.get("reason").cloned().unwrap_or_default()
-    }
+fn input(posted: &Posted) -> Result<PersonInput, Invalid> {
+    posted.read(|f| PersonInput {
+        unit_id: f.id("unit_id"),
+        name: f.text("name"),
+        employee_no: f.text("employee_no"),
+        gender: f.text("gender"),
+        phone: f.text("phone"),
+        email: f.text("email"),
+        trade: f.text("trade"),
+        post: f.text("post"),
+    })
 }
 
 pub async fn create(
     State(state): State<AppState>,
     me: Me,
-    Form(posted): Form<PostedPerson>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let input = posted.input()?;
-    match people::create(&state.db, &me.caller, input.clone()).await {
-        Ok(p) => {
-            Ok(Redirect::to(&format!("/admin/people/{}?done=person_saved", p.id)).into_response())
+    let result = async {
+        Ok(people::create(&state.db, &me.caller, input(&posted)?)
+            .await?
+            .id)
+    }
+    .await;
+    match result {
+        Ok(id) => {
+            Ok(Redirect::to(&format!("/admin/people/{id}?done=person_saved")).into_response())
         }
         Err(ServiceError::Invalid(invalid)) => {
             form_page(
@@ -188,7 +173,7 @@ pub async fn create(
                 &me,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 FormErrors::from_invalid(me.ctx.tr, &invalid),
-                input,
+                posted,
                 None,
             )
             .await
@@ -203,16 +188,16 @@ pub async fn edit(
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
     let p = people::get(&state.db, &me.caller, id).await?;
-    let form = PersonInput {
-        unit_id: p.unit_id,
-        name: p.name,
-        employee_no: p.employee_no,
-        gender: p.gender,
-        phone: p.phone,
-        email: p.email,
-        trade: p.trade,
-        post: p.post,
-    };
+    let form = Posted::of([
+        ("unit_id", p.unit_id.to_string()),
+        ("name", p.name),
+        ("employee_no", p.employee_no),
+        ("gender", p.gender),
+        ("phone", p.phone),
+        ("email", p.email),
+        ("trade", p.trade),
+        ("post", p.post),
+    ]);
     form_page(
         &state,
         &me,
@@ -228,10 +213,15 @@ pub async fn update(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Form(posted): Form<PostedPerson>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let input = posted.input()?;
-    match people::update(&state.db, &me.caller, id, input.clone(), &posted.reason()).await {
+    let result = async {
+        let input = input(&posted)?;
+        people::update(&state.db, &me.caller, id, input, &posted.get("reason")).await?;
+        Ok(())
+    }
+    .await;
+    match result {
         Ok(_) => Ok(Redirect::to(&format!("/admin/people/{id}?done=person_saved")).into_response()),
         Err(ServiceError::Invalid(invalid)) => {
             form_page(
@@ -239,7 +229,7 @@ pub async fn update(
                 &me,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 FormErrors::from_invalid(me.ctx.tr, &invalid),
-                input,
+                posted,
                 Some(id),
             )
             .await

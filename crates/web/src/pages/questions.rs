@@ -1,6 +1,7 @@
 //! Editing a question (a form with the Excel template's columns, so that the same rules and
 //! messages apply; saving makes a new version) and making a paper from a bank.
 
+use super::Posted;
 use crate::AppState;
 use crate::context::Me;
 use crate::error::{WebError, WebResult};
@@ -12,12 +13,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongjiang_app::papers::PaperInput;
 use gongjiang_app::{ServiceError, banks, papers};
+use gongjiang_domain::FieldError;
 use gongjiang_domain::exam::draw::DrawRule;
 use gongjiang_domain::exam::grading::PartialCredit;
 use gongjiang_domain::exam::question::QuestionKind;
 use gongjiang_domain::exam::sheet::{QUESTION_COLUMNS, parse_question_sheet, question_row};
 use gongjiang_domain::import::{Sheet, SheetRow};
-use std::collections::HashMap;
 
 /// One field of the question form: a column of the template.
 pub struct FieldView {
@@ -39,13 +40,13 @@ struct QuestionPage {
     reason: String,
 }
 
-fn fields(values: &HashMap<String, String>, english: bool) -> Vec<FieldView> {
+fn fields(values: &Posted, english: bool) -> Vec<FieldView> {
     QUESTION_COLUMNS
         .iter()
         .map(|c| FieldView {
             key: c.key,
             label: if english { c.en } else { c.zh },
-            value: values.get(c.key).cloned().unwrap_or_default(),
+            value: values.get(c.key),
             long: matches!(c.key, "stem" | "explanation" | "answer"),
         })
         .collect()
@@ -55,7 +56,7 @@ async fn page(
     state: &AppState,
     me: &Me,
     id: i64,
-    values: Option<HashMap<String, String>>,
+    values: Option<Posted>,
     problems: Vec<String>,
     reason: String,
 ) -> WebResult<Response> {
@@ -67,11 +68,12 @@ async fn page(
         Some(v) => v,
         None => {
             let category = record.category;
-            QUESTION_COLUMNS
-                .iter()
-                .map(|c| c.key.to_owned())
-                .zip(question_row(&current, &category))
-                .collect()
+            Posted::of(
+                QUESTION_COLUMNS
+                    .iter()
+                    .map(|c| c.key)
+                    .zip(question_row(&current, &category)),
+            )
         }
     };
     let status = if problems.is_empty() {
@@ -154,20 +156,17 @@ pub async fn save(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Form(form): Form<HashMap<String, String>>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
     // The form is one row of the template: the import's rules and messages apply as they are.
     let sheet = Sheet {
         headers: QUESTION_COLUMNS.iter().map(|c| c.zh.to_owned()).collect(),
         rows: vec![SheetRow {
             number: 2,
-            cells: QUESTION_COLUMNS
-                .iter()
-                .map(|c| form.get(c.key).cloned().unwrap_or_default())
-                .collect(),
+            cells: QUESTION_COLUMNS.iter().map(|c| posted.get(c.key)).collect(),
         }],
     };
-    let reason = form.get("reason").cloned().unwrap_or_default();
+    let reason = posted.get("reason");
     let parsed = match parse_question_sheet(&sheet) {
         Ok(mut list) if list.len() == 1 => list.remove(0),
         Ok(_) => {
@@ -180,7 +179,7 @@ pub async fn save(
                 .iter()
                 .map(|e| super::imports::row_message(me.ctx.tr, e))
                 .collect();
-            return page(&state, &me, id, Some(form), problems, reason).await;
+            return page(&state, &me, id, Some(posted), problems, reason).await;
         }
     };
     let question =
@@ -196,41 +195,20 @@ pub async fn save(
                 .iter()
                 .map(|e| me.ctx.tr.error(&e.code, &e.params))
                 .collect();
-            page(&state, &me, id, Some(form), problems, reason).await
+            page(&state, &me, id, Some(posted), problems, reason).await
         }
         Err(e) => Err(e.into()),
     }
 }
 
-/// The paper form on a bank's page: fixed (question numbers) or drawn (one rule a line:
-/// `category, type, lowest difficulty, highest difficulty, count`).
-#[derive(serde::Deserialize, Default)]
-pub struct PaperForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    mode: String,
-    #[serde(default)]
-    question_ids: String,
-    #[serde(default)]
-    rules: String,
-    #[serde(default)]
-    pass_mark: String,
-    #[serde(default)]
-    partial_credit: String,
-    #[serde(default)]
-    keep_order: Option<String>,
-}
-
-fn rules(raw: &str) -> Result<Vec<DrawRule>, gongjiang_domain::FieldError> {
+fn rules(raw: &str) -> Result<Vec<DrawRule>, FieldError> {
     raw.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .enumerate()
         .map(|(n, line)| {
             let parts: Vec<&str> = line.split([',', '，']).map(str::trim).collect();
-            let bad =
-                || gongjiang_domain::FieldError::new("rules", "malformed_rule").with("line", n + 1);
+            let bad = || FieldError::new("rules", "malformed_rule").with("line", n + 1);
             if parts.len() != 5 {
                 return Err(bad());
             }
@@ -249,54 +227,63 @@ fn rules(raw: &str) -> Result<Vec<DrawRule>, gongjiang_domain::FieldError> {
         .collect()
 }
 
+/// The paper form on a bank's page: fixed (question numbers) or drawn (one rule a line:
+/// `category, type, lowest difficulty, highest difficulty, count`).
 pub async fn create_paper(
     State(state): State<AppState>,
     me: Me,
     Path(bank_id): Path<i64>,
-    Form(form): Form<PaperForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let input = (|| -> Result<PaperInput, gongjiang_domain::FieldError> {
-        let pass_mark: f64 = if form.pass_mark.trim().is_empty() {
-            0.0
-        } else {
-            form.pass_mark
-                .trim()
-                .parse()
-                .map_err(|_| gongjiang_domain::FieldError::new("pass_mark", "not_a_number"))?
-        };
-        let question_ids = form
-            .question_ids
-            .split([',', '，', ' ', '、'])
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| {
-                s.trim()
-                    .parse::<i64>()
-                    .map_err(|_| gongjiang_domain::FieldError::new("question_ids", "not_a_number"))
-            })
-            .collect::<Result<Vec<i64>, _>>()?;
-        Ok(PaperInput {
-            bank_id,
-            name: form.name.clone(),
-            mode: form.mode.clone(),
-            question_ids,
-            rules: if form.mode == "drawn" {
-                rules(&form.rules)?
+    let result = async {
+        let input = posted.read(|f| {
+            let pass_mark = f.text("pass_mark");
+            let pass_mark: f64 = if pass_mark.trim().is_empty() {
+                0.0
+            } else {
+                pass_mark.trim().parse().unwrap_or_else(|_| {
+                    f.refuse(FieldError::new("pass_mark", "not_a_number"));
+                    0.0
+                })
+            };
+            let question_ids = f
+                .text("question_ids")
+                .split([',', '，', ' ', '、'])
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| s.trim().parse::<i64>())
+                .collect::<Result<Vec<i64>, _>>()
+                .unwrap_or_else(|_| {
+                    f.refuse(FieldError::new("question_ids", "not_a_number"));
+                    Vec::new()
+                });
+            let mode = f.text("mode");
+            let rules = if mode == "drawn" {
+                rules(&f.text("rules")).unwrap_or_else(|e| {
+                    f.refuse(e);
+                    Vec::new()
+                })
             } else {
                 Vec::new()
-            },
-            shuffle_questions: form.keep_order.is_none(),
-            shuffle_options: form.keep_order.is_none(),
-            pass_mark: (pass_mark * 100.0).round() as i64,
-            partial_credit: serde_json::from_value(serde_json::Value::String(
-                form.partial_credit.clone(),
-            ))
-            .unwrap_or(PartialCredit::AllOrNothing),
-        })
-    })();
-    let result = match input {
-        Ok(input) => papers::create(&state.db, &me.caller, input).await,
-        Err(e) => Err(e.into()),
-    };
+            };
+            let shuffle = !f.ticked("keep_order");
+            PaperInput {
+                bank_id,
+                name: f.text("name"),
+                mode,
+                question_ids,
+                rules,
+                shuffle_questions: shuffle,
+                shuffle_options: shuffle,
+                pass_mark: (pass_mark * 100.0).round() as i64,
+                partial_credit: serde_json::from_value(serde_json::Value::String(
+                    f.text("partial_credit"),
+                ))
+                .unwrap_or(PartialCredit::AllOrNothing),
+            }
+        })?;
+        papers::create(&state.db, &me.caller, input).await
+    }
+    .await;
     match result {
         Ok(_) => Ok(Redirect::to("/exams/sessions?done=paper_created").into_response()),
         Err(ServiceError::Invalid(invalid)) => {

@@ -1,7 +1,7 @@
 //! Pages for staff who run exam sessions: the list with a form to create one, and a
 //! session's page with its entrants, arrangements, results, statistics and grading.
 
-use super::{UnitOption, unit_options};
+use super::{Posted, UnitOption, parse_id, unit_options};
 use crate::AppState;
 use crate::context::Me;
 use crate::error::WebResult;
@@ -18,9 +18,9 @@ use gongjiang_app::exams::{
 };
 use gongjiang_app::{ServiceError, papers, units};
 use gongjiang_db::exams::SessionRecord;
+use gongjiang_domain::FieldError;
 use gongjiang_domain::authz::Action;
 use gongjiang_domain::clock::format_datetime;
-use serde::Deserialize;
 
 pub fn export_labels(tr: Tr) -> ExportLabels {
     let t = |k: &str| tr.t_string(k);
@@ -86,31 +86,7 @@ struct SessionList {
     papers: Vec<(i64, String, String)>,
     units: Vec<UnitOption>,
     errors: FormErrors,
-    form: SessionForm,
-}
-
-#[derive(Deserialize, Default, Clone)]
-pub struct SessionForm {
-    #[serde(default)]
-    paper_id: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    opens: String,
-    #[serde(default)]
-    closes: String,
-    #[serde(default)]
-    limit_minutes: String,
-    #[serde(default)]
-    late_start: String,
-    #[serde(default)]
-    grace_seconds: String,
-    #[serde(default)]
-    attempts_allowed: String,
-    #[serde(default)]
-    show_results: Option<String>,
-    #[serde(default)]
-    unit_id: String,
+    form: Posted,
 }
 
 async fn list_page(
@@ -118,7 +94,7 @@ async fn list_page(
     me: &Me,
     status: StatusCode,
     errors: FormErrors,
-    form: SessionForm,
+    form: Posted,
 ) -> WebResult<Response> {
     let sessions = state.exams.sessions(&me.caller).await?;
     let papers = if me.caller.may_somewhere(Action::ManageBanks) {
@@ -146,52 +122,51 @@ async fn list_page(
 }
 
 pub async fn list(State(state): State<AppState>, me: Me) -> WebResult<Response> {
-    let form = SessionForm {
-        limit_minutes: "60".into(),
-        grace_seconds: "10".into(),
-        attempts_allowed: "1".into(),
-        ..SessionForm::default()
-    };
+    let form = Posted::of([
+        ("limit_minutes", "60"),
+        ("grace_seconds", "10"),
+        ("attempts_allowed", "1"),
+    ]);
     list_page(&state, &me, StatusCode::OK, FormErrors::default(), form).await
-}
-
-fn number(field: &str, raw: &str) -> Result<i64, gongjiang_domain::FieldError> {
-    Ok(super::parse_id(field, raw)?.unwrap_or(0))
 }
 
 pub async fn create(
     State(state): State<AppState>,
     me: Me,
-    Form(form): Form<SessionForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let parsed = (|| -> Result<SessionInput, gongjiang_domain::FieldError> {
-        Ok(SessionInput {
-            paper_id: number("paper_id", &form.paper_id)?,
-            name: form.name.clone(),
-            opens: form.opens.clone(),
-            closes: form.closes.clone(),
-            limit_minutes: number("limit_minutes", &form.limit_minutes)?,
-            late_start: form.late_start.clone(),
-            grace_seconds: number("grace_seconds", &form.grace_seconds)?,
-            attempts_allowed: number("attempts_allowed", &form.attempts_allowed)?,
-            show_results: form.show_results.is_some(),
-            unit_ids: super::parse_id("unit_id", &form.unit_id)?
-                .into_iter()
-                .collect(),
+    let result = async {
+        // Numbers left empty are 0, for the service to refuse by its own rules.
+        let input = posted.read(|f| SessionInput {
+            paper_id: f.optional_id("paper_id").unwrap_or(0),
+            name: f.text("name"),
+            opens: f.text("opens"),
+            closes: f.text("closes"),
+            limit_minutes: f.optional_id("limit_minutes").unwrap_or(0),
+            late_start: f.text("late_start"),
+            grace_seconds: f.optional_id("grace_seconds").unwrap_or(0),
+            attempts_allowed: f.optional_id("attempts_allowed").unwrap_or(0),
+            show_results: f.ticked("show_results"),
+            unit_ids: f.optional_id("unit_id").into_iter().collect(),
             person_ids: Vec::new(),
-        })
-    })();
-    let result = match parsed {
-        Ok(input) => state.exams.create_session(&me.caller, input).await,
-        Err(e) => Err(e.into()),
-    };
+        })?;
+        Ok(state.exams.create_session(&me.caller, input).await?.id)
+    }
+    .await;
     match result {
-        Ok(s) => Ok(
-            Redirect::to(&format!("/exams/sessions/{}?done=session_created", s.id)).into_response(),
-        ),
+        Ok(id) => {
+            Ok(Redirect::to(&format!("/exams/sessions/{id}?done=session_created")).into_response())
+        }
         Err(ServiceError::Invalid(invalid)) => {
             let errors = FormErrors::from_invalid(me.ctx.tr, &invalid);
-            list_page(&state, &me, StatusCode::UNPROCESSABLE_ENTITY, errors, form).await
+            list_page(
+                &state,
+                &me,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                posted,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -358,29 +333,17 @@ async fn after(
     }
 }
 
-#[derive(Deserialize)]
-pub struct EntrantsForm {
-    #[serde(default)]
-    unit_id: String,
-    #[serde(default)]
-    person_id: String,
-}
-
 pub async fn add_entrants(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Form(form): Form<EntrantsForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
     let result = async {
-        let input = EntrantsInput {
-            unit_ids: super::parse_id("unit_id", &form.unit_id)?
-                .into_iter()
-                .collect(),
-            person_ids: super::parse_id("person_id", &form.person_id)?
-                .into_iter()
-                .collect(),
-        };
+        let input = posted.read(|f| EntrantsInput {
+            unit_ids: f.optional_id("unit_id").into_iter().collect(),
+            person_ids: f.optional_id("person_id").into_iter().collect(),
+        })?;
         state.exams.add_entrants(&me.caller, id, input).await?;
         Ok(())
     }
@@ -388,95 +351,71 @@ pub async fn add_entrants(
     after(&state, &me, id, result, "entrants_added").await
 }
 
-#[derive(Deserialize)]
-pub struct ArrangementForm {
-    #[serde(default, rename = "arrange_person")]
-    person_id: String,
-    #[serde(default)]
-    extra_minutes: String,
-    #[serde(default, rename = "arrange_opens")]
-    opens: String,
-    #[serde(default, rename = "arrange_closes")]
-    closes: String,
-    #[serde(default)]
-    reason: String,
-}
-
 pub async fn arrange(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Form(form): Form<ArrangementForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
     let result = async {
-        let input = ArrangementInput {
-            person_id: number("person_id", &form.person_id)?,
-            extra_minutes: number("extra_minutes", &form.extra_minutes)?,
-            opens: form.opens,
-            closes: form.closes,
-            reason: form.reason,
-        };
+        let input = posted.read(|f| ArrangementInput {
+            // Posted as `arrange_person` (the entrants' form has its own `person_id`), named
+            // `person_id` in errors as the service names it.
+            person_id: match parse_id("person_id", &f.text("arrange_person")) {
+                Ok(id) => id.unwrap_or(0),
+                Err(e) => {
+                    f.refuse(e);
+                    0
+                }
+            },
+            extra_minutes: f.optional_id("extra_minutes").unwrap_or(0),
+            opens: f.text("arrange_opens"),
+            closes: f.text("arrange_closes"),
+            reason: f.text("reason"),
+        })?;
         state.exams.arrange(&me.caller, id, input).await
     }
     .await;
     after(&state, &me, id, result, "arrangement_saved").await
 }
 
-#[derive(Deserialize)]
-pub struct GradeForm {
-    #[serde(default)]
-    attempt_id: String,
-    #[serde(default)]
-    position: String,
-    #[serde(default)]
-    points: String,
-    #[serde(default)]
-    reason: String,
-}
-
 pub async fn grade(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Form(form): Form<GradeForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
     let result = async {
-        let points: f64 = form
-            .points
-            .trim()
-            .parse()
-            .map_err(|_| gongjiang_domain::FieldError::new("points", "not_a_number"))?;
-        let input = ManualGrade {
-            attempt_id: number("attempt_id", &form.attempt_id)?,
-            position: number("position", &form.position)?,
-            points: (points * 100.0).round() as i64,
-            reason: form.reason,
-        };
+        let input = posted.read(|f| {
+            let points = f.text("points").trim().parse::<f64>().unwrap_or_else(|_| {
+                f.refuse(FieldError::new("points", "not_a_number"));
+                0.0
+            });
+            ManualGrade {
+                attempt_id: f.optional_id("attempt_id").unwrap_or(0),
+                position: f.optional_id("position").unwrap_or(0),
+                points: (points * 100.0).round() as i64,
+                reason: f.text("reason"),
+            }
+        })?;
         state.exams.grade_by_hand(&me.caller, id, input).await
     }
     .await;
     after(&state, &me, id, result, "graded").await
 }
 
-#[derive(Deserialize)]
-pub struct RegradeForm {
-    #[serde(default)]
-    question_id: String,
-    #[serde(default, rename = "regrade_reason")]
-    reason: String,
-}
-
 pub async fn regrade(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Form(form): Form<RegradeForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
     let result = async {
-        let question_id = number("question_id", &form.question_id)?;
+        let question_id = posted.read(|f| f.optional_id("question_id").unwrap_or(0))?;
+        let reason = posted.get("regrade_reason");
         state
             .exams
-            .regrade(&me.caller, id, question_id, &form.reason)
+            .regrade(&me.caller, id, question_id, &reason)
             .await?;
         Ok(())
     }

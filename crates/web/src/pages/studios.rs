@@ -1,10 +1,11 @@
 //! Studio pages: the register (list and filters), the profile form, and the studio's own page
 //! where its keepers add members and its admins record levels, ratings, status and publication.
 
-use super::{Posted, UnitOption, parse_id, unit_options};
+use super::{Posted, UnitOption, unit_options};
 use crate::AppState;
 use crate::context::Me;
 use crate::error::{WebError, WebResult};
+use crate::form::Fields;
 use crate::view::{FormErrors, Layout, Pager, html, html_status};
 use askama::Template;
 use axum::Form;
@@ -163,7 +164,8 @@ struct FormValues {
 impl FormValues {
     fn from_posted(p: &Posted) -> FormValues {
         FormValues {
-            unit_id: parse_id("unit_id", &p.get("unit_id"))
+            unit_id: p
+                .read(|f| f.optional_id("unit_id"))
                 .ok()
                 .flatten()
                 .unwrap_or_default(),
@@ -199,21 +201,22 @@ impl FormValues {
         }
     }
 
-    fn profile(&self) -> StudioProfileInput {
-        StudioProfileInput {
-            name: self.name.clone(),
-            fields: self.fields.clone(),
-            founded_year: self.founded_year.clone(),
-            site: self.site.clone(),
-            equipment: self.equipment.clone(),
-            funds: self.funds.clone(),
-            contact: self.contact.clone(),
-            summary: self.summary.clone(),
-        }
-    }
-
     fn has_field(&self, code: &&str) -> bool {
         self.fields.iter().any(|f| f == code)
+    }
+}
+
+/// The studio's profile as posted.
+fn profile(f: &mut Fields<'_>) -> StudioProfileInput {
+    StudioProfileInput {
+        name: f.text("name"),
+        fields: f.all("fields"),
+        founded_year: f.text("founded_year"),
+        site: f.text("site"),
+        equipment: f.text("equipment"),
+        funds: f.text("funds"),
+        contact: f.text("contact"),
+        summary: f.text("summary"),
     }
 }
 
@@ -320,20 +323,19 @@ pub async fn create(
     Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
     let f = FormValues::from_posted(&posted);
-    let unit_id = posted.id("unit_id")?;
-    let leader = match leader_of(&state, &me, &f.leader, unit_id).await {
-        Ok(l) => l,
-        Err(e) => return refused_form(&state, &me, f, None, e).await,
-    };
-    let input = StudioInput {
-        unit_id,
-        leader_person_id: leader,
-        profile: f.profile(),
-    };
-    match studios::create(&state.db, &me.caller, input).await {
-        Ok(s) => Ok(
-            Redirect::to(&format!("/innovation/studios/{}?done=studio_saved", s.id))
-                .into_response(),
+    let result = async {
+        let (unit_id, profile) = posted.read(|f| (f.id("unit_id"), profile(f)))?;
+        let input = StudioInput {
+            unit_id,
+            leader_person_id: leader_of(&state, &me, &f.leader, unit_id).await?,
+            profile,
+        };
+        Ok(studios::create(&state.db, &me.caller, input).await?.id)
+    }
+    .await;
+    match result {
+        Ok(id) => Ok(
+            Redirect::to(&format!("/innovation/studios/{id}?done=studio_saved")).into_response(),
         ),
         Err(e) => refused_form(&state, &me, f, None, e).await,
     }
@@ -371,22 +373,24 @@ pub async fn update(
     let admin = page.keeping == Keeping::Admin;
     let mut f = FormValues::from_posted(&posted);
     f.unit_id = page.studio.unit_id;
-    let leader = if admin {
-        match leader_of(&state, &me, &f.leader, page.studio.unit_id).await {
-            Ok(l) => l,
-            Err(e) => return refused_form(&state, &me, f, Some((id, admin)), e).await,
-        }
-    } else {
-        page.studio.leader_person_id
-    };
-    let input = StudioInput {
-        unit_id: page.studio.unit_id,
-        leader_person_id: leader,
-        profile: f.profile(),
-    };
     let version = f.version.parse().ok();
-    let reason = posted.get("reason");
-    match studios::update(&state.db, &me.caller, id, input, &reason, version).await {
+    let result = async {
+        let profile = posted.read(profile)?;
+        let leader = if admin {
+            leader_of(&state, &me, &f.leader, page.studio.unit_id).await?
+        } else {
+            page.studio.leader_person_id
+        };
+        let input = StudioInput {
+            unit_id: page.studio.unit_id,
+            leader_person_id: leader,
+            profile,
+        };
+        let reason = posted.get("reason");
+        studios::update(&state.db, &me.caller, id, input, &reason, version).await
+    }
+    .await;
+    match result {
         Ok(_) => Ok(
             Redirect::to(&format!("/innovation/studios/{id}?done=studio_saved")).into_response(),
         ),
@@ -477,7 +481,7 @@ pub async fn end_member(
     Path(member_id): Path<i64>,
     Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let studio_id = posted.id("studio_id")?;
+    let studio_id = posted.read(|f| f.id("studio_id"))?;
     let result = studios::end_member(
         &state.db,
         &me.caller,
@@ -494,11 +498,19 @@ pub async fn record_level(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Form(input): Form<LevelInput>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let result = studios::record_level(&state.db, &me.caller, id, input)
-        .await
-        .map(|_| ());
+    let result = async {
+        let input = posted.read(|f| LevelInput {
+            level: f.text("level"),
+            year: f.text("year"),
+            granted_by: f.text("granted_by"),
+            note: f.text("note"),
+        })?;
+        studios::record_level(&state.db, &me.caller, id, input).await?;
+        Ok(())
+    }
+    .await;
     back(&state, &me, id, "level_recorded", result).await
 }
 
@@ -506,11 +518,18 @@ pub async fn record_rating(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Form(input): Form<RatingInput>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let result = studios::record_rating(&state.db, &me.caller, id, input)
-        .await
-        .map(|_| ());
+    let result = async {
+        let input = posted.read(|f| RatingInput {
+            stars: f.text("stars"),
+            rated_on: f.text("rated_on"),
+            source: f.text("source"),
+        })?;
+        studios::record_rating(&state.db, &me.caller, id, input).await?;
+        Ok(())
+    }
+    .await;
     back(&state, &me, id, "rating_recorded", result).await
 }
 
@@ -520,16 +539,17 @@ pub async fn set_status(
     Path(id): Path<i64>,
     Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let merged_into = parse_id("merged_into", &posted.get("merged_into"))?;
-    let input = StatusInput {
-        status: posted.get("status"),
-        merged_into,
-        on: posted.get("on"),
-        reason: posted.get("reason"),
-    };
-    let result = studios::set_status(&state.db, &me.caller, id, input)
-        .await
-        .map(|_| ());
+    let result = async {
+        let input = posted.read(|f| StatusInput {
+            status: f.text("status"),
+            merged_into: f.optional_id("merged_into"),
+            on: f.text("on"),
+            reason: f.text("reason"),
+        })?;
+        studios::set_status(&state.db, &me.caller, id, input).await?;
+        Ok(())
+    }
+    .await;
     back(&state, &me, id, "status_changed", result).await
 }
 

@@ -1,9 +1,10 @@
 //! Admin pages for units: the tree, creating, renaming, moving, closing and reopening.
 
-use super::{UnitOption, parse_id, unit_options};
+use super::{Posted, UnitOption, parse_id, unit_options};
 use crate::AppState;
 use crate::context::Me;
-use crate::error::{WebError, WebResult};
+use crate::error::WebResult;
+use crate::form::Fields;
 use crate::view::{FormErrors, Layout, html, html_status, xlsx};
 use askama::Template;
 use axum::Form;
@@ -15,6 +16,7 @@ use gongjiang_app::{ServiceError, imports};
 
 use gongjiang_db::audit::AuditFilter;
 use gongjiang_db::units::UnitRecord;
+use gongjiang_domain::FieldError;
 use gongjiang_domain::audit::Entry;
 use gongjiang_domain::authz::Action;
 use gongjiang_domain::unit::UnitKind;
@@ -154,55 +156,40 @@ pub async fn new(
     new_form(&state, &me, StatusCode::OK, FormErrors::default(), input).await
 }
 
-#[derive(Deserialize)]
-pub struct CreateForm {
-    #[serde(default)]
-    parent_id: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    name: String,
+/// The parent unit: posted as `parent_id`, named `parent` in errors as the service names it.
+fn parent(f: &mut Fields<'_>) -> i64 {
+    match parse_id("parent", &f.text("parent_id")) {
+        Ok(Some(id)) => return id,
+        Ok(None) => f.refuse(FieldError::new("parent", "required")),
+        Err(e) => f.refuse(e),
+    }
+    0
 }
 
 pub async fn create(
     State(state): State<AppState>,
     me: Me,
-    Form(form): Form<CreateForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let parent_id = match parse_id("parent", &form.parent_id) {
-        Ok(Some(id)) => Some(id),
-        Ok(None) => {
-            let invalid = gongjiang_domain::Invalid::one("parent", "required");
-            let input = UnitInput {
-                parent_id: None,
-                kind: form.kind,
-                code: form.code,
-                name: form.name,
-            };
-            return new_form(
-                &state,
-                &me,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                FormErrors::from_invalid(me.ctx.tr, &invalid),
-                input,
-            )
-            .await;
-        }
-        Err(e) => return Err(WebError::Invalid(gongjiang_domain::Invalid(vec![e]))),
-    };
-    let input = UnitInput {
-        parent_id,
-        kind: form.kind,
-        code: form.code,
-        name: form.name,
-    };
-    match units::create(&state.db, &me.caller, input.clone()).await {
-        Ok(unit) => Ok(
-            Redirect::to(&format!("/admin/units/{}?done=unit_created", unit.id)).into_response(),
-        ),
+    let result = async {
+        let input = posted.read(|f| UnitInput {
+            parent_id: Some(parent(f)),
+            kind: f.text("kind"),
+            code: f.text("code"),
+            name: f.text("name"),
+        })?;
+        Ok(units::create(&state.db, &me.caller, input).await?.id)
+    }
+    .await;
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/admin/units/{id}?done=unit_created")).into_response()),
         Err(ServiceError::Invalid(invalid)) => {
+            let input = UnitInput {
+                parent_id: posted.get("parent_id").trim().parse().ok(),
+                kind: posted.get("kind"),
+                code: posted.get("code"),
+                name: posted.get("name"),
+            };
             new_form(
                 &state,
                 &me,
@@ -280,14 +267,6 @@ pub async fn show(
     show_page(&state, &me, id, StatusCode::OK, FormErrors::default()).await
 }
 
-#[derive(Deserialize)]
-pub struct RenameForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    reason: String,
-}
-
 /// Answers a unit change: back to the unit with a notice, or the page again with the errors.
 async fn after_change(
     state: &AppState,
@@ -326,48 +305,34 @@ pub async fn rename(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Form(form): Form<RenameForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let result = units::rename(&state.db, &me.caller, id, &form.name, &form.reason).await;
+    let (name, reason) = (posted.get("name"), posted.get("reason"));
+    let result = units::rename(&state.db, &me.caller, id, &name, &reason).await;
     after_change(&state, &me, id, result, "unit_renamed").await
-}
-
-#[derive(Deserialize)]
-pub struct MoveForm {
-    #[serde(default)]
-    parent_id: String,
-    #[serde(default)]
-    reason: String,
 }
 
 pub async fn move_to(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Form(form): Form<MoveForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let parent = parse_id("parent", &form.parent_id)?
-        .ok_or_else(|| gongjiang_domain::FieldError::new("parent", "required"));
-    let result = match parent {
-        Ok(parent) => units::move_to(&state.db, &me.caller, id, parent, &form.reason).await,
-        Err(e) => Err(e.into()),
-    };
+    let result = async {
+        let parent = posted.read(parent)?;
+        units::move_to(&state.db, &me.caller, id, parent, &posted.get("reason")).await
+    }
+    .await;
     after_change(&state, &me, id, result, "unit_moved").await
-}
-
-#[derive(Deserialize)]
-pub struct ReasonForm {
-    #[serde(default)]
-    reason: String,
 }
 
 pub async fn close(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Form(form): Form<ReasonForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let result = units::close(&state.db, &me.caller, id, &form.reason).await;
+    let result = units::close(&state.db, &me.caller, id, &posted.get("reason")).await;
     after_change(&state, &me, id, result, "unit_closed").await
 }
 
@@ -375,9 +340,9 @@ pub async fn reopen(
     State(state): State<AppState>,
     me: Me,
     Path(id): Path<i64>,
-    Form(form): Form<ReasonForm>,
+    Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    let result = units::reopen(&state.db, &me.caller, id, &form.reason).await;
+    let result = units::reopen(&state.db, &me.caller, id, &posted.get("reason")).await;
     after_change(&state, &me, id, result, "unit_reopened").await
 }
 
