@@ -127,3 +127,40 @@ impl Fixtures<'_> {
         id
     }
 }
+
+impl Fixtures<'_> {
+    /// A competition organised by the seed's enterprise (kept by `unitadmin`), 2026.
+    pub async fn competition(&self, name: &str) -> i64 {
+        let input = gongjiang_domain::competition::CompetitionInput {
+            unit_id: self.app.seed.enterprise,
+            name: name.to_owned(),
+            edition: "第三届".into(),
+            starts_on: "2026-05-01".into(),
+            ends_on: "2026-09-30".into(),
+            ..Default::default()
+        };
+        gongjiang_app::competitions::create(self.app.db(), &self.system, input)
+            .await
+            .expect("fixture competition")
+            .competition
+            .id
+    }
+
+    /// An individual track weighted theory 30 %, practical 70 %, with three prize tiers.
+    pub async fn track(&self, competition: i64, name: &str) -> i64 {
+        let input = gongjiang_domain::competition::TrackInput {
+            name: name.to_owned(),
+            trade: name.to_owned(),
+            kind: "individual".into(),
+            theory_weight: "30".into(),
+            practical_weight: "70".into(),
+            prizes: gongjiang_domain::competition::tier_lines("一等奖 1\n二等奖 2\n三等奖 3"),
+            ..Default::default()
+        };
+        gongjiang_app::competitions::add_track(self.app.db(), &self.system, competition, input)
+            .await
+            .expect("fixture track")
+            .row
+            .id
+    }
+}

@@ -78,13 +78,6 @@ pub(crate) fn table(
         ("GET", "/lang/{code}", "/lang/en".into(), vec![], Public),
         ("GET", "/innovation", "/innovation".into(), vec![], Public),
         ("GET", "/challenges", "/challenges".into(), vec![], Public),
-        (
-            "GET",
-            "/competitions",
-            "/competitions".into(),
-            vec![],
-            Public,
-        ),
         ("GET", "/statistics", "/statistics".into(), vec![], Public),
         ("GET", "/healthz", "/healthz".into(), vec![], Public),
         ("GET", "/readyz", "/readyz".into(), vec![], Public),

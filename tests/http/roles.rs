@@ -5,6 +5,7 @@ use crate::common::{TestApp, xlsx};
 use reqwest::{Client, StatusCode};
 
 use crate::role_api;
+use crate::role_competitions::{self, CompetitionIds};
 use crate::role_registry::{self, RegistryIds};
 use crate::role_table::{Access, PNG, table};
 
@@ -149,6 +150,7 @@ async fn every_route_refuses_every_role_that_must_not_use_it() {
         .await
         .unwrap();
     let registry = RegistryIds::make(&app).await;
+    let competitions = CompetitionIds::make(&app).await;
     let mut clients: Vec<(&str, Client)> = vec![("anonymous", app.client())];
     // Refused roles go first, so that an allowed change cannot make a later refusal a 404
     // (the studio leader, who keeps a studio, after those who keep nothing).
@@ -172,6 +174,7 @@ async fn every_route_refuses_every_role_that_must_not_use_it() {
     // refusal of the same record an answer.
     .chain(role_api::rules(&app, registry))
     .chain(role_registry::rules(&app, registry))
+    .chain(role_competitions::rules(&app, competitions))
     {
         for (role, client) in &clients {
             let status = call(&app, client, method, &path, &body).await;
@@ -213,6 +216,7 @@ async fn the_table_covers_every_route_in_the_router() {
         .into_iter()
         .chain(role_registry::rules(&app, RegistryIds::default()))
         .chain(role_api::rules(&app, RegistryIds::default()))
+        .chain(role_competitions::rules(&app, CompetitionIds::default()))
         .map(|(m, p, ..)| (m, p))
         .collect();
     let mut missing = Vec::new();

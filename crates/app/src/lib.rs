@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod banks;
 mod caller;
+pub mod competitions;
 pub mod demo;
 mod demo_registry;
 mod error;

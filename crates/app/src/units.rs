@@ -316,6 +316,16 @@ pub async fn parents_for(
     ))
 }
 
+/// Every open unit in tree order, for choosing one anywhere in the federation (a
+/// competition's co-organisers, a track's eligible subtree): names and places are not secret.
+pub async fn directory(db: &Database) -> ServiceResult<Vec<UnitRecord>> {
+    let mut conn = db.read().await?;
+    let root = [UnitPath::from_stored("/")];
+    Ok(tree_order(
+        units::list_within(&mut conn, &root, "", false).await?,
+    ))
+}
+
 /// The path of a unit, for checks by other services.
 /// Where a unit sits in the tree, to narrow a list to its subtree (not found if there is none).
 pub async fn subtree(db: &Database, id: i64) -> ServiceResult<UnitPath> {

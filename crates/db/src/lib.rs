@@ -8,6 +8,7 @@ pub mod attempt_writes;
 pub mod attempts;
 pub mod audit;
 pub mod banks;
+pub mod competitions;
 pub mod exams;
 pub mod exhibitions;
 mod filter;
@@ -73,6 +74,18 @@ impl DbError {
 }
 
 pub type DbResult<T> = Result<T, DbError>;
+
+/// A yes/no column as both backends store it (0 or 1 in a BIGINT), read into a `bool` by
+/// `#[sqlx(try_from = "StoredFlag")]` so that no caller compares integers.
+#[derive(Debug, Clone, Copy, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct StoredFlag(i64);
+
+impl From<StoredFlag> for bool {
+    fn from(flag: StoredFlag) -> bool {
+        flag.0 != 0
+    }
+}
 
 /// The connection pools of one database.
 ///

@@ -37,6 +37,8 @@ pub enum Action {
     DeclareAchievements,
     /// Set the registry's rules for the whole federation (the alliances' annual quota).
     ConfigureRegistry,
+    /// Organise a unit's competitions: their tracks, rounds, prizes and entrants.
+    ManageCompetitions,
 }
 
 /// All the grants of one user: the answer to every authorization question.
@@ -57,7 +59,8 @@ impl Grants {
             | Action::ManageBanks
             | Action::ManageStudios
             | Action::ManageAlliances
-            | Action::DeclareAchievements => &[Role::FederationAdmin, Role::UnitAdmin],
+            | Action::DeclareAchievements
+            | Action::ManageCompetitions => &[Role::FederationAdmin, Role::UnitAdmin],
             // Only federation staff hand out federation-wide power; unit admins staff their units.
             Action::GrantRole(Role::FederationAdmin) => &[Role::FederationAdmin],
             Action::GrantRole(_) => &[Role::FederationAdmin, Role::UnitAdmin],

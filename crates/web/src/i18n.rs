@@ -84,10 +84,12 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalog) {
 pub const ZH_SOURCE: &[&str] = &[
     include_str!("../../../locales/zh-CN.toml"),
     include_str!("../../../locales/registry.zh-CN.toml"),
+    include_str!("../../../locales/competitions.zh-CN.toml"),
 ];
 pub const EN_SOURCE: &[&str] = &[
     include_str!("../../../locales/en.toml"),
     include_str!("../../../locales/registry.en.toml"),
+    include_str!("../../../locales/competitions.en.toml"),
 ];
 
 fn catalogs() -> &'static (Catalog, Catalog) {
@@ -184,6 +186,7 @@ mod tests {
             "templates/admin",
             "templates/exams",
             "templates/registry",
+            "templates/competitions",
             "src",
             "src/pages",
             "src/api",

@@ -7,6 +7,7 @@ mod assets;
 mod charts;
 mod context;
 mod error;
+mod form;
 pub mod i18n;
 mod pages;
 mod router;

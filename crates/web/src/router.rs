@@ -4,9 +4,9 @@
 use crate::context::{self, MAX_BODY};
 use crate::error::WebError;
 use crate::pages::{
-    account, accounts, achievements, admin, alliances, audit, auth, banks, exams, exhibitions,
-    groups, home, honours, imports, people, questions, search, sessions, showcase, statistics,
-    studios, units,
+    account, accounts, achievements, admin, alliances, audit, auth, banks, competitions, exams,
+    exhibitions, groups, home, honours, imports, people, questions, search, sessions, showcase,
+    statistics, studios, units,
 };
 use crate::{AppState, api, assets};
 use axum::Router;
@@ -27,7 +27,32 @@ pub fn build(state: AppState) -> Router {
         .route("/lang/{code}", get(auth::language))
         .route("/innovation", get(home::innovation))
         .route("/challenges", get(home::challenges))
-        .route("/competitions", get(home::competitions))
+        .route(
+            "/competitions",
+            get(competitions::list).post(competitions::create),
+        )
+        .route("/competitions/new", get(competitions::new))
+        .route(
+            "/competitions/{id}",
+            get(competitions::show).post(competitions::update),
+        )
+        .route("/competitions/{id}/edit", get(competitions::edit))
+        .route(
+            "/competitions/{id}/tracks",
+            post(competitions::create_track),
+        )
+        .route(
+            "/competitions/{id}/tracks/new",
+            get(competitions::new_track),
+        )
+        .route(
+            "/competitions/tracks/{id}",
+            get(competitions::track).post(competitions::update_track),
+        )
+        .route(
+            "/competitions/tracks/{id}/edit",
+            get(competitions::edit_track),
+        )
         .route("/statistics", get(statistics::show))
         .route("/statistics/export.xlsx", get(statistics::export))
         .route("/account", get(account::show))

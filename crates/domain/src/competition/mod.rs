@@ -68,7 +68,7 @@ impl CompetitionText {
         if let (Some(s), Some(e)) = (&starts_on, &ends_on)
             && e < s
         {
-            invalid.push(FieldError::new("ends_on", "ends_before_start"));
+            invalid.push(FieldError::new("ends_on", "competition_ends_before_start"));
         }
         match (name, edition, starts_on, ends_on, rules) {
             (Some(name), Some(edition), Some(starts_on), Some(ends_on), Some(rules))
@@ -99,6 +99,19 @@ pub struct TierInput {
 pub struct PrizeTier {
     pub name: String,
     pub size: TierSize,
+}
+
+impl PrizeTier {
+    /// The tier as it is typed, which is also how the API shows it.
+    pub fn as_input(&self) -> TierInput {
+        TierInput {
+            name: self.name.clone(),
+            size: match self.size {
+                TierSize::Count(n) => n.to_string(),
+                TierSize::Share(pm) => format!("{}%", Points(i64::from(pm) * 100)),
+            },
+        }
+    }
 }
 
 /// A track as typed.
@@ -352,9 +365,9 @@ pub fn tier_lines(raw: &str) -> Vec<TierInput> {
 pub fn tier_text(tiers: &[PrizeTier]) -> String {
     tiers
         .iter()
-        .map(|t| match t.size {
-            TierSize::Count(n) => format!("{} {n}", t.name),
-            TierSize::Share(pm) => format!("{} {}%", t.name, Points(i64::from(pm) * 100)),
+        .map(|t| {
+            let typed = t.as_input();
+            format!("{} {}", typed.name, typed.size)
         })
         .collect::<Vec<_>>()
         .join("\n")

@@ -39,7 +39,7 @@ fn a_competition_reads_and_its_period_must_run_forward() {
         codes(CompetitionText::parse(&backwards).unwrap_err()),
         [
             ("name".into(), "too_short".into()),
-            ("ends_on".into(), "ends_before_start".into())
+            ("ends_on".into(), "competition_ends_before_start".into())
         ]
     );
 }

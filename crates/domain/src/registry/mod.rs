@@ -25,6 +25,11 @@ pub fn doc_text(meta: &str) -> String {
         .to_owned()
 }
 
+/// A stored code that no longer names anything (a row written by a later version).
+#[derive(Debug, thiserror::Error)]
+#[error("unknown stored code {0:?}")]
+pub struct UnknownCode(pub String);
+
 /// A closed set of codes, parsed from the text a form, a sheet or the API sends.
 macro_rules! codes {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
@@ -66,6 +71,14 @@ macro_rules! codes {
             /// A code read back from the database (written by `as_str`).
             pub fn from_stored(raw: &str) -> Option<$name> {
                 Self::ALL.iter().copied().find(|c| c.as_str() == raw)
+            }
+        }
+
+        /// Read back from a stored column, so that rows carry the code, not its text.
+        impl TryFrom<String> for $name {
+            type Error = $crate::registry::UnknownCode;
+            fn try_from(raw: String) -> Result<$name, Self::Error> {
+                Self::from_stored(&raw).ok_or($crate::registry::UnknownCode(raw))
             }
         }
 

@@ -2,15 +2,40 @@
 //! engine to the last digit.
 
 use crate::FieldError;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A score in thousandths of a point: `8.5` is `Points(8500)`. Sums and means are computed on
 /// these integers and rounded half away from zero, as a spreadsheet's `ROUND(x, 3)` does.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
-#[serde(transparent)]
+/// In JSON it is the exact decimal as a string (`"88.5"`), never a float.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Points(pub i64);
+
+impl Serialize for Points {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Points {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Points, D::Error> {
+        let raw = String::deserialize(d)?;
+        Points::parse("points", &raw).map_err(|e| serde::de::Error::custom(e.code))
+    }
+}
+
+impl utoipa::PartialSchema for Points {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r"^-?[0-9]+(\.[0-9]{1,3})?$"))
+            .description(Some(
+                "A score as an exact decimal with at most three places, e.g. `88.5`.",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Points {}
 
 /// The most decimal places a typed score may have.
 pub const PLACES: u32 = 3;

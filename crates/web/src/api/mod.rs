@@ -7,6 +7,7 @@ mod achievements;
 mod alliances;
 mod audit;
 mod banks;
+mod competitions;
 mod exams;
 mod exhibitions;
 mod groups;
@@ -129,6 +130,10 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(alliances::leave))
         .routes(routes!(alliances::hand_over))
         .routes(routes!(alliances::add_project))
+        .routes(routes!(competitions::list, competitions::create))
+        .routes(routes!(competitions::get, competitions::update))
+        .routes(routes!(competitions::add_track))
+        .routes(routes!(competitions::track, competitions::update_track))
         .routes(routes!(groups::list, groups::create))
         .routes(routes!(groups::get))
         .routes(routes!(groups::add))

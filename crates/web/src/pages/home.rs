@@ -81,18 +81,7 @@ async fn module(ctx: Ctx, section: &'static str) -> WebResult<Response> {
         }
     }
     if section == "competitions" {
-        if caller.as_ref().is_some_and(|c| c.person_id.is_some()) {
-            links.push(("/exams".to_owned(), ctx.tr.t_string("my_exams.title")));
-        }
-        if may(Action::ManageBanks) || may(Action::GradeExams) {
-            links.push((
-                "/exams/sessions".to_owned(),
-                ctx.tr.t_string("sessions.title"),
-            ));
-        }
-        if may(Action::ManageBanks) {
-            links.push(("/exams/banks".to_owned(), ctx.tr.t_string("banks.title")));
-        }
+        links = competition_links(&ctx);
     }
     html(&Module {
         summary: ctx.tr.t_string(&format!("module.{section}.summary")),
@@ -101,14 +90,32 @@ async fn module(ctx: Ctx, section: &'static str) -> WebResult<Response> {
     })
 }
 
+/// The exam tools the competitions area links to, as far as the caller may use them.
+pub fn competition_links(ctx: &Ctx) -> Vec<(String, String)> {
+    use gongjiang_domain::authz::Action;
+    let caller = ctx.caller();
+    let may = |action| caller.as_ref().is_some_and(|c| c.may_somewhere(action));
+    let mut links = Vec::new();
+    if caller.as_ref().is_some_and(|c| c.person_id.is_some()) {
+        links.push(("/exams".to_owned(), ctx.tr.t_string("my_exams.title")));
+    }
+    if may(Action::ManageBanks) || may(Action::GradeExams) {
+        links.push((
+            "/exams/sessions".to_owned(),
+            ctx.tr.t_string("sessions.title"),
+        ));
+    }
+    if may(Action::ManageBanks) {
+        links.push(("/exams/banks".to_owned(), ctx.tr.t_string("banks.title")));
+    }
+    links
+}
+
 pub async fn innovation(ctx: Ctx) -> WebResult<Response> {
     module(ctx, "innovation").await
 }
 pub async fn challenges(ctx: Ctx) -> WebResult<Response> {
     module(ctx, "challenges").await
-}
-pub async fn competitions(ctx: Ctx) -> WebResult<Response> {
-    module(ctx, "competitions").await
 }
 pub async fn statistics(ctx: Ctx) -> WebResult<Response> {
     module(ctx, "statistics").await

@@ -8,6 +8,7 @@ pub mod alliances;
 pub mod audit;
 pub mod auth;
 pub mod banks;
+pub mod competitions;
 pub mod errors;
 pub mod exams;
 pub mod exhibitions;
@@ -51,54 +52,7 @@ pub fn unit_options(units: &[UnitRecord]) -> Vec<UnitOption> {
         .collect()
 }
 
-/// Reads a form's optional number field: empty is none, garbage is an error naming the field.
-pub fn parse_id(field: &str, raw: &str) -> Result<Option<i64>, gongjiang_domain::FieldError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    raw.parse::<i64>()
-        .map(Some)
-        .map_err(|_| gongjiang_domain::FieldError::new(field, "not_a_number"))
-}
-
-/// A posted form as its pairs, so that repeated fields (checkboxes) keep every value and
-/// numbers stay text until a handler parses them into field errors.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(transparent)]
-pub struct Posted(pub Vec<(String, String)>);
-
-impl Posted {
-    /// Replaces every value of `key` with one.
-    pub fn set(&mut self, key: &str, value: String) {
-        self.0.retain(|(k, _)| k != key);
-        self.0.push((key.to_owned(), value));
-    }
-
-    /// The first value of `key`, or empty.
-    pub fn get(&self, key: &str) -> String {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-
-    /// Every value of `key`, in order.
-    pub fn all(&self, key: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-
-    /// A required id field.
-    pub fn id(&self, key: &str) -> Result<i64, gongjiang_domain::FieldError> {
-        parse_id(key, &self.get(key))?
-            .ok_or_else(|| gongjiang_domain::FieldError::new(key, "required"))
-    }
-}
+pub use crate::form::{Posted, parse_id};
 
 /// After a record's own form (new or edit): to the record when saved; the form again with
 /// what was typed when the input is refused (422), or, when someone changed the record since
