@@ -27,7 +27,7 @@ fn state(u: &UserRecord) -> AccountState<'_> {
         username: &u.username,
         display_name: &u.display_name,
         person_id: u.person_id,
-        disabled: u.disabled != 0,
+        disabled: u.disabled,
         locked_until: u.locked_until,
     }
 }

@@ -52,7 +52,7 @@ pub struct Rights {
 
 async fn rights(conn: &mut Conn, caller: &Caller, a: &AchievementView) -> ServiceResult<Rights> {
     let admin = caller.may(Action::DeclareAchievements, &a.unit_path());
-    let stage = Stage::from_stored(&a.stage).unwrap_or(Stage::Draft);
+    let stage = a.stage;
     let leader = match a.studio_id {
         Some(s) => match studios::get(conn, s).await? {
             Some(studio) => keeping(caller, &studio) != Keeping::None,
@@ -85,7 +85,7 @@ async fn rights(conn: &mut Conn, caller: &Caller, a: &AchievementView) -> Servic
         edit: admin && editable(stage) || leader && editable(stage),
         admin,
         decide,
-        read: admin || leader || decide || maker || reviewer || a.published == 1,
+        read: admin || leader || decide || maker || reviewer || a.published,
     })
 }
 
@@ -135,7 +135,7 @@ pub async fn declaring_unit(
                 .ok_or_else(|| FieldError::new("studio_id", "unknown_studio"))?;
             let keeps = keeping(caller, &studio) != Keeping::None;
             // A studio the caller may not read is refused as such, not told apart from none.
-            if !keeps && studio.published != 1 {
+            if !keeps && !studio.published {
                 return Err(ServiceError::Forbidden);
             }
             Ok((studio.unit_id, keeps))
@@ -318,7 +318,7 @@ pub async fn page(db: &Database, caller: &Caller, id: i64) -> ServiceResult<Achi
 pub async fn public_page(db: &Database, id: i64) -> ServiceResult<AchievementPage> {
     let mut conn = db.read().await?;
     let achievement = load(&mut conn, id).await?.for_public();
-    if achievement.published != 1 {
+    if !achievement.published {
         return Err(ServiceError::NotFound);
     }
     Ok(AchievementPage {
@@ -397,7 +397,7 @@ pub async fn decide_on(
     }
     let mut tx = db.begin().await?;
     let before = load(&mut tx, id).await?;
-    let stage = Stage::from_stored(&before.stage).unwrap_or(Stage::Draft);
+    let stage = before.stage;
     let acting = match decision {
         Decision::Declare => before.unit_id,
         _ => before.at_unit_id.unwrap_or(before.unit_id),
@@ -580,7 +580,7 @@ pub async fn file(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let a = load(&mut conn, view.achievement_id).await?;
-    let readable = a.published == 1
+    let readable = a.published
         || match caller {
             Some(c) => rights(&mut conn, c, &a).await?.read,
             None => false,

@@ -15,6 +15,7 @@ use gongjiang_domain::registry::alliance::{
     AllianceProfile, AllianceProfileInput, DEFAULT_ANNUAL_QUOTA, QuotaStanding, Span, below_quota,
     check_handover, check_join, check_leave, parse_quota,
 };
+use gongjiang_domain::registry::studio::StudioStatus;
 use gongjiang_domain::registry::studio::long_text;
 use gongjiang_domain::registry::{Day, year};
 use gongjiang_domain::{FieldError, Invalid};
@@ -205,7 +206,7 @@ pub async fn join(
         .await?
         .ok_or_else(|| FieldError::new("studio_id", "unknown_studio").with("value", studio_id))?;
     ensure_member_keeper(&mut tx, caller, &alliance, studio_id).await?;
-    if studio.status != "active" {
+    if studio.status != StudioStatus::Active {
         return Err(FieldError::new("studio_id", "studio_not_active")
             .with("value", &studio.name)
             .into());

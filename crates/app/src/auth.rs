@@ -151,7 +151,7 @@ pub async fn login(
             None => LoginError::BadCredentials,
         });
     }
-    if user.disabled != 0 {
+    if user.disabled {
         return Err(LoginError::Disabled);
     }
     if user.failed_logins != 0 {
@@ -178,7 +178,7 @@ pub async fn login(
     Ok(LoggedIn {
         token,
         user_id: user.id,
-        must_change_password: user.must_change_password != 0,
+        must_change_password: user.must_change_password,
         locale: user.locale,
     })
 }
@@ -215,7 +215,7 @@ async fn load_user(
     let Some(user) = users::get(conn, user_id).await? else {
         return Ok(None);
     };
-    if user.disabled != 0 {
+    if user.disabled {
         return Ok(None);
     }
     let grants = users::grants_of(conn, user.id).await?;
@@ -242,7 +242,7 @@ pub async fn from_session(
     let Some((session, user, grants)) = found else {
         return Ok(None);
     };
-    if user.disabled != 0 {
+    if user.disabled {
         return Ok(None);
     }
     let mut expires_at = session.expires_at;

@@ -124,13 +124,13 @@ pub async fn page(db: &Database, caller: &Caller, id: i64) -> ServiceResult<Exhi
 pub async fn public_page(db: &Database, id: i64) -> ServiceResult<ExhibitionPage> {
     let mut conn = db.read().await?;
     let exhibition = load(&mut conn, id).await?;
-    if exhibition.published != 1 {
+    if !exhibition.published {
         return Err(ServiceError::NotFound);
     }
     let items = exhibitions::items(&mut conn, id, false)
         .await?
         .into_iter()
-        .filter(|i| i.published == 1)
+        .filter(|i| i.published)
         .collect();
     Ok(ExhibitionPage { items, exhibition })
 }
@@ -161,7 +161,7 @@ pub async fn add(
         .ok_or_else(|| {
             FieldError::new("achievement_id", "unknown_achievement").with("value", achievement_id)
         })?;
-    if a.published != 1 {
+    if !a.published {
         return Err(
             // By number: the caller may not be allowed to read an unpublished achievement.
             FieldError::new("achievement_id", "achievement_not_published")
@@ -268,7 +268,7 @@ pub async fn set_venue(
     if input.offline
         && items
             .iter()
-            .any(|i| i.offline == 1 && i.board_no == board_no && i.achievement_id != achievement_id)
+            .any(|i| i.offline && i.board_no == board_no && i.achievement_id != achievement_id)
     {
         return Err(FieldError::new("board_no", "board_no_taken")
             .with("value", &board_no)

@@ -1,6 +1,5 @@
 //! Imports of units and people from Excel and their exports: all or nothing, in one transaction.
 
-use crate::units::kind_of;
 use crate::{Caller, ServiceError, ServiceResult, change, record, sheets};
 use gongjiang_db::people::PeopleFilter;
 use gongjiang_db::units::NewUnit;
@@ -29,7 +28,7 @@ async fn existing_units(db: &Database) -> ServiceResult<HashMap<String, Existing
         .map(|u| {
             let e = ExistingUnit {
                 id: u.id,
-                kind: kind_of(&u),
+                kind: u.kind,
                 path: u.unit_path(),
                 closed: u.is_closed(),
             };
@@ -199,7 +198,7 @@ pub async fn export_units(db: &Database, caller: &Caller, english: bool) -> Serv
     let rows: Vec<Vec<String>> = list
         .iter()
         .map(|u| {
-            let kind = kind_of(u);
+            let kind = u.kind;
             vec![
                 u.code.clone(),
                 u.name.clone(),

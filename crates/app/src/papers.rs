@@ -221,7 +221,7 @@ pub async fn preview(
     let layout = draw::layout(
         &vec![0; picked.len()],
         seed,
-        paper.shuffle_questions == 0,
+        !paper.shuffle_questions,
         false,
     );
     let questions: Vec<(i64, i64)> = layout

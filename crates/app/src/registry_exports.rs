@@ -129,7 +129,7 @@ pub async fn export(
                         a.title.clone(),
                         unit_code(a.unit_id),
                         a.studio_name.clone().unwrap_or_default(),
-                        name_of(&a.kind).to_owned(),
+                        name_of(a.kind.as_str()).to_owned(),
                         name_of(&a.field).to_owned(),
                         a.year.to_string(),
                         makers.join("、"),

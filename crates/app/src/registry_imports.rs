@@ -17,6 +17,7 @@ use gongjiang_domain::registry::sheets::{
     ACHIEVEMENT_COLUMNS, ALLIANCE_COLUMNS, HONOUR_COLUMNS, STUDIO_COLUMNS, plan_achievements,
     plan_alliances, plan_honours, plan_studios,
 };
+use gongjiang_domain::registry::studio::StudioStatus;
 use std::collections::HashMap;
 
 pub use crate::imports::ImportReport;
@@ -354,7 +355,7 @@ pub async fn import_alliances(
             // The same rules as joining on the alliance's page.
             let active = studios::get(&mut tx, studio)
                 .await?
-                .is_some_and(|s| s.status == "active");
+                .is_some_and(|s| s.status == StudioStatus::Active);
             if !active {
                 errors.push(labels.error(
                     *row,

@@ -76,7 +76,7 @@ pub async fn studio(db: &Database, id: i64) -> ServiceResult<PublicStudio> {
     let studio = studios::get(&mut conn, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    if studio.published != 1 {
+    if !studio.published {
         return Err(ServiceError::NotFound);
     }
     let filter = AchievementFilter {

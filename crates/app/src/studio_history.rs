@@ -215,7 +215,7 @@ pub async fn set_status(
             let other = studios::get(&mut tx, target)
                 .await?
                 .ok_or_else(|| FieldError::new("merged_into", "unknown_studio"))?;
-            if other.status != StudioStatus::Active.as_str() {
+            if other.status != StudioStatus::Active {
                 return Err(FieldError::new("merged_into", "studio_not_active")
                     .with("value", &other.name)
                     .into());

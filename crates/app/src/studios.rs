@@ -209,7 +209,7 @@ pub async fn page(db: &Database, caller: &Caller, id: i64) -> ServiceResult<Stud
             .iter()
             .any(|m| m.person_id == p && m.left_on.is_none())
     });
-    if keeping == Keeping::None && !is_member && studio.published == 0 {
+    if keeping == Keeping::None && !is_member && !studio.published {
         return Err(ServiceError::Forbidden);
     }
     let ratings = studios::ratings(&mut conn, id).await?;
@@ -465,7 +465,7 @@ pub async fn picture(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let studio = load(&mut conn, studio_id).await?;
-    let readable = studio.published == 1
+    let readable = studio.published
         || caller.is_some_and(|c| keeping(c, &studio) != Keeping::None)
         || match caller.and_then(|c| c.person_id) {
             Some(p) => studios::members(&mut conn, studio_id)

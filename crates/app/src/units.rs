@@ -17,10 +17,6 @@ pub struct UnitInput {
     pub name: String,
 }
 
-pub fn kind_of(record: &UnitRecord) -> UnitKind {
-    UnitKind::parse("kind", &record.kind).unwrap_or(UnitKind::BranchUnion)
-}
-
 /// Creates a unit under `parent_id` (or a federation at the top, which only the command line
 /// may do).
 pub async fn create(db: &Database, caller: &Caller, input: UnitInput) -> ServiceResult<UnitRecord> {
@@ -48,7 +44,7 @@ pub async fn create(db: &Database, caller: &Caller, input: UnitInput) -> Service
         invalid.push(FieldError::new("parent", "parent_closed"));
     }
     if let Some(kind) = kind
-        && !kind.may_have_parent(parent.as_ref().map(kind_of))
+        && !kind.may_have_parent(parent.as_ref().map(|p| p.kind))
     {
         invalid.push(FieldError::new("kind", "parent_kind_not_allowed"));
     }
@@ -168,12 +164,7 @@ pub async fn move_to(
         return Ok(before);
     }
     let old_path = before.unit_path();
-    check_move(
-        &old_path,
-        kind_of(&before),
-        &parent.unit_path(),
-        kind_of(&parent),
-    )?;
+    check_move(&old_path, before.kind, &parent.unit_path(), parent.kind)?;
     let new_path = parent.unit_path().child(id);
     units::move_subtree(&mut tx, id, &old_path, parent.id, &new_path, now_ms()).await?;
     // Search documents carry their unit's path: those under the old one move with it.

@@ -1,8 +1,8 @@
 //! Achievements, the people who made them, their awards, declaration steps and files.
 
 use crate::filter::Where;
-use crate::{Conn, DbResult, Page, like_contains};
-use gongjiang_domain::registry::achievement::{AchievementText, Award};
+use crate::{Conn, DbResult, Page, StoredFlag, like_contains};
+use gongjiang_domain::registry::achievement::{AchievementKind, AchievementText, Award, Stage};
 use gongjiang_domain::unit::UnitPath;
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
@@ -20,16 +20,19 @@ pub struct AchievementView {
     pub title: String,
     pub summary: String,
     pub description: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: AchievementKind,
     pub field: String,
     pub year: i64,
     pub effects: String,
     pub patents: String,
-    pub stage: String,
+    #[sqlx(try_from = "String")]
+    pub stage: Stage,
     pub at_unit_id: Option<i64>,
     pub at_unit_name: Option<String>,
     pub best_tier: String,
-    pub published: i64,
+    #[sqlx(try_from = "StoredFlag")]
+    pub published: bool,
     /// The first picture, for cards and lists.
     pub cover_id: Option<i64>,
     pub created_at: i64,

@@ -1,7 +1,7 @@
 //! Alliances, their member studios, chair terms and projects; the federation's settings.
 
 use crate::filter::Where;
-use crate::{Conn, DbResult, Page, like_contains};
+use crate::{Conn, DbResult, Page, StoredFlag, like_contains};
 use gongjiang_domain::registry::alliance::AllianceProfile;
 use gongjiang_domain::unit::UnitPath;
 use serde::Serialize;
@@ -19,7 +19,8 @@ pub struct AllianceView {
     pub purpose: String,
     pub founded_year: Option<i64>,
     pub annual_quota: Option<i64>,
-    pub published: i64,
+    #[sqlx(try_from = "StoredFlag")]
+    pub published: bool,
     /// Studios that are members now.
     pub members: i64,
     /// The unit chairing it now.

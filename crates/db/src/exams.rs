@@ -1,6 +1,6 @@
 //! Exam sessions, who may sit them, and personal arrangements.
 
-use crate::{Conn, DbResult, like_prefix};
+use crate::{Conn, DbResult, StoredFlag, like_prefix};
 use gongjiang_domain::unit::UnitPath;
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
@@ -19,7 +19,8 @@ pub struct SessionRecord {
     pub late_start: String,
     pub grace_ms: i64,
     pub attempts_allowed: i64,
-    pub show_results: i64,
+    #[sqlx(try_from = "StoredFlag")]
+    pub show_results: bool,
 }
 
 pub struct NewSession<'a> {

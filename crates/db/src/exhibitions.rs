@@ -1,6 +1,6 @@
 //! Exhibitions and the achievements they show, online and at the venue.
 
-use crate::{Conn, DbResult};
+use crate::{Conn, DbResult, StoredFlag};
 use gongjiang_domain::unit::UnitPath;
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
@@ -16,7 +16,8 @@ pub struct ExhibitionView {
     pub venue: String,
     pub opens_on: String,
     pub closes_on: String,
-    pub published: i64,
+    #[sqlx(try_from = "StoredFlag")]
+    pub published: bool,
     pub items: i64,
     pub offline_items: i64,
 }
@@ -90,7 +91,8 @@ pub async fn set_published(conn: &mut Conn, id: i64, published: bool, now: i64) 
 pub struct ItemView {
     pub achievement_id: i64,
     pub position: i64,
-    pub offline: i64,
+    #[sqlx(try_from = "StoredFlag")]
+    pub offline: bool,
     pub board_no: String,
     pub board_note: String,
     pub model_note: String,
@@ -100,7 +102,8 @@ pub struct ItemView {
     pub field: String,
     pub year: i64,
     pub best_tier: String,
-    pub published: i64,
+    #[sqlx(try_from = "StoredFlag")]
+    pub published: bool,
     pub cover_id: Option<i64>,
 }
 

@@ -1,6 +1,6 @@
 //! Papers: what an exam asks, fixed or drawn by rules from a bank.
 
-use crate::{Conn, DbResult};
+use crate::{Conn, DbResult, StoredFlag};
 use serde::Serialize;
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
@@ -10,8 +10,10 @@ pub struct PaperRecord {
     pub name: String,
     pub mode: String,
     pub spec: String,
-    pub shuffle_questions: i64,
-    pub shuffle_options: i64,
+    #[sqlx(try_from = "StoredFlag")]
+    pub shuffle_questions: bool,
+    #[sqlx(try_from = "StoredFlag")]
+    pub shuffle_options: bool,
     pub pass_mark: i64,
     pub partial_credit: String,
     pub created_at: i64,

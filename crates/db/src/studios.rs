@@ -1,8 +1,8 @@
 //! Studios, their members, recognition levels and star ratings.
 
 use crate::filter::Where;
-use crate::{Conn, DbResult, Page, like_contains};
-use gongjiang_domain::registry::studio::StudioProfile;
+use crate::{Conn, DbResult, Page, StoredFlag, like_contains};
+use gongjiang_domain::registry::studio::{StudioProfile, StudioStatus};
 use gongjiang_domain::unit::UnitPath;
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
@@ -26,10 +26,12 @@ pub struct StudioView {
     pub summary: String,
     pub level: String,
     pub stars: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: StudioStatus,
     pub merged_into: Option<i64>,
     pub status_on: String,
-    pub published: i64,
+    #[sqlx(try_from = "StoredFlag")]
+    pub published: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }

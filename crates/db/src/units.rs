@@ -1,7 +1,7 @@
 //! Units of the federation tree.
 
 use crate::{Conn, DbResult, like_contains, like_prefix};
-use gongjiang_domain::unit::UnitPath;
+use gongjiang_domain::unit::{UnitKind, UnitPath};
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
 
@@ -10,7 +10,8 @@ pub struct UnitRecord {
     pub id: i64,
     pub parent_id: Option<i64>,
     pub path: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: UnitKind,
     pub code: String,
     pub name: String,
     pub closed_at: Option<i64>,

@@ -1,6 +1,6 @@
 //! User accounts and the roles granted to them.
 
-use crate::{Conn, DbResult};
+use crate::{Conn, DbResult, StoredFlag};
 use gongjiang_domain::account::Role;
 use gongjiang_domain::authz::{Grant, Grants};
 use gongjiang_domain::unit::UnitPath;
@@ -15,8 +15,10 @@ pub struct UserRecord {
     pub display_name: String,
     pub password_hash: String,
     pub locale: String,
-    pub disabled: i64,
-    pub must_change_password: i64,
+    #[sqlx(try_from = "StoredFlag")]
+    pub disabled: bool,
+    #[sqlx(try_from = "StoredFlag")]
+    pub must_change_password: bool,
     pub failed_logins: i64,
     pub locked_until: i64,
     pub password_changed_at: i64,

@@ -14,6 +14,20 @@ pub enum UnitKind {
     BranchUnion,
 }
 
+impl std::fmt::Display for UnitKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Read back from a stored column, so that a unit's row carries its kind, not its text.
+impl TryFrom<String> for UnitKind {
+    type Error = crate::registry::UnknownCode;
+    fn try_from(raw: String) -> Result<UnitKind, Self::Error> {
+        UnitKind::parse("kind", &raw).map_err(|_| crate::registry::UnknownCode(raw))
+    }
+}
+
 impl UnitKind {
     pub const ALL: [UnitKind; 5] = [
         UnitKind::Federation,

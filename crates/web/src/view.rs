@@ -71,17 +71,17 @@ impl Layout {
         gongjiang_domain::clock::format_datetime(*ms)
     }
 
-    pub fn unit_kind(&self, kind: &str) -> String {
+    pub fn unit_kind<C: std::fmt::Display + ?Sized>(&self, kind: &C) -> String {
         self.tr.t_string(&format!("unit_kind.{kind}"))
     }
 
     /// The name of a stored code in the interface's language (`level.municipal`).
-    pub fn code(&self, group: &str, code: &str) -> String {
+    pub fn code<C: std::fmt::Display + ?Sized>(&self, group: &str, code: &C) -> String {
         let key = format!("{group}.{code}");
         if self.tr.has(&key) {
             self.tr.t_string(&key)
         } else {
-            code.to_owned()
+            code.to_string()
         }
     }
 

@@ -180,8 +180,8 @@ impl Exams {
         let layout = draw::layout(
             &counts,
             seed,
-            paper.shuffle_questions == 0,
-            paper.shuffle_options != 0,
+            !paper.shuffle_questions,
+            paper.shuffle_options,
         );
         let entries: Vec<LayoutEntry> = layout
             .question_order
@@ -258,7 +258,7 @@ impl Exams {
                 })
             })
             .collect();
-        let reveal = attempt.submitted_at.is_some() && session.show_results != 0;
+        let reveal = attempt.submitted_at.is_some() && session.show_results;
         let review = if reveal {
             let grades = super::grading::grades_of(&attempt);
             Some(

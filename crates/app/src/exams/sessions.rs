@@ -344,7 +344,7 @@ impl Exams {
                 && clock_of(&session)
                     .deadline(super::attempts::arrangement_of(arrangement), now)
                     .is_ok();
-            let shows = session.show_results != 0;
+            let shows = session.show_results;
             let attempts = attempts
                 .into_iter()
                 .map(|a: AttemptRecord| MyAttempt {

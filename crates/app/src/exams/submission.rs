@@ -169,7 +169,7 @@ impl Exams {
         let marking = Marking {
             rule: serde_json::from_value(serde_json::Value::String(paper.partial_credit))
                 .map_err(internal)?,
-            show_results: session.show_results != 0,
+            show_results: session.show_results,
         };
         if let Ok(mut m) = self.markings.write() {
             m.insert(session_id, marking);

@@ -37,7 +37,7 @@ pub async fn me(me: Me) -> Json<MeDto> {
         username: u.username.clone(),
         display_name: u.display_name.clone(),
         person_id: u.person_id,
-        must_change_password: u.must_change_password != 0,
+        must_change_password: u.must_change_password,
         roles: me
             .user
             .grants

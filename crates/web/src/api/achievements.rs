@@ -35,15 +35,13 @@ pub struct AchievementDto {
     pub title: String,
     pub summary: String,
     pub description: String,
-    #[schema(value_type = AchievementKind)]
-    pub kind: String,
+    pub kind: AchievementKind,
     #[schema(value_type = Field)]
     pub field: String,
     pub year: i64,
     pub effects: String,
     pub patents: String,
-    #[schema(value_type = Stage)]
-    pub stage: String,
+    pub stage: Stage,
     /// While declared: the unit it waits on.
     pub at_unit_id: Option<i64>,
     pub at_unit_name: Option<String>,
@@ -75,7 +73,7 @@ impl From<AchievementView> for AchievementDto {
             at_unit_id: a.at_unit_id,
             at_unit_name: a.at_unit_name,
             best_tier: a.best_tier,
-            published: a.published != 0,
+            published: a.published,
             created_at: a.created_at,
             updated_at: a.updated_at,
         }

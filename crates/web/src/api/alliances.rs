@@ -56,7 +56,7 @@ impl From<AllianceView> for AllianceDto {
             purpose: a.purpose,
             founded_year: a.founded_year,
             annual_quota: a.annual_quota,
-            published: a.published != 0,
+            published: a.published,
             members: a.members,
             chair_name: a.chair_name,
             updated_at: a.updated_at,

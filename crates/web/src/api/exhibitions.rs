@@ -42,7 +42,7 @@ impl From<ExhibitionView> for ExhibitionDto {
             venue: e.venue,
             opens_on: e.opens_on,
             closes_on: e.closes_on,
-            published: e.published != 0,
+            published: e.published,
             items: e.items,
             offline_items: e.offline_items,
         }
@@ -67,7 +67,7 @@ impl From<ItemView> for KeptItem {
             i.position,
             i.board_note.clone(),
             i.model_note.clone(),
-            i.published != 0,
+            i.published,
         );
         KeptItem {
             item: i.into(),

@@ -37,8 +37,8 @@ impl From<PaperRecord> for PaperDto {
             name: p.name,
             mode: p.mode,
             spec: serde_json::from_str(&p.spec).unwrap_or_default(),
-            shuffle_questions: p.shuffle_questions != 0,
-            shuffle_options: p.shuffle_options != 0,
+            shuffle_questions: p.shuffle_questions,
+            shuffle_options: p.shuffle_options,
             pass_mark: p.pass_mark,
             partial_credit: p.partial_credit,
         }

@@ -135,7 +135,7 @@ impl From<ItemView> for ExhibitedItem {
             field: i.field,
             year: i.year,
             best_tier: i.best_tier,
-            at_venue: i.offline != 0,
+            at_venue: i.offline,
             board_no: i.board_no,
             cover_url: i.cover_id.map(|id| format!("/files/{id}/thumb")),
         }

@@ -27,15 +27,13 @@ pub struct AchievementCard {
     pub unit_name: String,
     pub studio_id: Option<i64>,
     pub studio_name: Option<String>,
-    #[schema(value_type = AchievementKind)]
-    pub kind: String,
+    pub kind: AchievementKind,
     #[schema(value_type = Field)]
     pub field: String,
     pub year: i64,
     /// Where its declaration stands (not on the public showcase).
-    #[schema(value_type = Option<Stage>)]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub stage: Option<String>,
+    pub stage: Option<Stage>,
     /// The best award tier it holds (`special`, `first`, `second`, `third`, `excellence`,
     /// `patent`), or empty.
     pub best_tier: String,
@@ -69,7 +67,7 @@ impl From<AchievementView> for AchievementCard {
             year: a.year,
             stage: Some(a.stage),
             best_tier: a.best_tier,
-            published: a.published != 0,
+            published: a.published,
             cover_url: a.cover_id.map(|id| format!("/files/{id}/thumb")),
         }
     }

@@ -15,7 +15,7 @@ use gongjiang_app::studios::{
 };
 use gongjiang_db::achievements::AwardView;
 use gongjiang_db::studios::{LevelView, MemberView, RatingView, StudioFilter, StudioView};
-use gongjiang_domain::registry::studio::{RatingOutcome, StudioProfileInput};
+use gongjiang_domain::registry::studio::{RatingOutcome, StudioProfileInput, StudioStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -42,8 +42,7 @@ pub struct StudioDto {
     pub level: String,
     /// The latest star rating (3–5), or 0.
     pub stars: i64,
-    /// `active`, `merged` or `exited`.
-    pub status: String,
+    pub status: StudioStatus,
     pub merged_into: Option<i64>,
     /// The day of the last status change, `YYYY-MM-DD`.
     pub status_on: String,
@@ -76,7 +75,7 @@ impl From<StudioView> for StudioDto {
             status: s.status,
             merged_into: s.merged_into,
             status_on: s.status_on,
-            published: s.published != 0,
+            published: s.published,
             created_at: s.created_at,
             updated_at: s.updated_at,
         }

@@ -31,7 +31,7 @@ impl From<UnitRecord> for UnitDto {
         UnitDto {
             id: u.id,
             parent_id: u.parent_id,
-            kind: u.kind,
+            kind: u.kind.as_str().to_owned(),
             code: u.code,
             name: u.name,
             closed_at: u.closed_at,

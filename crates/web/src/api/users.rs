@@ -60,9 +60,9 @@ pub async fn get(
         person_id: u.person_id,
         username: u.username,
         display_name: u.display_name,
-        disabled: u.disabled != 0,
+        disabled: u.disabled,
         locked_until: u.locked_until,
-        must_change_password: u.must_change_password != 0,
+        must_change_password: u.must_change_password,
         grants: grants.into_iter().map(GrantDto::from).collect(),
     }))
 }

@@ -43,7 +43,7 @@ async fn render(
             username: me.user.user.username.clone(),
             display_name: me.user.user.display_name.clone(),
             roles: me.user.grants.clone(),
-            must_change_password: me.user.user.must_change_password != 0,
+            must_change_password: me.user.user.must_change_password,
             tokens,
             new_token,
             errors,

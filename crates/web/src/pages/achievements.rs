@@ -308,7 +308,7 @@ pub async fn edit(
         ("title", a.title),
         ("summary", a.summary),
         ("description", a.description),
-        ("kind", a.kind),
+        ("kind", a.kind.as_str().to_owned()),
         ("field", a.field),
         ("year", a.year.to_string()),
         ("effects", a.effects),

@@ -23,10 +23,7 @@ pub async fn show(ctx: Ctx) -> WebResult<Response> {
             .as_ref()
             .map(|m| m.grants.clone())
             .unwrap_or_default(),
-        must_change_password: ctx
-            .me
-            .as_ref()
-            .is_some_and(|m| m.user.must_change_password != 0),
+        must_change_password: ctx.me.as_ref().is_some_and(|m| m.user.must_change_password),
         l: Layout::new(&ctx, "home", title),
     })
 }

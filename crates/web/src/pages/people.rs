@@ -279,7 +279,7 @@ pub async fn show_page(
             Some(AccountView {
                 id: user.id,
                 username: user.username,
-                disabled: user.disabled != 0,
+                disabled: user.disabled,
                 locked: user.locked_until > now,
                 grants,
             })

@@ -67,7 +67,7 @@ pub async fn list(
             id: u.id,
             name: u.name.clone(),
             code: u.code.clone(),
-            kind: u.kind.clone(),
+            kind: u.kind.as_str().to_owned(),
             depth: if query.q.is_empty() {
                 u.unit_path().depth() - top
             } else {
@@ -226,14 +226,14 @@ async fn show_page(
         .await?
         .map(|p| p.name);
     let path = unit.unit_path();
-    let kind = units::kind_of(&unit);
+    let kind = unit.kind;
     let move_targets = units::parents_for(&state.db, &me.caller, Action::ManageUnits)
         .await?
         .into_iter()
         .filter(|p| {
             !p.unit_path().is_within(&path)
                 && Some(p.id) != unit.parent_id
-                && kind.may_have_parent(Some(units::kind_of(p)))
+                && kind.may_have_parent(Some(p.kind))
         })
         .collect::<Vec<_>>();
     let filter = AuditFilter {
