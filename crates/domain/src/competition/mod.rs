@@ -1,6 +1,8 @@
 //! Labour and skills competitions: a competition, its tracks with their rounds, weights,
 //! eligibility, quotas and prize tiers, parsed from what staff type.
 
+pub mod entry;
+
 use crate::error::text;
 use crate::registry::studio::long_text;
 use crate::registry::{Day, codes};
