@@ -129,14 +129,21 @@ impl Fixtures<'_> {
 }
 
 impl Fixtures<'_> {
-    /// A competition organised by the seed's enterprise (kept by `unitadmin`), 2026.
+    /// A competition organised by the seed's enterprise (kept by `unitadmin`), held next year
+    /// (so that it is open for entries whatever day the test runs).
     pub async fn competition(&self, name: &str) -> i64 {
+        self.competition_by(self.app.seed.enterprise, name).await
+    }
+
+    /// A competition organised by `unit`, from 1 May to 30 September next year.
+    pub async fn competition_by(&self, unit: i64, name: &str) -> i64 {
+        let year = gongjiang_domain::clock::this_year() + 1;
         let input = gongjiang_domain::competition::CompetitionInput {
-            unit_id: self.app.seed.enterprise,
+            unit_id: unit,
             name: name.to_owned(),
             edition: "第三届".into(),
-            starts_on: "2026-05-01".into(),
-            ends_on: "2026-09-30".into(),
+            starts_on: format!("{year}-05-01"),
+            ends_on: format!("{year}-09-30"),
             ..Default::default()
         };
         gongjiang_app::competitions::create(self.app.db(), &self.system, input)
@@ -146,9 +153,10 @@ impl Fixtures<'_> {
             .id
     }
 
-    /// An individual track weighted theory 30 %, practical 70 %, with three prize tiers.
-    pub async fn track(&self, competition: i64, name: &str) -> i64 {
-        let input = gongjiang_domain::competition::TrackInput {
+    /// An individual track weighted theory 30 %, practical 70 %, with three prize tiers; a
+    /// test changes what it needs before `track_from`.
+    pub fn track_spec(&self, name: &str) -> gongjiang_domain::competition::TrackInput {
+        gongjiang_domain::competition::TrackInput {
             name: name.to_owned(),
             trade: name.to_owned(),
             kind: "individual".into(),
@@ -156,11 +164,35 @@ impl Fixtures<'_> {
             practical_weight: "70".into(),
             prizes: gongjiang_domain::competition::tier_lines("一等奖 1\n二等奖 2\n三等奖 3"),
             ..Default::default()
-        };
+        }
+    }
+
+    pub async fn track(&self, competition: i64, name: &str) -> i64 {
+        self.track_from(competition, self.track_spec(name)).await
+    }
+
+    pub async fn track_from(
+        &self,
+        competition: i64,
+        input: gongjiang_domain::competition::TrackInput,
+    ) -> i64 {
         gongjiang_app::competitions::add_track(self.app.db(), &self.system, competition, input)
             .await
             .expect("fixture track")
             .row
+            .id
+    }
+
+    /// A worker without an account, in `unit`.
+    pub async fn person(&self, unit: i64, name: &str) -> i64 {
+        let input = gongjiang_app::people::PersonInput {
+            unit_id: unit,
+            name: name.to_owned(),
+            ..Default::default()
+        };
+        gongjiang_app::people::create(self.app.db(), &self.system, input)
+            .await
+            .expect("fixture person")
             .id
     }
 }

@@ -17,6 +17,7 @@ mod banks;
 mod cli;
 mod competitions;
 mod crash;
+mod entries;
 mod exam_pages;
 mod exams;
 mod exhibitions;

@@ -11,6 +11,7 @@ mod caller;
 pub mod competitions;
 pub mod demo;
 mod demo_registry;
+pub mod entries;
 mod error;
 pub mod exams;
 pub mod exhibitions;

@@ -9,6 +9,7 @@ pub mod attempts;
 pub mod audit;
 pub mod banks;
 pub mod competitions;
+pub mod entries;
 pub mod exams;
 pub mod exhibitions;
 mod filter;

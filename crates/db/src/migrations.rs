@@ -112,6 +112,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 15,
+        name: "entries",
+        common: include_str!("../../../migrations/0015_entries.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn render(m: &Migration, backend: Backend) -> String {

@@ -39,6 +39,9 @@ pub enum Action {
     ConfigureRegistry,
     /// Organise a unit's competitions: their tracks, rounds, prizes and entrants.
     ManageCompetitions,
+    /// Enrol a unit's workers in competition tracks, and approve or return the entries that
+    /// wait on the unit.
+    EnrolEntrants,
 }
 
 /// All the grants of one user: the answer to every authorization question.
@@ -60,7 +63,8 @@ impl Grants {
             | Action::ManageStudios
             | Action::ManageAlliances
             | Action::DeclareAchievements
-            | Action::ManageCompetitions => &[Role::FederationAdmin, Role::UnitAdmin],
+            | Action::ManageCompetitions
+            | Action::EnrolEntrants => &[Role::FederationAdmin, Role::UnitAdmin],
             // Only federation staff hand out federation-wide power; unit admins staff their units.
             Action::GrantRole(Role::FederationAdmin) => &[Role::FederationAdmin],
             Action::GrantRole(_) => &[Role::FederationAdmin, Role::UnitAdmin],

@@ -4,9 +4,9 @@
 use crate::context::{self, MAX_BODY};
 use crate::error::WebError;
 use crate::pages::{
-    account, accounts, achievements, admin, alliances, audit, auth, banks, competitions, exams,
-    exhibitions, groups, home, honours, imports, people, questions, search, sessions, showcase,
-    statistics, studios, units,
+    account, accounts, achievements, admin, alliances, audit, auth, banks, competitions, entries,
+    exams, exhibitions, groups, home, honours, imports, people, questions, search, sessions,
+    showcase, statistics, studios, units,
 };
 use crate::{AppState, api, assets};
 use axum::Router;
@@ -52,6 +52,17 @@ pub fn build(state: AppState) -> Router {
         .route(
             "/competitions/tracks/{id}/edit",
             get(competitions::edit_track),
+        )
+        .route(
+            "/competitions/tracks/{id}/entries",
+            get(entries::of_track).post(entries::enter),
+        )
+        .route("/competitions/entries", get(entries::mine))
+        .route("/competitions/entries/{id}", get(entries::show))
+        .route("/competitions/entries/{id}/decision", post(entries::decide))
+        .route(
+            "/competitions/entries/{id}/withdrawal",
+            post(entries::withdraw),
         )
         .route("/statistics", get(statistics::show))
         .route("/statistics/export.xlsx", get(statistics::export))

@@ -120,7 +120,8 @@ pub fn check(rule: &Eligibility, who: &Applicant<'_>) -> Result<(), Invalid> {
     } else if let Some((within, name)) = &rule.within
         && !who.unit.is_within(within)
     {
-        invalid.push(FieldError::new("person_id", "entrant_outside_track_units").with("unit", name));
+        invalid
+            .push(FieldError::new("person_id", "entrant_outside_track_units").with("unit", name));
     }
     if rule.min_age.is_some() || rule.max_age.is_some() {
         match (who.birth_on, &rule.on) {
@@ -133,8 +134,14 @@ pub fn check(rule: &Eligibility, who: &Applicant<'_>) -> Result<(), Invalid> {
                     invalid.push(
                         FieldError::new("birth_on", "age_out_of_range")
                             .with("age", age)
-                            .with("min", rule.min_age.map(|a| a.to_string()).unwrap_or_default())
-                            .with("max", rule.max_age.map(|a| a.to_string()).unwrap_or_default()),
+                            .with(
+                                "min",
+                                rule.min_age.map(|a| a.to_string()).unwrap_or_default(),
+                            )
+                            .with(
+                                "max",
+                                rule.max_age.map(|a| a.to_string()).unwrap_or_default(),
+                            ),
                     );
                 }
             }
@@ -240,7 +247,11 @@ mod tests {
             .collect();
         assert_eq!(
             codes,
-            ["entrant_outside_track_units", "age_out_of_range", "team_required"]
+            [
+                "entrant_outside_track_units",
+                "age_out_of_range",
+                "team_required"
+            ]
         );
         let fine = UnitPath::root(1).child(2).child(5).child(9);
         let who = Applicant {

@@ -8,6 +8,7 @@ mod alliances;
 mod audit;
 mod banks;
 mod competitions;
+mod entries;
 mod exams;
 mod exhibitions;
 mod groups;
@@ -134,6 +135,12 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(competitions::get, competitions::update))
         .routes(routes!(competitions::add_track))
         .routes(routes!(competitions::track, competitions::update_track))
+        .routes(routes!(entries::enter, entries::of_track))
+        .routes(routes!(entries::get))
+        .routes(routes!(entries::decide))
+        .routes(routes!(entries::withdraw))
+        .routes(routes!(entries::inbox))
+        .routes(routes!(entries::mine))
         .routes(routes!(groups::list, groups::create))
         .routes(routes!(groups::get))
         .routes(routes!(groups::add))

@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use gongjiang_app::competitions::{self, CompetitionPage, TrackPage};
+use gongjiang_app::entries::{self, Registration};
 use gongjiang_app::{ServiceError, units};
 use gongjiang_db::Page;
 use gongjiang_db::competitions::{CompetitionView, Track};
@@ -450,6 +451,9 @@ pub async fn update_track(
 struct TrackShow {
     l: Layout,
     p: TrackPage,
+    reg: Registration,
+    errors: FormErrors,
+    f: Posted,
 }
 
 pub async fn track(
@@ -457,12 +461,37 @@ pub async fn track(
     me: Me,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
+    track_page(
+        &state,
+        &me,
+        id,
+        StatusCode::OK,
+        FormErrors::default(),
+        Posted::default(),
+    )
+    .await
+}
+
+/// A track's page with its registration box; a refused sign-up or enrolment comes back here
+/// with what was typed and every error.
+pub(crate) async fn track_page(
+    state: &AppState,
+    me: &Me,
+    id: i64,
+    status: StatusCode,
+    errors: FormErrors,
+    f: Posted,
+) -> WebResult<Response> {
     let p = competitions::track(&state.db, &me.caller, id).await?;
+    let reg = entries::registration(&state.db, &me.caller, id).await?;
     let title = format!("{} · {}", p.competition.name, p.track.row.name);
     html_status(
-        StatusCode::OK,
+        status,
         &TrackShow {
             p,
+            reg,
+            errors,
+            f,
             l: Layout::new(&me.ctx, "competitions", title),
         },
     )

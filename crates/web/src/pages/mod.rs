@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod banks;
 pub mod competitions;
+pub mod entries;
 pub mod errors;
 pub mod exams;
 pub mod exhibitions;
