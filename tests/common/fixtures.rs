@@ -183,11 +183,12 @@ impl Fixtures<'_> {
             .id
     }
 
-    /// A worker without an account, in `unit`.
-    pub async fn person(&self, unit: i64, name: &str) -> i64 {
+    /// A worker without an account, in `unit`, with an employee number (or "").
+    pub async fn person(&self, unit: i64, name: &str, employee_no: &str) -> i64 {
         let input = gongjiang_app::people::PersonInput {
             unit_id: unit,
             name: name.to_owned(),
+            employee_no: employee_no.to_owned(),
             ..Default::default()
         };
         gongjiang_app::people::create(self.app.db(), &self.system, input)

@@ -2,6 +2,7 @@
 //! returns; enrolments, quotas, eligibility and teams through the API; who sees what.
 
 use crate::common::TestApp;
+use crate::common::xlsx;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -220,7 +221,7 @@ async fn enrolments_keep_quotas_ages_and_teams_and_name_every_reason() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
 
     // Someone outside the organiser's units cannot be entered, nor by an admin elsewhere.
-    let outsider = app.fx().person(s.other_enterprise, "孙立").await;
+    let outsider = app.fx().person(s.other_enterprise, "孙立", "").await;
     let admin_token = app.api_token("admin").await;
     let (status, body) = app
         .api(
@@ -283,7 +284,7 @@ async fn enrolments_keep_quotas_ages_and_teams_and_name_every_reason() {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    let third = app.fx().person(s.branch, "吴刚").await;
+    let third = app.fx().person(s.branch, "吴刚", "").await;
     let (status, body) = app
         .api(
             &token,
@@ -380,4 +381,105 @@ async fn entrants_see_their_own_entries_and_admins_their_units() {
         .api(&unitadmin, "GET", &format!("{list}?stage=approved"), None)
         .await;
     assert_eq!(theirs["total"], 0);
+}
+
+#[tokio::test]
+async fn an_enrolment_sheet_with_one_bad_row_enters_nobody_and_names_every_bad_row() {
+    let app = TestApp::spawn().await;
+    let s = app.seed.clone();
+    let competition = app.fx().competition("华江钢铁职工技能比武").await;
+    let mut spec = app.fx().track_spec("数控车工");
+    spec.quota_per_unit = "2".into();
+    let track = app.fx().track_from(competition, spec).await;
+    for (name, no) in [("钱一", "A001"), ("钱二", "A002"), ("钱三", "A003")] {
+        app.fx().person(s.branch, name, no).await;
+    }
+    app.fx().person(s.other_enterprise, "孙立", "Q001").await;
+    let token = app.api_token("unitadmin").await;
+    let headers = ["单位编码", "工号", "姓名", "队名", "出生日期"];
+    let bad = xlsx::sheet(
+        &headers,
+        &[
+            &["HJGT-01", "A001", "钱一", "", ""],
+            &["HJGT-01", "A002", "钱二", "", ""],
+            &["HJGT-01", "A003", "钱三", "", ""],
+            &["HJGT-01", "Z999", "", "", ""],
+            &["HJQC", "Q001", "孙立", "", ""],
+            &["HJGT-01", "A003", "钱叁", "", "1990-02-30"],
+        ],
+    );
+    let path = format!("/api/v1/tracks/{track}/entries/import");
+    let (status, body) = app.api_upload(&token, &path, "报名表.xlsx", bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let text = body.to_string();
+    for needed in [
+        "quota_full",
+        "unknown_employee_no",
+        "not_in_your_units",
+        "not_a_day",
+    ] {
+        assert!(text.contains(needed), "{needed} in {text}");
+    }
+    let (_, list) = app
+        .api(
+            &token,
+            "GET",
+            &format!("/api/v1/tracks/{track}/entries"),
+            None,
+        )
+        .await;
+    assert_eq!(list["total"], 0, "nothing is entered: {list}");
+
+    // The same through the page: every bad row in the user's language.
+    let client = app.login("unitadmin").await;
+    let csrf = app
+        .csrf(&client, &format!("/competitions/tracks/{track}/entries"))
+        .await;
+    let form = reqwest::multipart::Form::new().text("_csrf", csrf).part(
+        "file",
+        reqwest::multipart::Part::bytes(xlsx::sheet(&headers, &[&["HJGT-01", "Z999", "", "", ""]]))
+            .file_name("报名表.xlsx"),
+    );
+    let page = client
+        .post(app.url(&format!("/competitions/tracks/{track}/entries/import")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Z999"), "{html}");
+
+    let good = xlsx::sheet(
+        &headers,
+        &[
+            &["HJGT-01", "A001", "钱一", "", ""],
+            &["HJGT-01", "A002", "", "", ""],
+        ],
+    );
+    let (status, body) = app.api_upload(&token, &path, "报名表.xlsx", good).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["created"], 2);
+    let (_, list) = app
+        .api(
+            &token,
+            "GET",
+            &format!("/api/v1/tracks/{track}/entries?stage=approved"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        list["total"], 2,
+        "enrolled by the organiser's admin: approved"
+    );
+    let template = client
+        .get(app.url(&format!(
+            "/competitions/tracks/{track}/entries/template.xlsx"
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(template.status(), StatusCode::OK);
+    let rows = xlsx::read(&template.bytes().await.unwrap());
+    assert_eq!(rows[0][..2], ["单位编码*".to_owned(), "工号*".to_owned()]);
 }

@@ -246,6 +246,28 @@ pub(crate) fn rules(app: &TestApp, ids: CompetitionIds) -> Vec<Rule> {
             vec![],
             SignedIn,
         ),
+        (
+            "GET",
+            "/competitions/tracks/{id}/entries/template.xlsx",
+            format!("{t}/entries/template.xlsx"),
+            vec![],
+            Admins,
+        ),
+        // A sheet in another template's columns: refused as invalid for those allowed.
+        (
+            "POST",
+            "/competitions/tracks/{id}/entries/import",
+            format!("{t}/entries/import"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/tracks/{id}/entries/import",
+            format!("/api/v1/tracks/{track}/entries/import"),
+            vec![],
+            Admins,
+        ),
         // Withdrawals last: they change the entry the rules above read.
         (
             "POST",

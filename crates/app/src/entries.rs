@@ -33,7 +33,7 @@ async fn load(conn: &mut Conn, id: i64) -> ServiceResult<EntryView> {
     entries::get(conn, id).await?.ok_or(ServiceError::NotFound)
 }
 
-async fn track_and_competition(
+pub(crate) async fn track_and_competition(
     conn: &mut Conn,
     track_id: i64,
 ) -> ServiceResult<(Track, CompetitionView)> {

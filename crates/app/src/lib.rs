@@ -12,6 +12,7 @@ pub mod competitions;
 pub mod demo;
 mod demo_registry;
 pub mod entries;
+pub mod entry_imports;
 mod error;
 pub mod exams;
 pub mod exhibitions;

@@ -23,7 +23,7 @@ use std::collections::HashMap;
 pub use crate::imports::ImportReport;
 
 /// Every unit by code.
-async fn units_by_code(conn: &mut Conn) -> ServiceResult<HashMap<String, UnitRecord>> {
+pub(crate) async fn units_by_code(conn: &mut Conn) -> ServiceResult<HashMap<String, UnitRecord>> {
     Ok(units::all(conn)
         .await?
         .into_iter()
@@ -34,7 +34,7 @@ async fn units_by_code(conn: &mut Conn) -> ServiceResult<HashMap<String, UnitRec
 /// The unit a row names, if it exists, is open and the caller may act there; otherwise the
 /// row's problem is added to `errors`.
 #[allow(clippy::too_many_arguments)] // each import names its own column and action
-fn unit_of<'a>(
+pub(crate) fn unit_of<'a>(
     units: &'a HashMap<String, UnitRecord>,
     caller: &Caller,
     action: Action,

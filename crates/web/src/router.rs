@@ -57,6 +57,14 @@ pub fn build(state: AppState) -> Router {
             "/competitions/tracks/{id}/entries",
             get(entries::of_track).post(entries::enter),
         )
+        .route(
+            "/competitions/tracks/{id}/entries/template.xlsx",
+            get(entries::template),
+        )
+        .route(
+            "/competitions/tracks/{id}/entries/import",
+            post(entries::import),
+        )
         .route("/competitions/entries", get(entries::mine))
         .route("/competitions/entries/{id}", get(entries::show))
         .route("/competitions/entries/{id}/decision", post(entries::decide))

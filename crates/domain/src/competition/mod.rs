@@ -2,6 +2,7 @@
 //! eligibility, quotas and prize tiers, parsed from what staff type.
 
 pub mod entry;
+pub mod entry_sheet;
 
 use crate::error::text;
 use crate::registry::studio::long_text;

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::context::Me;
 use crate::error::WebResult;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use gongjiang_app::entries::{self, EntryInput};
@@ -169,4 +169,23 @@ pub async fn inbox(
 #[utoipa::path(get, path = "/api/v1/my/entries", tag = "competitions", responses((status = 200, body = Vec<EntryView>)))]
 pub async fn mine(State(state): State<AppState>, me: Me) -> WebResult<Json<Vec<EntryView>>> {
     Ok(Json(entries::mine(&state.db, &me.caller).await?))
+}
+
+/// Enrols many workers from an `.xlsx` in the enrolment template's columns (multipart field
+/// `file`): 单位编码, 工号, 姓名, 队名, 出生日期. All or nothing: a rejected file answers 422
+/// with every problem as `row N column`.
+#[utoipa::path(post, path = "/api/v1/tracks/{id}/entries/import", tag = "competitions", params(("id" = i64, Path)), request_body(content = super::kit::Upload, content_type = "multipart/form-data", description = "field `file`: the .xlsx file in the enrolment template's columns"), responses((status = 200, body = super::sheets::ImportResult)))]
+pub async fn import(
+    State(state): State<AppState>,
+    me: Me,
+    Path(track_id): Path<i64>,
+    mut multipart: Multipart,
+) -> WebResult<Json<super::sheets::ImportResult>> {
+    let file = crate::view::uploaded_file(&mut multipart).await?;
+    let (_, bytes) = file.ok_or_else(|| {
+        crate::error::WebError::Invalid(gongjiang_domain::Invalid::one("file", "empty_file"))
+    })?;
+    let report =
+        gongjiang_app::entry_imports::import(&state.db, &me.caller, track_id, &bytes).await?;
+    Ok(Json(report.into()))
 }

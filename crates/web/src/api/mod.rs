@@ -137,6 +137,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(competitions::track, competitions::update_track))
         .routes(routes!(entries::enter, entries::of_track))
         .routes(routes!(entries::get))
+        .routes(routes!(entries::import))
         .routes(routes!(entries::decide))
         .routes(routes!(entries::withdraw))
         .routes(routes!(entries::inbox))

@@ -3,20 +3,24 @@
 
 use super::Posted;
 use super::competitions::track_page;
+use super::imports::{RowMessage, row_messages};
 use crate::AppState;
 use crate::context::Me;
-use crate::error::WebResult;
-use crate::view::{FormErrors, Layout, Pager, html_status};
+use crate::error::{WebError, WebResult};
+use crate::view::{FormErrors, Layout, Pager, html_status, xlsx};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongjiang_app::entries::{self, EntryInput, EntryPage};
-use gongjiang_app::{ServiceError, competitions};
+use gongjiang_app::{ServiceError, competitions, entry_imports};
 use gongjiang_db::Page;
 use gongjiang_db::entries::EntryView;
+use gongjiang_domain::authz::Action;
 use gongjiang_domain::competition::entry::EntryStage;
+use gongjiang_domain::competition::entry_sheet::ENTRY_COLUMNS;
+use gongjiang_domain::import::RowError;
 use serde::Deserialize;
 
 const PAGE_SIZE: i64 = 50;
@@ -74,6 +78,9 @@ struct TrackEntries {
     stage: String,
     waiting: bool,
     stages: Vec<&'static str>,
+    can_enrol: bool,
+    report: Option<String>,
+    row_errors: Vec<RowMessage>,
 }
 
 #[derive(Deserialize, Default)]
@@ -92,6 +99,18 @@ pub async fn of_track(
     me: Me,
     Path(track_id): Path<i64>,
     Query(q): Query<EntriesQuery>,
+) -> WebResult<Response> {
+    entries_page(&state, &me, track_id, &q, StatusCode::OK, None, Vec::new()).await
+}
+
+async fn entries_page(
+    state: &AppState,
+    me: &Me,
+    track_id: i64,
+    q: &EntriesQuery,
+    status: StatusCode,
+    report: Option<String>,
+    row_errors: Vec<RowMessage>,
 ) -> WebResult<Response> {
     let page = q.page.trim().parse().unwrap_or(1).clamp(1, 100_000);
     let stage = EntryStage::from_stored(q.stage.trim());
@@ -114,7 +133,7 @@ pub async fn of_track(
     }
     let title = format!("{} · {}", t.track.row.name, me.ctx.tr.t("entries.title"));
     html_status(
-        StatusCode::OK,
+        status,
         &TrackEntries {
             track_id,
             track_name: t.track.row.name,
@@ -124,9 +143,94 @@ pub async fn of_track(
             stage: stage_code.to_owned(),
             waiting,
             stages: EntryStage::ALL.iter().map(|s| s.as_str()).collect(),
+            can_enrol: me.caller.may_somewhere(Action::EnrolEntrants),
+            report,
+            row_errors,
             l: Layout::new(&me.ctx, "competitions", title),
         },
     )
+}
+
+/// The enrolment template, with a note on each column.
+pub async fn template(me: Me, Path(_track_id): Path<i64>) -> WebResult<Response> {
+    me.caller.ensure_somewhere(Action::EnrolEntrants)?;
+    let tr = me.ctx.tr;
+    let english = tr.locale.is_english();
+    let notes: Vec<(String, String)> = ENTRY_COLUMNS
+        .iter()
+        .map(|c| {
+            let label = if english { c.en } else { c.zh };
+            (
+                label.to_owned(),
+                tr.t_string(&format!("entries.note.{}", c.key)),
+            )
+        })
+        .collect();
+    let bytes = gongjiang_app::sheets::template(ENTRY_COLUMNS, english, &notes)
+        .map_err(WebError::Internal)?;
+    Ok(xlsx(
+        bytes,
+        &format!("{}.xlsx", tr.t("entries.template_name")),
+    ))
+}
+
+/// Enrols the workers of an uploaded template; a refused file lists every bad row.
+pub async fn import(
+    State(state): State<AppState>,
+    me: Me,
+    Path(track_id): Path<i64>,
+    mut multipart: Multipart,
+) -> WebResult<Response> {
+    let q = EntriesQuery::default();
+    let tr = me.ctx.tr;
+    let Some((_, bytes)) = crate::view::uploaded_file(&mut multipart).await? else {
+        let rows = [RowError {
+            row: 0,
+            column: String::new(),
+            code: "empty_file".into(),
+            params: vec![],
+        }];
+        let errors = row_messages(tr, &rows);
+        return entries_page(
+            &state,
+            &me,
+            track_id,
+            &q,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            errors,
+        )
+        .await;
+    };
+    match entry_imports::import(&state.db, &me.caller, track_id, &bytes).await {
+        Ok(report) => {
+            let done = tr.tf("entries.imported", &[("n", &report.created.to_string())]);
+            entries_page(
+                &state,
+                &me,
+                track_id,
+                &q,
+                StatusCode::OK,
+                Some(done),
+                Vec::new(),
+            )
+            .await
+        }
+        Err(ServiceError::ImportRejected(rows)) => {
+            let errors = row_messages(tr, &rows);
+            entries_page(
+                &state,
+                &me,
+                track_id,
+                &q,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                errors,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Template)]

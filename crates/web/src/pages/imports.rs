@@ -27,6 +27,18 @@ struct ImportPage {
     row_errors: Vec<RowMessage>,
 }
 
+/// A rejected file's problems for `import_errors.html`, in the user's language.
+pub fn row_messages(tr: Tr, errors: &[RowError]) -> Vec<RowMessage> {
+    errors
+        .iter()
+        .map(|e| RowMessage {
+            row: e.row,
+            column: e.column.clone(),
+            message: tr.error(&e.code, &e.params),
+        })
+        .collect()
+}
+
 /// "Row 3, column 单位编码: …" in the user's language.
 pub fn row_message(tr: Tr, e: &RowError) -> String {
     let message = tr.error(&e.code, &e.params);
@@ -54,14 +66,7 @@ fn page(
     errors: &[RowError],
 ) -> WebResult<Response> {
     let tr = me.ctx.tr;
-    let row_errors = errors
-        .iter()
-        .map(|e| RowMessage {
-            row: e.row,
-            column: e.column.clone(),
-            message: tr.error(&e.code, &e.params),
-        })
-        .collect();
+    let row_errors = row_messages(tr, errors);
     let title = tr.t_string("admin.import");
     html_status(
         status,
