@@ -196,4 +196,71 @@ impl Fixtures<'_> {
             .expect("fixture person")
             .id
     }
+
+    /// A one-question bank in `unit`, a fixed paper and an exam session open from 2020 to
+    /// 2099 for everyone in `entrant_units`.
+    pub async fn exam(&self, unit: i64, entrant_units: Vec<i64>) -> ExamFixture {
+        let db = self.app.db();
+        let bank = gongjiang_app::banks::create(db, &self.system, unit, "矩阵题库", "焊工")
+            .await
+            .expect("fixture bank")
+            .id;
+        let aiken = "焊接电流过大易产生？\nA. 咬边\nB. 气孔\nANSWER: A\n";
+        gongjiang_app::banks::import(db, &self.system, bank, "a.txt", aiken.as_bytes())
+            .await
+            .expect("fixture questions");
+        let question =
+            gongjiang_app::banks::questions(db, &self.system, bank, gongjiang_db::Page::new(1, 10))
+                .await
+                .expect("fixture question")
+                .0[0]
+                .record
+                .id;
+        let paper_input = gongjiang_app::papers::PaperInput {
+            bank_id: bank,
+            name: "矩阵试卷".into(),
+            mode: "fixed".into(),
+            question_ids: vec![question],
+            ..Default::default()
+        };
+        let paper = gongjiang_app::papers::create(db, &self.system, paper_input)
+            .await
+            .expect("fixture paper")
+            .id;
+        let exams = gongjiang_app::exams::Exams::start(db.clone());
+        let session = exams
+            .create_session(
+                &self.system,
+                gongjiang_app::exams::SessionInput {
+                    paper_id: paper,
+                    name: "矩阵考试".into(),
+                    opens: "2020-01-01 00:00".into(),
+                    closes: "2099-01-01 00:00".into(),
+                    limit_minutes: 600,
+                    grace_seconds: 5,
+                    attempts_allowed: 10,
+                    unit_ids: entrant_units,
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("fixture session")
+            .id;
+        ExamFixture {
+            bank,
+            question,
+            paper,
+            session,
+            exams,
+        }
+    }
+}
+
+/// What `fx().exam(…)` made, with the exam service that made it.
+pub struct ExamFixture {
+    pub bank: i64,
+    pub question: i64,
+    pub paper: i64,
+    pub session: i64,
+    pub exams: gongjiang_app::exams::Exams,
 }

@@ -483,3 +483,94 @@ async fn an_enrolment_sheet_with_one_bad_row_enters_nobody_and_names_every_bad_r
     let rows = xlsx::read(&template.bytes().await.unwrap());
     assert_eq!(rows[0][..2], ["单位编码*".to_owned(), "工号*".to_owned()]);
 }
+
+#[tokio::test]
+async fn approved_entrants_become_the_entrants_of_the_theory_exam() {
+    let app = TestApp::spawn().await;
+    let s = app.seed.clone();
+    let competition = app.fx().competition("华江钢铁职工技能比武").await;
+    let track = app.fx().track(competition, "电焊工").await;
+    let exam = app.fx().exam(s.branch, vec![s.other_enterprise]).await;
+    let token = app.api_token("unitadmin").await;
+    let enter = |person: i64| {
+        let (app, token) = (&app, &token);
+        async move {
+            app.api(
+                token,
+                "POST",
+                &format!("/api/v1/tracks/{track}/entries"),
+                Some(json!({ "person_id": person })),
+            )
+            .await
+        }
+    };
+    let (_, worker_entry) = enter(s.worker.0).await;
+    assert_eq!(worker_entry["stage"], "approved");
+    let (status, linked) = app
+        .api(
+            &token,
+            "PUT",
+            &format!("/api/v1/tracks/{track}/exam-session"),
+            Some(json!({ "exam_session_id": exam.session })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{linked}");
+    assert_eq!(linked["seated"], 1);
+    let sitting = |person: i64| {
+        let (app, token, session) = (&app, &token, exam.session);
+        async move {
+            let (_, body) = app
+                .api(
+                    token,
+                    "GET",
+                    &format!("/api/v1/exam-sessions/{session}"),
+                    None,
+                )
+                .await;
+            body["entrants"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["person_id"] == person)
+        }
+    };
+    assert!(sitting(s.worker.0).await);
+    // Approved later: seated at once. Withdrawn: taken off.
+    enter(s.target.0).await;
+    assert!(sitting(s.target.0).await);
+    let (status, _) = app
+        .api(
+            &token,
+            "POST",
+            &format!("/api/v1/entries/{}/withdrawal", worker_entry["id"]),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!sitting(s.worker.0).await);
+    // The worker may not link exams; a track without a theory round cannot be linked.
+    let worker = app.api_token("worker").await;
+    let (status, _) = app
+        .api(
+            &worker,
+            "PUT",
+            &format!("/api/v1/tracks/{track}/exam-session"),
+            Some(json!({ "exam_session_id": exam.session })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let mut spec = app.fx().track_spec("实操专项");
+    spec.theory_weight = String::new();
+    spec.practical_weight = "100".into();
+    let practical_only = app.fx().track_from(competition, spec).await;
+    let (status, body) = app
+        .api(
+            &token,
+            "PUT",
+            &format!("/api/v1/tracks/{practical_only}/exam-session"),
+            Some(json!({ "exam_session_id": exam.session })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["fields"][0]["code"], "track_without_theory");
+}

@@ -268,6 +268,21 @@ pub(crate) fn rules(app: &TestApp, ids: CompetitionIds) -> Vec<Rule> {
             vec![],
             Admins,
         ),
+        // No session: refused as invalid (no theory round is linked to nothing) or allowed.
+        (
+            "POST",
+            "/competitions/tracks/{id}/exam-session",
+            format!("{t}/exam-session"),
+            vec![("exam_session_id", "x".to_owned())],
+            Admins,
+        ),
+        (
+            "PUT",
+            "/api/v1/tracks/{id}/exam-session",
+            format!("/api/v1/tracks/{track}/exam-session"),
+            vec![("exam_session_id", "0".to_owned())],
+            Admins,
+        ),
         // Withdrawals last: they change the entry the rules above read.
         (
             "POST",

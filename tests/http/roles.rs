@@ -94,51 +94,16 @@ async fn every_route_refuses_every_role_that_must_not_use_it() {
     .await
     .unwrap()
     .id;
-    let bank = gongjiang_app::banks::create(app.db(), &system, app.seed.branch, "矩阵题库", "焊工")
-        .await
-        .unwrap()
-        .id;
-    let aiken = "焊接电流过大易产生？\nA. 咬边\nB. 气孔\nANSWER: A\n";
-    gongjiang_app::banks::import(app.db(), &system, bank, "a.txt", aiken.as_bytes())
-        .await
-        .unwrap();
-    let question =
-        gongjiang_app::banks::questions(app.db(), &system, bank, gongjiang_db::Page::new(1, 10))
-            .await
-            .unwrap()
-            .0[0]
-            .record
-            .id;
-    let paper_input = gongjiang_app::papers::PaperInput {
-        bank_id: bank,
-        name: "矩阵试卷".into(),
-        mode: "fixed".into(),
-        question_ids: vec![question],
-        ..Default::default()
-    };
-    let paper = gongjiang_app::papers::create(app.db(), &system, paper_input)
-        .await
-        .unwrap()
-        .id;
-    let exams = gongjiang_app::exams::Exams::start(app.db().clone());
-    let session = exams
-        .create_session(
-            &system,
-            gongjiang_app::exams::SessionInput {
-                paper_id: paper,
-                name: "矩阵考试".into(),
-                opens: "2020-01-01 00:00".into(),
-                closes: "2099-01-01 00:00".into(),
-                limit_minutes: 600,
-                grace_seconds: 5,
-                attempts_allowed: 10,
-                unit_ids: vec![app.seed.federation],
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-        .id;
+    let crate::common::fixtures::ExamFixture {
+        bank,
+        question,
+        paper,
+        session,
+        exams,
+    } = app
+        .fx()
+        .exam(app.seed.branch, vec![app.seed.federation])
+        .await;
     let picture = gongjiang_app::banks::add_picture(app.db(), &system, question, PNG)
         .await
         .unwrap();

@@ -252,6 +252,9 @@ pub(crate) async fn enter_in(
     for (acting, to) in approvals {
         entries::add_step(tx, id, now, who, actor, "approve", acting, to, "").await?;
     }
+    if at.stage == EntryStage::Approved {
+        crate::track_exams::seat_approved(tx, track.row.id).await?;
+    }
     let after = load(tx, id).await?;
     let code = if by_admin {
         "entry.enrol"
@@ -347,6 +350,9 @@ pub async fn decide(
         &reason_text,
     )
     .await?;
+    if next.stage == EntryStage::Approved {
+        crate::track_exams::seat_approved(&mut tx, track.row.id).await?;
+    }
     let after = load(&mut tx, id).await?;
     let mut c = change(
         &format!("entry.{}", decision.as_str()),
@@ -390,6 +396,9 @@ pub async fn withdraw(
     .await?
     {
         return Err(ServiceError::Stale);
+    }
+    if before.stage == EntryStage::Approved {
+        crate::track_exams::unseat(&mut tx, before.track_id, before.person_id).await?;
     }
     let reason = non_empty(reason);
     entries::add_step(

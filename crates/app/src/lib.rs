@@ -33,6 +33,7 @@ pub mod statistics;
 mod studio_history;
 pub mod studios;
 mod thumbnails;
+pub mod track_exams;
 pub mod units;
 
 pub use caller::Caller;

@@ -176,6 +176,8 @@ pub struct TrackRound {
     #[sqlx(try_from = "String")]
     pub kind: RoundKind,
     pub weight: i64,
+    /// The theory round's exam session, once linked.
+    pub exam_session_id: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -339,7 +341,7 @@ pub async fn tracks(conn: &mut Conn, competition_id: i64) -> DbResult<Vec<Track>
     .fetch_all(&mut *conn)
     .await?;
     let rounds: Vec<TrackRound> = sqlx::query_as(
-        "SELECT r.id, r.track_id, r.kind, r.weight FROM track_rounds r JOIN tracks t ON t.id = r.track_id WHERE t.competition_id = $1 ORDER BY r.kind DESC",
+        "SELECT r.id, r.track_id, r.kind, r.weight, r.exam_session_id FROM track_rounds r JOIN tracks t ON t.id = r.track_id WHERE t.competition_id = $1 ORDER BY r.kind DESC",
     )
     .bind(competition_id)
     .fetch_all(&mut *conn)
@@ -363,7 +365,7 @@ pub async fn track(conn: &mut Conn, id: i64) -> DbResult<Option<Track>> {
         return Ok(None);
     };
     let rounds = sqlx::query_as(
-        "SELECT id, track_id, kind, weight FROM track_rounds WHERE track_id = $1 ORDER BY kind DESC",
+        "SELECT id, track_id, kind, weight, exam_session_id FROM track_rounds WHERE track_id = $1 ORDER BY kind DESC",
     )
     .bind(id)
     .fetch_all(&mut *conn)
@@ -402,4 +404,44 @@ fn assemble(rows: Vec<TrackRow>, rounds: Vec<TrackRound>, tiers: Vec<TierRow>) -
         }
     }
     tracks
+}
+
+/// Links a round to the exam session it is sat as (or unlinks it).
+pub async fn set_exam_session(
+    conn: &mut Conn,
+    round_id: i64,
+    session_id: Option<i64>,
+) -> DbResult<()> {
+    sqlx::query("UPDATE track_rounds SET exam_session_id = $1 WHERE id = $2")
+        .bind(session_id)
+        .bind(round_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The people of a track's approved entries who are not yet entrants of `session_id` in their
+/// own name.
+pub async fn approved_not_sitting(
+    conn: &mut Conn,
+    track_id: i64,
+    session_id: i64,
+) -> DbResult<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT e.person_id FROM entries e WHERE e.track_id = $1 AND e.stage = 'approved' AND NOT EXISTS (SELECT 1 FROM exam_entrants x WHERE x.session_id = $2 AND x.person_id = e.person_id) ORDER BY e.id",
+    )
+    .bind(track_id)
+    .bind(session_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Takes a person off a session's entrants (a withdrawn entry).
+pub async fn remove_exam_entrant(conn: &mut Conn, session_id: i64, person_id: i64) -> DbResult<()> {
+    sqlx::query("DELETE FROM exam_entrants WHERE session_id = $1 AND person_id = $2")
+        .bind(session_id)
+        .bind(person_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

@@ -119,6 +119,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 16,
+        name: "track_exams",
+        common: include_str!("../../../migrations/0016_track_exams.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn render(m: &Migration, backend: Backend) -> String {

@@ -58,6 +58,10 @@ pub fn build(state: AppState) -> Router {
             get(entries::of_track).post(entries::enter),
         )
         .route(
+            "/competitions/tracks/{id}/exam-session",
+            post(competitions::link_exam),
+        )
+        .route(
             "/competitions/tracks/{id}/entries/template.xlsx",
             get(entries::template),
         )

@@ -96,6 +96,8 @@ pub struct RoundDto {
     pub kind: RoundKind,
     /// Percent of the combined score.
     pub weight: i64,
+    /// The theory round's exam session, once linked.
+    pub exam_session_id: Option<i64>,
 }
 
 /// A track (工种/赛项) with its rounds, eligibility, quota and prize tiers.
@@ -143,6 +145,7 @@ impl From<Track> for TrackDto {
                     id: x.id,
                     kind: x.kind,
                     weight: x.weight,
+                    exam_session_id: x.exam_session_id,
                 })
                 .collect(),
             eligible_unit_id: r.eligible_unit_id,
@@ -263,4 +266,35 @@ pub async fn update_track(
 ) -> WebResult<Response> {
     let t = competitions::update_track(&state.db, &me.caller, id, body.into(), version).await?;
     Ok(tagged(StatusCode::OK, t.row.updated_at, TrackDto::from(t)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ExamSessionBody {
+    /// The exam session the theory round is sat as; null to unlink.
+    pub exam_session_id: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExamSessionLinked {
+    pub track: TrackDto,
+    /// Approved entrants added to the session's entrants by this call.
+    pub seated: usize,
+}
+
+/// Links the track's theory round to an exam session (the caller organises the competition
+/// and runs the session): every approved entrant becomes an entrant of the session, and every
+/// entry approved later too.
+#[utoipa::path(put, path = "/api/v1/tracks/{id}/exam-session", tag = "competitions", params(("id" = i64, Path)), request_body = ExamSessionBody, responses((status = 200, body = ExamSessionLinked)))]
+pub async fn link_exam(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<ExamSessionBody>,
+) -> WebResult<Json<ExamSessionLinked>> {
+    let (track, seated) =
+        gongjiang_app::track_exams::link(&state.db, &me.caller, id, body.exam_session_id).await?;
+    Ok(Json(ExamSessionLinked {
+        track: track.into(),
+        seated,
+    }))
 }

@@ -135,6 +135,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(competitions::get, competitions::update))
         .routes(routes!(competitions::add_track))
         .routes(routes!(competitions::track, competitions::update_track))
+        .routes(routes!(competitions::link_exam))
         .routes(routes!(entries::enter, entries::of_track))
         .routes(routes!(entries::get))
         .routes(routes!(entries::import))

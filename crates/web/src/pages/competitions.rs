@@ -16,6 +16,7 @@ use gongjiang_app::entries::{self, Registration};
 use gongjiang_app::{ServiceError, units};
 use gongjiang_db::Page;
 use gongjiang_db::competitions::{CompetitionView, Track};
+use gongjiang_db::exams::SessionRecord;
 use gongjiang_domain::Invalid;
 use gongjiang_domain::authz::Action;
 use gongjiang_domain::competition::{
@@ -452,6 +453,8 @@ struct TrackShow {
     l: Layout,
     p: TrackPage,
     reg: Registration,
+    /// Exam sessions the theory round may be sat as (for its organisers).
+    sessions: Vec<SessionRecord>,
     errors: FormErrors,
     f: Posted,
 }
@@ -484,15 +487,48 @@ pub(crate) async fn track_page(
 ) -> WebResult<Response> {
     let p = competitions::track(&state.db, &me.caller, id).await?;
     let reg = entries::registration(&state.db, &me.caller, id).await?;
+    let sessions = if p.can_manage {
+        state.exams.sessions(&me.caller).await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let title = format!("{} · {}", p.competition.name, p.track.row.name);
     html_status(
         status,
         &TrackShow {
             p,
             reg,
+            sessions,
             errors,
             f,
             l: Layout::new(&me.ctx, "competitions", title),
         },
     )
+}
+
+/// Links the theory round to an exam session (or unlinks it with an empty choice).
+pub async fn link_exam(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(posted): Form<Posted>,
+) -> WebResult<Response> {
+    // Rights before the input: a bad choice is only reported to those who may choose.
+    if !competitions::track(&state.db, &me.caller, id).await?.can_manage {
+        return Err(WebError::Forbidden);
+    }
+    let result = async {
+        let session = posted.read(|f| f.optional_id("exam_session_id"))?;
+        gongjiang_app::track_exams::link(&state.db, &me.caller, id, session).await?;
+        Ok(())
+    }
+    .await;
+    let again = |status, errors| track_page(&state, &me, id, status, errors, posted.clone());
+    super::after_form(
+        me.ctx.tr,
+        result,
+        format!("/competitions/tracks/{id}"),
+        again,
+    )
+    .await
 }
