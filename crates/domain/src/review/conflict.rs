@@ -24,8 +24,19 @@ pub enum Conflict {
 }
 
 /// The conflict the union tree shows between a judge and a subject, if any.
+///
+/// A judge who works in an enterprise (or below one) stands aside for their own unit's subtree
+/// and for their whole enterprise. A judge who works in a union office above the enterprises
+/// (the federation, an industry or district union) stands aside only for their own office:
+/// every entrant of a city-wide competition lies in the federation's subtree, and the
+/// office's staff are the usual judges.
 pub fn found(judge: &Affiliation, subject: &Affiliation) -> Option<Conflict> {
-    if subject.unit.is_within(&judge.unit) {
+    let own = if judge.enterprise.is_some() {
+        subject.unit.is_within(&judge.unit)
+    } else {
+        subject.unit == judge.unit
+    };
+    if own {
         Some(Conflict::OwnSubtree)
     } else if judge.enterprise.is_some() && judge.enterprise == subject.enterprise {
         Some(Conflict::SameEnterprise)
@@ -107,6 +118,13 @@ mod tests {
             None
         );
         assert_eq!(found(&at("/1/6/", None), &at("/1/5/", None)), None);
+        // A union office's judge scores the enterprises below it, not their own office.
+        let office = at("/1/5/", None);
+        assert_eq!(found(&office, &at("/1/5/20/31/", Some(20))), None);
+        assert_eq!(
+            found(&office, &at("/1/5/", None)),
+            Some(Conflict::OwnSubtree)
+        );
     }
 
     #[test]

@@ -514,7 +514,10 @@ pub async fn link_exam(
     Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
     // Rights before the input: a bad choice is only reported to those who may choose.
-    if !competitions::track(&state.db, &me.caller, id).await?.can_manage {
+    if !competitions::track(&state.db, &me.caller, id)
+        .await?
+        .can_manage
+    {
         return Err(WebError::Forbidden);
     }
     let result = async {
