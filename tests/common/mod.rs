@@ -342,7 +342,7 @@ pub fn remove(backend: Backend) {
     }
 }
 
-async fn user(
+pub async fn user(
     db: &gongjiang_app::Database,
     unit_id: i64,
     name: &str,

@@ -24,6 +24,7 @@ mod exhibitions;
 mod imports;
 mod instances;
 mod people;
+mod practical;
 mod registry;
 mod registry_imports;
 mod role_api;

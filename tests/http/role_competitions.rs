@@ -12,6 +12,8 @@ pub(crate) struct CompetitionIds {
     pub track: i64,
     /// The seed's `target` signed up: pending at the branch (the unit admin's subtree).
     pub entry: i64,
+    /// A panel of the track's practical round, with `judge` as its chief judge.
+    pub panel: i64,
 }
 
 impl CompetitionIds {
@@ -28,10 +30,19 @@ impl CompetitionIds {
             )
             .await;
         let entry = entry["id"].as_i64().expect("matrix entry");
+        let system = gongjiang_app::Caller::system("test");
+        let panel = gongjiang_app::practical::add_panel(app.db(), &system, track, "矩阵评分组")
+            .await
+            .expect("matrix panel")
+            .id;
+        gongjiang_app::practical::set_judges(app.db(), &system, panel, "*judge")
+            .await
+            .expect("matrix judges");
         CompetitionIds {
             competition,
             track,
             entry,
+            panel,
         }
     }
 }
@@ -42,7 +53,19 @@ pub(crate) fn rules(app: &TestApp, ids: CompetitionIds) -> Vec<Rule> {
         competition,
         track,
         entry,
+        panel,
     } = ids;
+    let p = format!("/competitions/panels/{panel}");
+    let j = format!("/judging/panels/{panel}");
+    let api_p = format!("/api/v1/panels/{panel}");
+    let api_t = format!("/api/v1/tracks/{track}");
+    // An entrant on no panel: refused as invalid for the panel's judges, changing nothing.
+    let nobody = || {
+        vec![
+            ("entry_id", "999999".to_owned()),
+            ("reason", "亲属".to_owned()),
+        ]
+    };
     let e = format!("/competitions/entries/{entry}");
     let api_e = format!("/api/v1/entries/{entry}");
     // Returning needs a reason: refused as invalid for the units it waits on, changing nothing.
@@ -282,6 +305,186 @@ pub(crate) fn rules(app: &TestApp, ids: CompetitionIds) -> Vec<Rule> {
             format!("/api/v1/tracks/{track}/exam-session"),
             vec![("exam_session_id", "0".to_owned())],
             Admins,
+        ),
+        (
+            "GET",
+            "/competitions/tracks/{id}/practical",
+            format!("{t}/practical"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/competitions/tracks/{id}/practical",
+            format!("{t}/practical"),
+            vec![("criteria", String::new())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/competitions/tracks/{id}/panels",
+            format!("{t}/panels"),
+            vec![("name", String::new())],
+            Admins,
+        ),
+        // No approved entrant yet: refused as invalid for the organisers.
+        (
+            "POST",
+            "/competitions/tracks/{id}/draw",
+            format!("{t}/draw"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/competitions/panels/{id}/judges",
+            format!("{p}/judges"),
+            vec![("judges", "*nosuchjudge".to_owned())],
+            Admins,
+        ),
+        // The panel is open and no reason is given: refused as invalid for the organisers.
+        (
+            "POST",
+            "/competitions/panels/{id}/reopen",
+            format!("{p}/reopen"),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/competitions/panels/{id}/results",
+            format!("{p}/results"),
+            vec![],
+            Graders,
+        ),
+        ("GET", "/judging", "/judging".into(), vec![], SignedIn),
+        (
+            "GET",
+            "/judging/panels/{id}",
+            j.clone(),
+            vec![],
+            PanelJudges,
+        ),
+        (
+            "POST",
+            "/judging/panels/{id}/scores",
+            format!("{j}/scores"),
+            vec![
+                ("entry_id", "999999".to_owned()),
+                ("criterion_1", "5".to_owned()),
+            ],
+            PanelJudges,
+        ),
+        (
+            "POST",
+            "/judging/panels/{id}/recusals",
+            format!("{j}/recusals"),
+            nobody(),
+            PanelJudges,
+        ),
+        // Still open: the confirmation is refused as invalid for the chief judge.
+        (
+            "POST",
+            "/judging/panels/{id}/confirmation",
+            format!("{j}/confirmation"),
+            vec![],
+            PanelJudges,
+        ),
+        (
+            "GET",
+            "/api/v1/my/panels",
+            "/api/v1/my/panels".into(),
+            vec![],
+            SignedIn,
+        ),
+        (
+            "GET",
+            "/api/v1/panels/{id}/sheet",
+            format!("{api_p}/sheet"),
+            vec![],
+            PanelJudges,
+        ),
+        (
+            "POST",
+            "/api/v1/panels/{id}/scores",
+            format!("{api_p}/scores"),
+            vec![
+                ("entry_id", "999999".to_owned()),
+                ("criterion_id", "1".to_owned()),
+                ("points", "5.0".to_owned()),
+            ],
+            PanelJudges,
+        ),
+        (
+            "POST",
+            "/api/v1/panels/{id}/recusals",
+            format!("{api_p}/recusals"),
+            nobody(),
+            PanelJudges,
+        ),
+        (
+            "POST",
+            "/api/v1/panels/{id}/confirmation",
+            format!("{api_p}/confirmation"),
+            vec![],
+            PanelJudges,
+        ),
+        (
+            "GET",
+            "/api/v1/panels/{id}/results",
+            format!("{api_p}/results"),
+            vec![],
+            Graders,
+        ),
+        (
+            "PUT",
+            "/api/v1/panels/{id}/judges",
+            format!("{api_p}/judges"),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/api/v1/tracks/{id}/practical",
+            format!("{api_t}/practical"),
+            vec![],
+            Admins,
+        ),
+        (
+            "PUT",
+            "/api/v1/tracks/{id}/practical",
+            format!("{api_t}/practical"),
+            vec![("criteria", String::new())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/tracks/{id}/panels",
+            format!("{api_t}/panels"),
+            vec![("name", String::new())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/tracks/{id}/draw",
+            format!("{api_t}/draw"),
+            vec![],
+            Admins,
+        ),
+        // Closing last among the panel's rules: it changes what the rules above meet.
+        (
+            "POST",
+            "/api/v1/panels/{id}/state",
+            format!("{api_p}/state"),
+            vec![("open", "false".to_owned())],
+            Graders,
+        ),
+        (
+            "POST",
+            "/judging/panels/{id}/close",
+            format!("{j}/close"),
+            vec![],
+            Graders,
         ),
         // Withdrawals last: they change the entry the rules above read.
         (

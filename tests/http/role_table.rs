@@ -23,6 +23,8 @@ pub(crate) enum Access {
     /// Those who may read an unpublished record (its keepers); to everyone else it does not
     /// exist, signed in or not.
     Readers,
+    /// The judges of the panel (the matrix's panel has `judge` as its chief judge).
+    PanelJudges,
 }
 
 /// A small valid PNG: one transparent pixel.

@@ -17,6 +17,7 @@ fn allowed(access: Access, role: &str) -> bool {
         Access::FederationAdmin => role == "admin",
         Access::Graders => role == "admin" || role == "unitadmin" || role == "judge",
         Access::Owner => role == "worker",
+        Access::PanelJudges => role == "judge",
         Access::Sitters => role == "worker" || role == "admin" || role == "unitadmin",
         Access::Keepers | Access::Readers => {
             role == "leader" || role == "admin" || role == "unitadmin"

@@ -20,6 +20,7 @@ pub mod idempotency;
 mod migrations;
 pub mod papers;
 pub mod people;
+pub mod practical;
 pub mod rate_limits;
 pub mod search;
 pub mod sessions;

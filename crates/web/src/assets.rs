@@ -23,6 +23,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../assets/exam.js"),
     ),
     (
+        "judge.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/judge.js"),
+    ),
+    (
         "favicon.svg",
         "image/svg+xml",
         include_str!("../assets/favicon.svg"),

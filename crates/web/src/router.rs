@@ -5,8 +5,8 @@ use crate::context::{self, MAX_BODY};
 use crate::error::WebError;
 use crate::pages::{
     account, accounts, achievements, admin, alliances, audit, auth, banks, competitions, entries,
-    exams, exhibitions, groups, home, honours, imports, people, questions, search, sessions,
-    showcase, statistics, studios, units,
+    exams, exhibitions, groups, home, honours, imports, judging, people, practical, questions,
+    search, sessions, showcase, statistics, studios, units,
 };
 use crate::{AppState, api, assets};
 use axum::Router;
@@ -69,6 +69,27 @@ pub fn build(state: AppState) -> Router {
             "/competitions/tracks/{id}/entries/import",
             post(entries::import),
         )
+        .route(
+            "/competitions/tracks/{id}/practical",
+            get(practical::show).post(practical::set_up),
+        )
+        .route(
+            "/competitions/tracks/{id}/panels",
+            post(practical::add_panel),
+        )
+        .route("/competitions/tracks/{id}/draw", post(practical::draw))
+        .route(
+            "/competitions/panels/{id}/judges",
+            post(practical::set_judges),
+        )
+        .route("/competitions/panels/{id}/reopen", post(practical::reopen))
+        .route("/competitions/panels/{id}/results", get(practical::results))
+        .route("/judging", get(judging::panels))
+        .route("/judging/panels/{id}", get(judging::sheet))
+        .route("/judging/panels/{id}/scores", post(judging::save_row))
+        .route("/judging/panels/{id}/recusals", post(judging::recuse))
+        .route("/judging/panels/{id}/close", post(judging::close))
+        .route("/judging/panels/{id}/confirmation", post(judging::confirm))
         .route("/competitions/entries", get(entries::mine))
         .route("/competitions/entries/{id}", get(entries::show))
         .route("/competitions/entries/{id}/decision", post(entries::decide))

@@ -3,6 +3,7 @@
 
 pub mod entry;
 pub mod entry_sheet;
+pub mod practical;
 
 use crate::error::text;
 use crate::registry::studio::long_text;

@@ -13,7 +13,7 @@ pub struct Affiliation {
 }
 
 /// Why a judge stands aside for a subject.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Conflict {
     /// The subject's unit is the judge's unit or lies below it.
@@ -21,6 +21,22 @@ pub enum Conflict {
     SameEnterprise,
     /// The judge said so (a relative, a former colleague, a teacher).
     Declared,
+}
+
+impl Conflict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Conflict::OwnSubtree => "own_subtree",
+            Conflict::SameEnterprise => "same_enterprise",
+            Conflict::Declared => "declared",
+        }
+    }
+}
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// The conflict the union tree shows between a judge and a subject, if any.

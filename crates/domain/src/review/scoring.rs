@@ -26,7 +26,7 @@ impl Criterion {
 }
 
 /// How judges' totals make a subject's score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Aggregation {
     /// The mean of every counted total.
@@ -41,7 +41,7 @@ pub const TRIM_NEEDS: usize = 5;
 
 /// A review round's rule. Its version is stamped on every trace, so that a score made under
 /// an earlier rule can be told apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Rule {
     pub aggregation: Aggregation,
     /// Rescale each judge's totals to the panel's mean and spread (z-scores) before
@@ -62,7 +62,7 @@ pub struct Sheet {
 }
 
 /// What happened to one judge's total for a subject.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LineStatus {
     Counted,
@@ -75,7 +75,7 @@ pub enum LineStatus {
     Missing,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct JudgeLine {
     pub judge: i64,
     pub status: LineStatus,
@@ -93,7 +93,7 @@ impl JudgeLine {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TraceNote {
     /// Dropping was asked for, but fewer than five totals were there: the plain mean.
@@ -103,7 +103,7 @@ pub enum TraceNote {
 }
 
 /// Everything that made one subject's score.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Trace {
     pub rule: Rule,
     pub lines: Vec<JudgeLine>,
@@ -114,7 +114,7 @@ pub struct Trace {
     pub counted: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SubjectScore {
     pub subject: i64,
     pub score: Option<Points>,
@@ -122,7 +122,7 @@ pub struct SubjectScore {
 }
 
 /// How one judge's totals were rescaled: `panel_mean + panel_sd × (total − mean) / sd`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct JudgeScale {
     pub judge: i64,
     pub totals: u32,
@@ -132,7 +132,7 @@ pub struct JudgeScale {
     pub applied: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RoundScores {
     pub subjects: Vec<SubjectScore>,
     pub panel_mean: f64,

@@ -19,6 +19,7 @@ pub mod limits;
 pub mod openapi;
 mod papers;
 mod people;
+mod practical;
 mod public;
 mod records;
 mod search;
@@ -143,6 +144,17 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(entries::withdraw))
         .routes(routes!(entries::inbox))
         .routes(routes!(entries::mine))
+        .routes(routes!(practical::get, practical::set_up))
+        .routes(routes!(practical::add_panel))
+        .routes(routes!(practical::set_judges))
+        .routes(routes!(practical::draw))
+        .routes(routes!(practical::mine))
+        .routes(routes!(practical::sheet))
+        .routes(routes!(practical::save))
+        .routes(routes!(practical::recuse))
+        .routes(routes!(practical::set_state))
+        .routes(routes!(practical::confirm))
+        .routes(routes!(practical::results))
         .routes(routes!(groups::list, groups::create))
         .routes(routes!(groups::get))
         .routes(routes!(groups::add))

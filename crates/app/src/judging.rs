@@ -1,0 +1,370 @@
+//! Judges at work: their panels, a panel's sheet (entrants by number only), saving a score
+//! (idempotent; a different value only as a correction with its reason), declaring a
+//! conflict, closing a panel and the chief judge's confirmation.
+
+use crate::practical::{panel_scores, recusals, round_of_panel};
+use crate::{Caller, ServiceError, ServiceResult, change, record};
+use gongjiang_db::practical::{self, CriterionRow, PanelJudge, PanelRow};
+use gongjiang_db::{Conn, Database};
+use gongjiang_domain::FieldError;
+use gongjiang_domain::authz::Action;
+use gongjiang_domain::clock::now_ms;
+use gongjiang_domain::competition::practical::{self as rules, Save};
+use gongjiang_domain::review::Points;
+use gongjiang_domain::review::conflict::Conflict;
+use gongjiang_domain::review::scoring::RoundScores;
+use std::collections::HashMap;
+
+/// The panels the caller judges on.
+pub async fn my_panels(db: &Database, caller: &Caller) -> ServiceResult<Vec<PanelRow>> {
+    let Some(user) = caller.user_id() else {
+        return Ok(Vec::new());
+    };
+    let mut conn = db.read().await?;
+    Ok(practical::panels_of_judge(&mut conn, user).await?)
+}
+
+async fn seat(conn: &mut Conn, caller: &Caller, panel_id: i64) -> ServiceResult<PanelJudge> {
+    let user = caller.user_id().ok_or(ServiceError::Forbidden)?;
+    practical::judges(conn, panel_id)
+        .await?
+        .into_iter()
+        .find(|j| j.user_id == user)
+        .ok_or(ServiceError::Forbidden)
+}
+
+/// One entrant on a judge's sheet: a number, this judge's scores, and whether they stand aside.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SheetLine {
+    pub entry_id: i64,
+    pub number: i64,
+    /// Why this judge stands aside (then they do not score this entrant).
+    pub recused: Option<Conflict>,
+    /// In the order of the criteria; null where not yet scored.
+    pub points: Vec<Option<Points>>,
+}
+
+/// A judge's sheet for a panel.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct JudgeSheet {
+    pub panel: PanelRow,
+    pub track_name: String,
+    pub criteria: Vec<CriterionRow>,
+    pub lines: Vec<SheetLine>,
+    pub chief: bool,
+    /// Entrants left with fewer judges than the rule needs, after the conflicts.
+    pub short: Vec<i64>,
+    pub min_judges: u32,
+}
+
+pub async fn sheet(db: &Database, caller: &Caller, panel_id: i64) -> ServiceResult<JudgeSheet> {
+    let mut conn = db.read().await?;
+    let (r, panel) = round_of_panel(&mut conn, panel_id).await?;
+    let me = seat(&mut conn, caller, panel_id).await?;
+    let criteria = practical::criteria(&mut conn, r.round.id).await?;
+    let (rule, _) = practical::rule(&mut conn, r.round.id).await?;
+    let recused = recusals(&mut conn, panel_id).await?;
+    let judges = practical::judges(&mut conn, panel_id).await?;
+    let position: HashMap<i64, usize> = criteria
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id, i))
+        .collect();
+    let mut mine: HashMap<i64, Vec<Option<Points>>> = HashMap::new();
+    for s in practical::panel_scores(&mut conn, panel_id).await? {
+        if s.user_id == me.user_id
+            && let Some(&i) = position.get(&s.criterion_id)
+        {
+            mine.entry(s.entry_id)
+                .or_insert_with(|| vec![None; criteria.len()])[i] = Some(Points(s.points));
+        }
+    }
+    let mut lines = Vec::new();
+    let mut short = Vec::new();
+    for e in practical::panel_entrants(&mut conn, panel_id).await? {
+        let free = judges
+            .iter()
+            .filter(|j| !recused.contains_key(&(j.user_id, e.entry_id)))
+            .count();
+        if (free as u32) < rule.min_judges {
+            short.push(e.number);
+        }
+        lines.push(SheetLine {
+            entry_id: e.entry_id,
+            number: e.number,
+            recused: recused.get(&(me.user_id, e.entry_id)).copied(),
+            points: mine
+                .remove(&e.entry_id)
+                .unwrap_or_else(|| vec![None; criteria.len()]),
+        });
+    }
+    Ok(JudgeSheet {
+        track_name: r.track.row.name,
+        panel,
+        criteria,
+        lines,
+        chief: me.chief,
+        short,
+        min_judges: rule.min_judges,
+    })
+}
+
+/// One score as a judge's phone sends it.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct ScoreInput {
+    pub entry_id: i64,
+    pub criterion_id: i64,
+    /// A decimal with up to three places, as typed: `"37.5"`.
+    pub points: String,
+    /// To change a score already stored: the reason. Without it a different value is refused.
+    #[serde(default)]
+    pub correction: Option<String>,
+}
+
+/// What became of a save.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Saved {
+    New,
+    /// The same value was already stored (a retry).
+    Same,
+    Corrected,
+}
+
+/// Stores one score: the caller judges on the panel, the panel is open, the entrant is on it
+/// and the judge does not stand aside for them, the criterion is the round's and the points
+/// within its maximum. Acknowledged only once committed.
+pub async fn save(
+    db: &Database,
+    caller: &Caller,
+    panel_id: i64,
+    input: ScoreInput,
+) -> ServiceResult<Saved> {
+    let mut tx = db.begin().await?;
+    let (r, panel) = round_of_panel(&mut tx, panel_id).await?;
+    let me = seat(&mut tx, caller, panel_id).await?;
+    if panel.closed_at.is_some() {
+        return Err(FieldError::new("points", "panel_closed").into());
+    }
+    let on_panel = practical::panel_entrants(&mut tx, panel_id)
+        .await?
+        .iter()
+        .any(|e| e.entry_id == input.entry_id);
+    if !on_panel {
+        return Err(FieldError::new("entry_id", "not_on_panel")
+            .with("value", input.entry_id)
+            .into());
+    }
+    if recusals(&mut tx, panel_id)
+        .await?
+        .contains_key(&(me.user_id, input.entry_id))
+    {
+        return Err(FieldError::new("entry_id", "judge_recused").into());
+    }
+    let criterion = practical::criteria(&mut tx, r.round.id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == input.criterion_id)
+        .ok_or_else(|| {
+            FieldError::new("criterion_id", "unknown_criterion").with("value", input.criterion_id)
+        })?;
+    let points = Points::parse("points", &input.points)?;
+    if points > criterion.max() {
+        return Err(FieldError::new("points", "above_maximum")
+            .with("max", criterion.max())
+            .into());
+    }
+    let stored = practical::score(&mut tx, input.entry_id, me.user_id, criterion.id).await?;
+    let now = now_ms();
+    let outcome = rules::save(
+        stored.as_ref().map(|s| Points(s.points)),
+        points,
+        input.correction.as_deref(),
+    )?;
+    match (outcome, stored) {
+        (Save::Same, _) => return Ok(Saved::Same),
+        (Save::New, _) => {
+            practical::insert_score(
+                &mut tx,
+                input.entry_id,
+                me.user_id,
+                criterion.id,
+                points,
+                now,
+            )
+            .await?;
+        }
+        (Save::Corrected { before }, Some(row)) => {
+            let reason = input.correction.unwrap_or_default();
+            practical::correct_score(&mut tx, &row, points, reason.trim(), now).await?;
+            let mut c = change(
+                "score.correct",
+                "entry",
+                input.entry_id,
+                Some(&serde_json::json!({ "criterion_id": criterion.id, "points": before })),
+                Some(&serde_json::json!({ "criterion_id": criterion.id, "points": points })),
+            );
+            c.reason = Some(reason.trim().to_owned());
+            record(&mut tx, caller, c).await?;
+        }
+        (Save::Corrected { .. }, None) => unreachable!("a correction needs a stored score"),
+    }
+    gongjiang_db::commit(tx).await?;
+    Ok(match outcome {
+        Save::New => Saved::New,
+        _ => Saved::Corrected,
+    })
+}
+
+/// A judge stands aside for an entrant by their own word (a relative, a former pupil).
+pub async fn declare(
+    db: &Database,
+    caller: &Caller,
+    panel_id: i64,
+    entry_id: i64,
+    reason: &str,
+) -> ServiceResult<()> {
+    let mut tx = db.begin().await?;
+    let me = seat(&mut tx, caller, panel_id).await?;
+    let on_panel = practical::panel_entrants(&mut tx, panel_id)
+        .await?
+        .iter()
+        .any(|e| e.entry_id == entry_id);
+    if !on_panel {
+        return Err(FieldError::new("entry_id", "not_on_panel")
+            .with("value", entry_id)
+            .into());
+    }
+    let reason = crate::units::non_empty(reason)
+        .ok_or_else(|| FieldError::new("reason", "reason_required"))?;
+    practical::declare_conflict(&mut tx, entry_id, me.user_id, &reason, now_ms()).await?;
+    let mut c = change::<(), _>(
+        "panel.recuse",
+        "entry",
+        entry_id,
+        None,
+        Some(&serde_json::json!({ "panel_id": panel_id, "judge": me.user_id })),
+    );
+    c.reason = Some(reason);
+    record(&mut tx, caller, c).await?;
+    gongjiang_db::commit(tx).await?;
+    Ok(())
+}
+
+/// Closes score entry (the chief judge or the organisers); `open` reopens it, which only the
+/// organisers may, with a reason, before the chief judge confirms.
+pub async fn set_open(
+    db: &Database,
+    caller: &Caller,
+    panel_id: i64,
+    open: bool,
+    reason: &str,
+) -> ServiceResult<PanelRow> {
+    let mut tx = db.begin().await?;
+    let (r, panel) = round_of_panel(&mut tx, panel_id).await?;
+    let organiser = caller.may(Action::ManageCompetitions, &r.competition.unit_path());
+    let chief = seat(&mut tx, caller, panel_id).await.is_ok_and(|j| j.chief);
+    let reason = crate::units::non_empty(reason);
+    if open {
+        if !organiser {
+            return Err(ServiceError::Forbidden);
+        }
+        if panel.confirmed_at.is_some() {
+            return Err(FieldError::new("panel", "panel_confirmed").into());
+        }
+        if reason.is_none() {
+            return Err(FieldError::new("reason", "reason_required").into());
+        }
+    } else if !organiser && !chief {
+        return Err(ServiceError::Forbidden);
+    }
+    let closed_at = if open { None } else { Some(now_ms()) };
+    practical::set_panel_state(&mut tx, panel_id, closed_at, None, now_ms()).await?;
+    let after = practical::panel(&mut tx, panel_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let code = if open { "panel.reopen" } else { "panel.close" };
+    let mut c = change(code, "panel", panel_id, Some(&panel), Some(&after));
+    c.reason = reason;
+    record(&mut tx, caller, c).await?;
+    gongjiang_db::commit(tx).await?;
+    Ok(after)
+}
+
+/// The chief judge confirms a closed panel's scores: from then on they are final for the
+/// results (a later change reopens the results, with an audited reason).
+pub async fn confirm(db: &Database, caller: &Caller, panel_id: i64) -> ServiceResult<PanelRow> {
+    let mut tx = db.begin().await?;
+    let (_, panel) = round_of_panel(&mut tx, panel_id).await?;
+    let me = seat(&mut tx, caller, panel_id).await?;
+    if !me.chief {
+        return Err(ServiceError::Forbidden);
+    }
+    let Some(closed) = panel.closed_at else {
+        return Err(FieldError::new("panel", "panel_open").into());
+    };
+    let now = now_ms();
+    practical::set_panel_state(&mut tx, panel_id, Some(closed), Some((now, &me.name)), now).await?;
+    let after = practical::panel(&mut tx, panel_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    record(
+        &mut tx,
+        caller,
+        change(
+            "panel.confirm",
+            "panel",
+            panel_id,
+            Some(&panel),
+            Some(&after),
+        ),
+    )
+    .await?;
+    gongjiang_db::commit(tx).await?;
+    Ok(after)
+}
+
+/// A panel's final scores with their traces: for its chief judge and the organisers.
+pub async fn results(db: &Database, caller: &Caller, panel_id: i64) -> ServiceResult<PanelResults> {
+    let mut conn = db.read().await?;
+    let (r, panel) = round_of_panel(&mut conn, panel_id).await?;
+    let organiser = caller.may(Action::ManageCompetitions, &r.competition.unit_path());
+    let chief = seat(&mut conn, caller, panel_id)
+        .await
+        .is_ok_and(|j| j.chief);
+    if !organiser && !chief {
+        return Err(ServiceError::Forbidden);
+    }
+    let numbers: HashMap<i64, i64> = practical::panel_entrants(&mut conn, panel_id)
+        .await?
+        .iter()
+        .map(|e| (e.entry_id, e.number))
+        .collect();
+    let scores = panel_scores(&mut conn, r.round.id, panel_id).await?;
+    Ok(PanelResults {
+        judges: practical::judges(&mut conn, panel_id).await?,
+        criteria: practical::criteria(&mut conn, r.round.id).await?,
+        panel,
+        numbers,
+        scores,
+    })
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PanelResults {
+    pub panel: PanelRow,
+    pub judges: Vec<PanelJudge>,
+    pub criteria: Vec<CriterionRow>,
+    /// Each entry's drawn number.
+    pub numbers: HashMap<i64, i64>,
+    pub scores: RoundScores,
+}
+
+/// The track a panel scores (pages go back to its setup).
+pub async fn track_of_panel(db: &Database, panel_id: i64) -> ServiceResult<i64> {
+    let mut conn = db.read().await?;
+    practical::panel(&mut conn, panel_id)
+        .await?
+        .map(|p| p.track_id)
+        .ok_or(ServiceError::NotFound)
+}
