@@ -51,7 +51,7 @@ impl WebDriverCompatibleCommand for NetworkConditions {
     }
 }
 
-async fn network(c: &Client, up: bool) {
+pub(crate) async fn network(c: &Client, up: bool) {
     c.issue_cmd(NetworkConditions { offline: !up })
         .await
         .expect("ChromeDriver sets the network conditions");
@@ -132,7 +132,7 @@ async fn exam_for_the_branch(app: &TestApp) -> i64 {
         .expect("session id")
 }
 
-async fn js(c: &Client, script: &str) -> Value {
+pub(crate) async fn js(c: &Client, script: &str) -> Value {
     c.execute(script, vec![]).await.expect("script")
 }
 
@@ -312,7 +312,7 @@ async fn shows_answer(c: &Client, position: i64, response: &Value) -> bool {
     }
 }
 
-async fn tap(c: &Client, css: &str) {
+pub(crate) async fn tap(c: &Client, css: &str) {
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|_| panic!("no {css}"))

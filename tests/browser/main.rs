@@ -8,6 +8,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod exam;
+mod judging;
 mod registry;
 
 use common::{PASSWORD, TestApp, xlsx};

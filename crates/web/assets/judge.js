@@ -54,6 +54,8 @@
         busy = false;
         if (response.ok) {
           queue.shift(); keep(); backoff = 1000;
+          var done = cell(item.entry_id, item.criterion_id);
+          if (done) done.setAttribute("data-saved", item.points);
           mark(item, "saved", t("q_saved"));
           render(true); schedule(0);
         } else if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
@@ -79,6 +81,12 @@
       points: input.value.trim()
     };
     if (item.points === "") return;
+    // The same value as the one the server holds: nothing to send (a change event can come
+    // twice for one edit).
+    if (input.getAttribute("data-saved") === item.points &&
+        !queue.some(function (q) { return q.entry_id === item.entry_id && q.criterion_id === item.criterion_id; })) {
+      return;
+    }
     var stored = input.getAttribute("data-stored");
     if (stored && stored !== item.points) {
       var reason = window.prompt(t("correction"));
@@ -91,8 +99,9 @@
     mark(item, "waiting", t("q_waiting"));
     render(true); schedule(0);
   });
-  // The rows' own buttons are for pages without this script.
-  Array.prototype.forEach.call(sheet.querySelectorAll("button.row-save"), function (b) { b.hidden = true; });
+  // The rows' own buttons and reason fields are for pages without this script (here a
+  // change asks for its reason when it needs one).
+  Array.prototype.forEach.call(sheet.querySelectorAll(".row-save, .row-correction"), function (b) { b.style.display = "none"; });
   sheet.addEventListener("submit", function (event) {
     if (event.target.classList.contains("row-form")) event.preventDefault();
   });

@@ -93,6 +93,13 @@ pub fn competition_links(ctx: &Ctx) -> Vec<(String, String)> {
     let caller = ctx.caller();
     let may = |action| caller.as_ref().is_some_and(|c| c.may_somewhere(action));
     let mut links = Vec::new();
+    if caller.is_some() {
+        links.push((
+            "/competitions/entries".to_owned(),
+            ctx.tr.t_string("entries.mine"),
+        ));
+        links.push(("/judging".to_owned(), ctx.tr.t_string("judging.title")));
+    }
     if caller.as_ref().is_some_and(|c| c.person_id.is_some()) {
         links.push(("/exams".to_owned(), ctx.tr.t_string("my_exams.title")));
     }
