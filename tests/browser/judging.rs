@@ -2,10 +2,10 @@
 //! waits on the device, survives a reload, reaches the server once the network is back, and
 //! the panel's results show it.
 
-use crate::common::{PASSWORD, TestApp};
+use crate::common::TestApp;
 use crate::exam::{js, network, tap};
-use crate::{Screen, browser, fits_the_screen, screenshot, wait_for, wait_text};
-use fantoccini::{Client, Locator};
+use crate::{Screen, browser, fits_the_screen, log_in, screenshot, wait_for, wait_text};
+use fantoccini::Client;
 use gongjiang_app::Caller;
 use std::time::Duration;
 
@@ -108,20 +108,7 @@ async fn a_judge_scores_a_panel_on_a_phone_through_a_lost_connection_and_a_reloa
     let (panel, criteria) = panel_for_the_judge(&app).await;
     let b = browser(Screen::Phone).await;
     let c = &b.client;
-    c.goto(&app.url("/login")).await.expect("open");
-    wait_for(c, "#username")
-        .await
-        .send_keys("judge")
-        .await
-        .expect("type");
-    c.find(Locator::Css("#password"))
-        .await
-        .expect("password")
-        .send_keys(PASSWORD)
-        .await
-        .expect("type");
-    tap(c, "button[type=submit].primary").await;
-    wait_text(c, "您好").await;
+    log_in(c, &app, "judge").await;
     c.goto(&app.url("/judging")).await.expect("my panels");
     wait_text(c, "第一组").await;
     tap(c, &format!("a[href='/judging/panels/{panel}']")).await;

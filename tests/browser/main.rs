@@ -386,3 +386,26 @@ async fn an_admin_journey_on_a_phone() {
 async fn an_admin_journey_on_a_desktop() {
     journey(Screen::Desktop).await;
 }
+
+/// Logs in as `username` on the login page and waits for the greeting.
+pub(crate) async fn log_in(c: &Client, app: &TestApp, username: &str) {
+    c.goto(&app.url("/login")).await.expect("open");
+    wait_for(c, "#username")
+        .await
+        .send_keys(username)
+        .await
+        .expect("type");
+    c.find(Locator::Css("#password"))
+        .await
+        .expect("password")
+        .send_keys(PASSWORD)
+        .await
+        .expect("type");
+    c.find(Locator::Css("button[type=submit].primary"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    wait_text(c, "您好").await;
+}

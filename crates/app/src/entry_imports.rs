@@ -3,10 +3,9 @@
 //! named, and nothing is written unless the whole file is right.
 
 use crate::entries::{EntryInput, enter_in, track_and_competition};
-use crate::registry_imports::{unit_of, units_by_code};
+use crate::registry_imports::{RowPerson, units_by_code};
 use crate::{Caller, ServiceError, ServiceResult, record, sheets};
-use gongjiang_db::{Database, people};
-use gongjiang_domain::FieldError;
+use gongjiang_db::Database;
 use gongjiang_domain::authz::Action;
 use gongjiang_domain::competition::entry_sheet::plan_entries;
 
@@ -26,36 +25,25 @@ pub async fn import(
     let units = units_by_code(&mut tx).await?;
     let mut report = ImportReport::default();
     for r in &rows {
-        let Some(unit) = unit_of(
-            &units,
-            caller,
-            Action::EnrolEntrants,
-            &labels,
-            &mut errors,
-            r.row,
-            "unit_code",
-            &r.unit_code,
-        ) else {
+        let named = RowPerson {
+            row: r.row,
+            unit_code: &r.unit_code,
+            employee_no: &r.employee_no,
+            name: &r.name,
+        };
+        let Some((unit, person)) = named
+            .find(
+                &mut tx,
+                &units,
+                caller,
+                Action::EnrolEntrants,
+                &labels,
+                &mut errors,
+            )
+            .await?
+        else {
             continue;
         };
-        let Some(person) = people::by_employee_no(&mut tx, unit.id, &r.employee_no).await? else {
-            errors.push(labels.error(
-                r.row,
-                FieldError::new("employee_no", "unknown_employee_no").with("value", &r.employee_no),
-            ));
-            continue;
-        };
-        if !r.name.is_empty() && r.name != person.name {
-            errors.push(
-                labels.error(
-                    r.row,
-                    FieldError::new("name", "name_does_not_match")
-                        .with("value", &r.name)
-                        .with("expected", &person.name),
-                ),
-            );
-            continue;
-        }
         let input = EntryInput {
             team: r.team.clone(),
             birth_on: r.birth_on.clone(),

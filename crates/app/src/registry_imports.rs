@@ -62,6 +62,64 @@ pub(crate) fn unit_of<'a>(
     None
 }
 
+/// A sheet row that names a person by their unit's code and employee number (and, to check,
+/// their name).
+pub(crate) struct RowPerson<'a> {
+    pub row: usize,
+    pub unit_code: &'a str,
+    pub employee_no: &'a str,
+    pub name: &'a str,
+}
+
+impl RowPerson<'_> {
+    /// The unit and the person the row names, if they exist and the caller may do `action`
+    /// there; otherwise the row's problem is added to `errors`.
+    pub(crate) async fn find<'u>(
+        &self,
+        conn: &mut Conn,
+        units: &'u HashMap<String, UnitRecord>,
+        caller: &Caller,
+        action: Action,
+        labels: &Labels,
+        errors: &mut Vec<RowError>,
+    ) -> ServiceResult<Option<(&'u UnitRecord, people::PersonView)>> {
+        let Some(unit) = unit_of(
+            units,
+            caller,
+            action,
+            labels,
+            errors,
+            self.row,
+            "unit_code",
+            self.unit_code,
+        ) else {
+            return Ok(None);
+        };
+        let Some(person) = people::by_employee_no(conn, unit.id, self.employee_no).await? else {
+            errors.push(
+                labels.error(
+                    self.row,
+                    FieldError::new("employee_no", "unknown_employee_no")
+                        .with("value", self.employee_no),
+                ),
+            );
+            return Ok(None);
+        };
+        if !self.name.is_empty() && self.name != person.name {
+            errors.push(
+                labels.error(
+                    self.row,
+                    FieldError::new("name", "name_does_not_match")
+                        .with("value", self.name)
+                        .with("expected", &person.name),
+                ),
+            );
+            return Ok(None);
+        }
+        Ok(Some((unit, person)))
+    }
+}
+
 fn summary(what: &str, report: &ImportReport) -> gongjiang_domain::audit::Change {
     gongjiang_domain::audit::Change {
         action: format!("import.{what}"),
@@ -219,36 +277,25 @@ pub async fn import_honours(
     let units = units_by_code(&mut tx).await?;
     let mut report = ImportReport::default();
     for r in &rows {
-        let Some(unit) = unit_of(
-            &units,
-            caller,
-            Action::ManagePeople,
-            &labels,
-            &mut errors,
-            r.row,
-            "unit_code",
-            &r.unit_code,
-        ) else {
+        let named = RowPerson {
+            row: r.row,
+            unit_code: &r.unit_code,
+            employee_no: &r.employee_no,
+            name: &r.name,
+        };
+        let Some((_, person)) = named
+            .find(
+                &mut tx,
+                &units,
+                caller,
+                Action::ManagePeople,
+                &labels,
+                &mut errors,
+            )
+            .await?
+        else {
             continue;
         };
-        let Some(person) = people::by_employee_no(&mut tx, unit.id, &r.employee_no).await? else {
-            errors.push(labels.error(
-                r.row,
-                FieldError::new("employee_no", "unknown_employee_no").with("value", &r.employee_no),
-            ));
-            continue;
-        };
-        if !r.name.is_empty() && r.name != person.name {
-            errors.push(
-                labels.error(
-                    r.row,
-                    FieldError::new("name", "name_does_not_match")
-                        .with("value", &r.name)
-                        .with("expected", &person.name),
-                ),
-            );
-            continue;
-        }
         let existing = honours::of_person(&mut tx, person.id).await?;
         if existing
             .iter()
