@@ -295,6 +295,63 @@ async fn the_demo_loads_the_same_believable_federation_every_time() {
         .unwrap();
     let view = exams.attempt(&worker, attempt).await.unwrap();
     assert!(view.questions.len() >= 5);
+    // The competition: four tracks, entries approved through the tree and one waiting (the
+    // demo worker's), the welders' panels with a confirmed one and a recusal.
+    let system = gongjiang_app::Caller::system("test");
+    let (competitions, total) =
+        gongjiang_app::competitions::list(&first, gongjiang_db::Page::new(1, 10))
+            .await
+            .unwrap();
+    assert_eq!(total, 1);
+    let page = gongjiang_app::competitions::page(&first, &system, competitions[0].id)
+        .await
+        .unwrap();
+    assert_eq!(page.tracks.len(), 4);
+    let welding = page.tracks[0].row.id;
+    let (approved, n) = gongjiang_app::entries::of_track(
+        &first,
+        &system,
+        welding,
+        Some(gongjiang_domain::competition::entry::EntryStage::Approved),
+        false,
+        gongjiang_db::Page::new(1, 200),
+    )
+    .await
+    .unwrap();
+    assert!(n >= 12, "welders entered: {n}");
+    assert!(approved.iter().all(|e| e.stage.as_str() == "approved"));
+    let mine = gongjiang_app::entries::mine(&first, &worker).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].stage.as_str(), "pending");
+    let round = gongjiang_app::practical::page(&first, &system, welding)
+        .await
+        .unwrap();
+    assert_eq!(round.panels.len(), 2);
+    assert!(round.panels[0].panel.confirmed_at.is_some());
+    let results = gongjiang_app::judging::results(&first, &system, round.panels[0].panel.id)
+        .await
+        .unwrap();
+    assert!(
+        results.scores.subjects.iter().all(|s| s.score.is_some()),
+        "every entrant of the confirmed panel has a score"
+    );
+    let second_panel = gongjiang_app::judging::results(&first, &system, round.panels[1].panel.id)
+        .await
+        .unwrap();
+    assert!(
+        second_panel
+            .scores
+            .subjects
+            .iter()
+            .flat_map(|s| &s.trace.lines)
+            .any(|l| l.status == gongjiang_domain::review::scoring::LineStatus::Recused)
+    );
+    assert!(
+        gongjiang_app::audit::verify(&first)
+            .await
+            .unwrap()
+            .is_intact()
+    );
     assert!(
         gongjiang_app::demo::load(&first).await.is_err(),
         "never into a database that has data"

@@ -497,6 +497,37 @@ pub async fn load(db: &Database) -> ServiceResult<Vec<DemoLogin>> {
         judge_person,
         judge_staff.1.0.clone(),
     ));
+    // Four more judges for the competition's practical round: experts of the federation's
+    // office (judge2, judge3) and of two industry unions (judge4, judge5).
+    let expert_units: Vec<UnitRecord> = vec![
+        federation.clone(),
+        federation.clone(),
+        parents
+            .get("HJ-JXYJ")
+            .cloned()
+            .unwrap_or_else(|| federation.clone()),
+        parents
+            .get("HJ-JTYS")
+            .cloned()
+            .unwrap_or_else(|| federation.clone()),
+    ];
+    for (k, place) in expert_units.iter().enumerate() {
+        let expert = staff(place, &mut rng);
+        let person = people::insert(
+            &mut tx,
+            &staff_person(expert.0, &expert.1.0, expert.1.1, "技能大师")?,
+            &format!("J{:03}", k + 2),
+            now,
+        )
+        .await?;
+        accounts.push((
+            format!("judge{}", k + 2),
+            Role::Judge,
+            place.id,
+            person,
+            expert.1.0.clone(),
+        ));
+    }
     let steel = enterprises
         .get("HJGT")
         .cloned()
@@ -585,7 +616,9 @@ pub async fn load(db: &Database) -> ServiceResult<Vec<DemoLogin>> {
         )
         .await?;
         users::insert_grant(&mut tx, user_id, *role, *unit_id, None, now).await?;
-        if !username.starts_with("worker") || username == "worker" || username == "worker01" {
+        let listed = !username.starts_with("worker") && !username.starts_with("judge")
+            || ["worker", "worker01", "judge", "judge2"].contains(&username.as_str());
+        if listed {
             let unit_name = if *unit_id == federation.id {
                 federation.name.clone()
             } else {
@@ -676,6 +709,20 @@ pub async fn load(db: &Database) -> ServiceResult<Vec<DemoLogin>> {
     };
     record(&mut tx, &Caller::system("demo"), change).await?;
     gongjiang_db::commit(tx).await?;
+    // The competition goes through the services (their rules, steps and audit entries), once
+    // the tree and the people it draws on are committed.
+    let candidates: Vec<(i64, i64)> = workplaces
+        .iter()
+        .flat_map(|w| {
+            people_by_unit
+                .get(&w.id)
+                .into_iter()
+                .flatten()
+                .skip(2)
+                .map(move |(id, _)| (*id, w.id))
+        })
+        .collect();
+    crate::demo_competition::load(db, federation.id, &candidates, person_of("worker")).await?;
     Ok(logins)
 }
 

@@ -10,6 +10,7 @@ pub mod banks;
 mod caller;
 pub mod competitions;
 pub mod demo;
+mod demo_competition;
 mod demo_registry;
 pub mod entries;
 pub mod entry_imports;
