@@ -19,11 +19,16 @@ pub fn sheet(headers: &[&str], rows: &[&[&str]]) -> Vec<u8> {
 
 /// The first sheet of an `.xlsx` as rows of text.
 pub fn read(bytes: &[u8]) -> Vec<Vec<String>> {
+    read_sheet(bytes, 0)
+}
+
+/// The sheet at `index` of an `.xlsx` as rows of text.
+pub fn read_sheet(bytes: &[u8], index: usize) -> Vec<Vec<String>> {
     use calamine::{Reader, Xlsx};
     let mut book: Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("xlsx");
     let range = book
-        .worksheet_range_at(0)
+        .worksheet_range_at(index)
         .expect("a sheet")
         .expect("readable");
     range

@@ -3,7 +3,7 @@
 //! and corrections, closing, reopening, the chief judge's confirmation, and the results with
 //! their traces.
 
-use crate::common::{TestApp, user};
+use crate::common::{TestApp, user, xlsx};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -232,6 +232,41 @@ async fn a_panel_scores_by_number_with_conflicts_found_and_every_score_traced() 
         scored["trace"]["lines"].to_string().contains("recused"),
         "{scored}"
     );
+    // The export holds enough to recompute the score with a spreadsheet: the mean of the
+    // totals marked as counted, rounded to three places, as the results sheet says.
+    let export = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/panels/{panel}/results/export")))
+        .bearer_auth(&chief)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(export.status(), StatusCode::OK);
+    let bytes = export.bytes().await.unwrap();
+    let finals = xlsx::read_sheet(&bytes, 0);
+    let detail = xlsx::read_sheet(&bytes, 1);
+    let number = results["numbers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["entry_id"] == car)
+        .unwrap()["number"]
+        .to_string();
+    let total_at = detail[0].iter().position(|h| h == "合计").unwrap();
+    let status_at = detail[0].iter().position(|h| h == "计分状态").unwrap();
+    let counted: Vec<f64> = detail
+        .iter()
+        .skip(1)
+        .filter(|row| row[0] == number && row[status_at] == "计入")
+        .map(|row| row[total_at].parse().unwrap())
+        .collect();
+    let recomputed = (counted.iter().sum::<f64>() / counted.len() as f64 * 1000.0).round() / 1000.0;
+    let final_row = finals.iter().find(|row| row[0] == number).unwrap();
+    assert_eq!(
+        final_row[3].parse::<f64>().unwrap(),
+        recomputed,
+        "{finals:?}"
+    );
+    assert_eq!(recomputed, 81.5);
     assert_eq!(
         app.api(
             &leader,

@@ -437,6 +437,20 @@ pub(crate) fn rules(app: &TestApp, ids: CompetitionIds) -> Vec<Rule> {
             Graders,
         ),
         (
+            "GET",
+            "/api/v1/panels/{id}/results/export",
+            format!("{api_p}/results/export"),
+            vec![],
+            Graders,
+        ),
+        (
+            "GET",
+            "/competitions/panels/{id}/results.xlsx",
+            format!("{p}/results.xlsx"),
+            vec![],
+            Graders,
+        ),
+        (
             "PUT",
             "/api/v1/panels/{id}/judges",
             format!("{api_p}/judges"),

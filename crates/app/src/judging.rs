@@ -368,3 +368,115 @@ pub async fn track_of_panel(db: &Database, panel_id: i64) -> ServiceResult<i64> 
         .map(|p| p.track_id)
         .ok_or(ServiceError::NotFound)
 }
+
+/// A panel's scores as a workbook that holds enough to recompute every final score: one sheet
+/// with each judge's points per criterion, their total and what became of it; one with each
+/// entrant's counted sum, count and final score (sum ÷ count, rounded to three places).
+pub async fn export(
+    db: &Database,
+    caller: &Caller,
+    panel_id: i64,
+    english: bool,
+) -> ServiceResult<Vec<u8>> {
+    let r = results(db, caller, panel_id).await?;
+    let label = |zh: &str, en: &str| if english { en } else { zh }.to_owned();
+    let judge_name = |user: i64| {
+        r.judges
+            .iter()
+            .find(|j| j.user_id == user)
+            .map(|j| j.name.clone())
+            .unwrap_or_default()
+    };
+    let mut detail_headers = vec![label("编号", "Number"), label("评委", "Judge")];
+    detail_headers.extend(r.criteria.iter().map(|c| {
+        if c.deduction {
+            format!("{}（{}）", c.name, label("扣分", "deduction"))
+        } else {
+            c.name.clone()
+        }
+    }));
+    detail_headers.extend([label("合计", "Total"), label("计分状态", "Status")]);
+    let mut subjects: Vec<_> = r.scores.subjects.iter().collect();
+    subjects.sort_by_key(|s| r.numbers.get(&s.subject).copied().unwrap_or(0));
+    let text = |p: Option<Points>| p.map(|p| p.to_string()).unwrap_or_default();
+    let mut detail = Vec::new();
+    let mut finals = Vec::new();
+    for s in &subjects {
+        let number = r.numbers.get(&s.subject).copied().unwrap_or(0).to_string();
+        for line in &s.trace.lines {
+            let mut row = vec![number.clone(), judge_name(line.judge)];
+            row.extend((0..r.criteria.len()).map(|i| text(line.points.get(i).copied().flatten())));
+            row.push(text(line.value()));
+            row.push(status_label(line.status, english));
+            detail.push(row);
+        }
+        let notes: Vec<String> = s
+            .trace
+            .notes
+            .iter()
+            .map(|n| note_label(*n, english))
+            .collect();
+        finals.push(vec![
+            number,
+            s.trace.counted.to_string(),
+            s.trace.counted_sum.to_string(),
+            text(s.score),
+            notes.join("；"),
+        ]);
+    }
+    let rule = r.scores.subjects.first().map(|s| s.trace.rule);
+    let rule_text = rule
+        .map(|rule| {
+            let how = match rule.aggregation {
+                gongjiang_domain::review::scoring::Aggregation::Mean => label("平均分", "mean"),
+                gongjiang_domain::review::scoring::Aggregation::DropHighestLowest => label(
+                    "去掉一个最高分和一个最低分后取平均（不足 5 个分数时取平均）",
+                    "mean after dropping the highest and the lowest (plain mean below 5 totals)",
+                ),
+            };
+            format!("{how} · v{}", rule.version)
+        })
+        .unwrap_or_default();
+    let final_headers = vec![
+        label("编号", "Number"),
+        label("计入评委数", "Counted"),
+        label("计入合计", "Counted sum"),
+        label("最终成绩", "Final score"),
+        format!("{}：{rule_text}", label("说明", "Notes")),
+    ];
+    let detail_name = label("评分明细", "Scores");
+    let final_name = label("成绩", "Results");
+    crate::sheets::write_sheets(&[
+        (&final_name, &final_headers, &finals),
+        (&detail_name, &detail_headers, &detail),
+    ])
+    .map_err(ServiceError::Internal)
+}
+
+fn status_label(status: gongjiang_domain::review::scoring::LineStatus, english: bool) -> String {
+    use gongjiang_domain::review::scoring::LineStatus::*;
+    let (zh, en) = match status {
+        Counted => ("计入", "counted"),
+        DroppedHighest => ("去掉的最高分", "dropped as highest"),
+        DroppedLowest => ("去掉的最低分", "dropped as lowest"),
+        Recused => ("回避", "stood aside"),
+        Incomplete => ("未评完", "incomplete"),
+        Missing => ("未评分", "not scored"),
+    };
+    if english { en } else { zh }.to_owned()
+}
+
+fn note_label(note: gongjiang_domain::review::scoring::TraceNote, english: bool) -> String {
+    use gongjiang_domain::review::scoring::TraceNote::*;
+    let (zh, en) = match note {
+        TooFewToDrop => (
+            "不足 5 个分数，未去掉最高最低分",
+            "fewer than 5 totals: nothing dropped",
+        ),
+        TooFewJudges => (
+            "计入的评委不足，暂无成绩",
+            "too few judges counted: no score",
+        ),
+    };
+    if english { en } else { zh }.to_owned()
+}

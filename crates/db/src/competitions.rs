@@ -332,10 +332,10 @@ async fn write_parts(conn: &mut Conn, id: i64, t: &TrackSetup) -> DbResult<()> {
     Ok(())
 }
 
-/// The tracks of a competition, by name, with their parts.
+/// The tracks of a competition, in the order they were set up, with their parts.
 pub async fn tracks(conn: &mut Conn, competition_id: i64) -> DbResult<Vec<Track>> {
     let rows: Vec<TrackRow> = sqlx::query_as(AssertSqlSafe(format!(
-        "{TRACK_VIEW} WHERE t.competition_id = $1 ORDER BY t.name"
+        "{TRACK_VIEW} WHERE t.competition_id = $1 ORDER BY t.id"
     )))
     .bind(competition_id)
     .fetch_all(&mut *conn)

@@ -84,6 +84,10 @@ pub fn build(state: AppState) -> Router {
         )
         .route("/competitions/panels/{id}/reopen", post(practical::reopen))
         .route("/competitions/panels/{id}/results", get(practical::results))
+        .route(
+            "/competitions/panels/{id}/results.xlsx",
+            get(practical::export),
+        )
         .route("/judging", get(judging::panels))
         .route("/judging/panels/{id}", get(judging::sheet))
         .route("/judging/panels/{id}/scores", post(judging::save_row))

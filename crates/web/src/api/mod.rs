@@ -155,6 +155,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(practical::set_state))
         .routes(routes!(practical::confirm))
         .routes(routes!(practical::results))
+        .routes(routes!(practical::export))
         .routes(routes!(groups::list, groups::create))
         .routes(routes!(groups::get))
         .routes(routes!(groups::add))

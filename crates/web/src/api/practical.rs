@@ -303,3 +303,16 @@ pub async fn results(
         judging::results(&state.db, &me.caller, id).await?.into(),
     ))
 }
+
+/// A panel's scores as an `.xlsx`: a sheet of final scores (counted sum, count, score) and one
+/// with every judge's points per criterion and what became of each total.
+#[utoipa::path(get, path = "/api/v1/panels/{id}/results/export", tag = "judging", params(("id" = i64, Path)), responses((status = 200, description = "the .xlsx file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn export(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> WebResult<axum::response::Response> {
+    let english = me.ctx.tr.locale.is_english();
+    let bytes = judging::export(&state.db, &me.caller, id, english).await?;
+    Ok(crate::view::xlsx(bytes, &format!("panel-{id}.xlsx")))
+}

@@ -259,3 +259,17 @@ pub async fn results(
         },
     )
 }
+
+/// A panel's scores as a workbook from which every final score can be recomputed.
+pub async fn export(
+    State(state): State<AppState>,
+    me: Me,
+    Path(panel_id): Path<i64>,
+) -> WebResult<Response> {
+    let tr = me.ctx.tr;
+    let bytes = judging::export(&state.db, &me.caller, panel_id, tr.locale.is_english()).await?;
+    Ok(crate::view::xlsx(
+        bytes,
+        &format!("{}-{panel_id}.xlsx", tr.t("practical.results")),
+    ))
+}
