@@ -2,7 +2,7 @@
 //! (idempotent; a different value only as a correction with its reason), declaring a
 //! conflict, closing a panel and the chief judge's confirmation.
 
-use crate::practical::{panel_scores, recusals, round_of_panel};
+use crate::practical::{affiliation_of, panel_scores, recusals, round_of_panel};
 use crate::{Caller, ServiceError, ServiceResult, change, record};
 use gongjiang_db::practical::{self, CriterionRow, PanelJudge, PanelRow};
 use gongjiang_db::{Conn, Database};
@@ -13,6 +13,7 @@ use gongjiang_domain::competition::practical::{self as rules, Save};
 use gongjiang_domain::review::Points;
 use gongjiang_domain::review::conflict::Conflict;
 use gongjiang_domain::review::scoring::RoundScores;
+use gongjiang_domain::unit::UnitPath;
 use std::collections::HashMap;
 
 /// The panels the caller judges on.
@@ -31,6 +32,24 @@ async fn seat(conn: &mut Conn, caller: &Caller, panel_id: i64) -> ServiceResult<
         .into_iter()
         .find(|j| j.user_id == user)
         .ok_or(ServiceError::Forbidden)
+}
+
+/// Whether this judge stands aside for this entrant: a conflict the tree shows or one they
+/// declared (the same rule as `practical::recusals`, for one pair).
+async fn stands_aside(
+    conn: &mut Conn,
+    judge: &PanelJudge,
+    entrant: &practical::PanelEntrant,
+) -> ServiceResult<bool> {
+    if practical::has_declared(conn, entrant.entry_id, judge.user_id).await? {
+        return Ok(true);
+    }
+    let Some(path) = &judge.unit_path else {
+        return Ok(false);
+    };
+    let own = affiliation_of(conn, UnitPath::from_stored(path.clone())).await?;
+    let theirs = affiliation_of(conn, entrant.unit()).await?;
+    Ok(gongjiang_domain::review::conflict::found(&own, &theirs).is_some())
 }
 
 /// One entrant on a judge's sheet: a number, this judge's scores, and whether they stand aside.
@@ -146,19 +165,12 @@ pub async fn save(
     if panel.closed_at.is_some() {
         return Err(FieldError::new("points", "panel_closed").into());
     }
-    let on_panel = practical::panel_entrants(&mut tx, panel_id)
-        .await?
-        .iter()
-        .any(|e| e.entry_id == input.entry_id);
-    if !on_panel {
+    let Some(entrant) = practical::panel_entrant(&mut tx, panel_id, input.entry_id).await? else {
         return Err(FieldError::new("entry_id", "not_on_panel")
             .with("value", input.entry_id)
             .into());
-    }
-    if recusals(&mut tx, panel_id)
-        .await?
-        .contains_key(&(me.user_id, input.entry_id))
-    {
+    };
+    if stands_aside(&mut tx, &me, &entrant).await? {
         return Err(FieldError::new("entry_id", "judge_recused").into());
     }
     let criterion = practical::criteria(&mut tx, r.round.id)

@@ -333,6 +333,22 @@ impl Tree {
     }
 }
 
+/// Where one unit stands: its path and its enterprise, reading only the units on its path
+/// (a save checks one pair, not the whole panel).
+pub(crate) async fn affiliation_of(conn: &mut Conn, unit: UnitPath) -> ServiceResult<Affiliation> {
+    let mut enterprise = None;
+    for id in unit.ids() {
+        if units::get(conn, id)
+            .await?
+            .is_some_and(|u| u.kind == UnitKind::EnterpriseUnion)
+        {
+            enterprise = Some(id);
+            break;
+        }
+    }
+    Ok(Affiliation { unit, enterprise })
+}
+
 /// Who stands aside for whom on a panel: conflicts found from the tree, and declared ones.
 pub(crate) async fn recusals(
     conn: &mut Conn,

@@ -275,6 +275,33 @@ pub async fn panel_entrants(conn: &mut Conn, panel_id: i64) -> DbResult<Vec<Pane
     .await?)
 }
 
+/// One entrant of a panel, if the entry is on it (approved and drawn).
+pub async fn panel_entrant(
+    conn: &mut Conn,
+    panel_id: i64,
+    entry_id: i64,
+) -> DbResult<Option<PanelEntrant>> {
+    Ok(sqlx::query_as(
+        "SELECT e.id AS entry_id, e.number, u.path AS unit_path FROM entries e JOIN units u ON u.id = e.unit_id WHERE e.id = $1 AND e.panel_id = $2 AND e.stage = 'approved' AND e.number IS NOT NULL",
+    )
+    .bind(entry_id)
+    .bind(panel_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Whether a judge declared a conflict with an entrant.
+pub async fn has_declared(conn: &mut Conn, entry_id: i64, user_id: i64) -> DbResult<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM declared_conflicts WHERE entry_id = $1 AND user_id = $2",
+    )
+    .bind(entry_id)
+    .bind(user_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(n > 0)
+}
+
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct ScoreRow {
     pub id: i64,
