@@ -203,24 +203,9 @@ async fn journey(screen: Screen) {
         .click()
         .await
         .expect("click");
-    wait_for(c, "#username")
-        .await
-        .send_keys("admin")
-        .await
-        .expect("type");
-    c.find(Locator::Css("#password"))
-        .await
-        .expect("password")
-        .send_keys(PASSWORD)
-        .await
-        .expect("type");
+    fill_login(c, "admin").await;
     screenshot(c, &format!("{name}-login")).await;
-    c.find(Locator::Css("button[type=submit].primary"))
-        .await
-        .expect("submit")
-        .click()
-        .await
-        .expect("click");
+    submit_login(c).await;
     wait_text(c, "王建国，您好").await;
     fits_the_screen(c, "the dashboard").await;
     screenshot(c, &format!("{name}-home")).await;
@@ -390,6 +375,13 @@ async fn an_admin_journey_on_a_desktop() {
 /// Logs in as `username` on the login page and waits for the greeting.
 pub(crate) async fn log_in(c: &Client, app: &TestApp, username: &str) {
     c.goto(&app.url("/login")).await.expect("open");
+    fill_login(c, username).await;
+    submit_login(c).await;
+    wait_text(c, "您好").await;
+}
+
+/// Types a user name and the demo password into the login form.
+async fn fill_login(c: &Client, username: &str) {
     wait_for(c, "#username")
         .await
         .send_keys(username)
@@ -401,11 +393,13 @@ pub(crate) async fn log_in(c: &Client, app: &TestApp, username: &str) {
         .send_keys(PASSWORD)
         .await
         .expect("type");
+}
+
+async fn submit_login(c: &Client) {
     c.find(Locator::Css("button[type=submit].primary"))
         .await
         .expect("submit")
         .click()
         .await
         .expect("click");
-    wait_text(c, "您好").await;
 }
