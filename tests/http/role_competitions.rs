@@ -271,6 +271,20 @@ pub(crate) fn rules(app: &TestApp, ids: CompetitionIds) -> Vec<Rule> {
         ),
         (
             "GET",
+            "/competitions/tracks/{id}/entries.xlsx",
+            format!("{t}/entries.xlsx"),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/api/v1/tracks/{id}/entries/export",
+            format!("/api/v1/tracks/{track}/entries/export"),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
             "/competitions/tracks/{id}/entries/template.xlsx",
             format!("{t}/entries/template.xlsx"),
             vec![],

@@ -1,4 +1,5 @@
-//! Enrolment from Excel (报名表): a unit admin enters many workers in a track at once. All or
+//! Entries and Excel: enrolment from a sheet (报名表), where a unit admin enters many workers in
+//! a track at once, and the entries list as a workbook. Enrolment is all or
 //! nothing: every row goes through the same rules as a single enrolment, every bad row is
 //! named, and nothing is written unless the whole file is right.
 
@@ -7,6 +8,7 @@ use crate::registry_imports::{RowPerson, units_by_code};
 use crate::{Caller, ServiceError, ServiceResult, record, sheets};
 use gongjiang_db::Database;
 use gongjiang_domain::authz::Action;
+use gongjiang_domain::competition::entry::EntryStage;
 use gongjiang_domain::competition::entry_sheet::plan_entries;
 
 pub use crate::imports::ImportReport;
@@ -83,4 +85,60 @@ pub async fn import(
     record(&mut tx, caller, summary).await?;
     gongjiang_db::commit(tx).await?;
     Ok(report)
+}
+
+/// A track's entries as the caller may see them, as a workbook: number, entrant, unit, team,
+/// stage and the unit an entry waits on.
+pub async fn export(
+    db: &Database,
+    caller: &Caller,
+    track_id: i64,
+    english: bool,
+) -> ServiceResult<Vec<u8>> {
+    let (rows, _) = crate::entries::of_track(
+        db,
+        caller,
+        track_id,
+        None,
+        false,
+        gongjiang_db::Page::new(1, 100_000),
+    )
+    .await?;
+    let label = |zh: &str, en: &str| if english { en } else { zh }.to_owned();
+    let headers = vec![
+        label("编号", "Number"),
+        label("姓名", "Name"),
+        label("工号", "Employee number"),
+        label("单位", "Unit"),
+        label("队名", "Team"),
+        label("出生日期", "Date of birth"),
+        label("状态", "Stage"),
+        label("待审核单位", "Waiting on"),
+    ];
+    let stage = |s: EntryStage| {
+        let (zh, en) = match s {
+            EntryStage::Pending => ("审核中", "pending"),
+            EntryStage::Returned => ("已退回", "returned"),
+            EntryStage::Approved => ("已通过", "approved"),
+            EntryStage::Withdrawn => ("已撤回", "withdrawn"),
+        };
+        label(zh, en)
+    };
+    let lines: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|e| {
+            vec![
+                e.number.map(|n| n.to_string()).unwrap_or_default(),
+                e.person_name,
+                e.employee_no,
+                e.unit_name,
+                e.team,
+                e.birth_on,
+                stage(e.stage),
+                e.at_unit_name.unwrap_or_default(),
+            ]
+        })
+        .collect();
+    sheets::write_xlsx(&label("报名名单", "Entries"), &headers, &lines)
+        .map_err(ServiceError::Internal)
 }

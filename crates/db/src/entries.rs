@@ -27,6 +27,8 @@ pub struct EntryView {
     pub stage: EntryStage,
     pub at_unit_id: Option<i64>,
     pub at_unit_name: Option<String>,
+    /// The number drawn for the practical round, once drawn.
+    pub number: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -37,7 +39,7 @@ impl EntryView {
     }
 }
 
-const VIEW: &str = "SELECT e.id, e.track_id, t.name AS track_name, t.competition_id, e.person_id, p.name AS person_name, p.employee_no, e.unit_id, u.name AS unit_name, u.path AS unit_path, e.quota_unit_id, e.team, e.birth_on, e.stage, e.at_unit_id, au.name AS at_unit_name, e.created_at, e.updated_at FROM entries e JOIN tracks t ON t.id = e.track_id JOIN people p ON p.id = e.person_id JOIN units u ON u.id = e.unit_id LEFT JOIN units au ON au.id = e.at_unit_id";
+const VIEW: &str = "SELECT e.id, e.track_id, t.name AS track_name, t.competition_id, e.person_id, p.name AS person_name, p.employee_no, e.unit_id, u.name AS unit_name, u.path AS unit_path, e.quota_unit_id, e.team, e.birth_on, e.stage, e.at_unit_id, au.name AS at_unit_name, e.number, e.created_at, e.updated_at FROM entries e JOIN tracks t ON t.id = e.track_id JOIN people p ON p.id = e.person_id JOIN units u ON u.id = e.unit_id LEFT JOIN units au ON au.id = e.at_unit_id";
 
 /// What an entry holds when it is made or sent again after a return.
 #[derive(Debug, Clone)]

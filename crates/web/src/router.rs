@@ -62,6 +62,10 @@ pub fn build(state: AppState) -> Router {
             post(competitions::link_exam),
         )
         .route(
+            "/competitions/tracks/{id}/entries.xlsx",
+            get(entries::export),
+        )
+        .route(
             "/competitions/tracks/{id}/entries/template.xlsx",
             get(entries::template),
         )

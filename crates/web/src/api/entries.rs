@@ -189,3 +189,20 @@ pub async fn import(
         gongjiang_app::entry_imports::import(&state.db, &me.caller, track_id, &bytes).await?;
     Ok(Json(report.into()))
 }
+
+/// A track's entries as the caller may see them, as an `.xlsx` (number, entrant, unit, team,
+/// stage, the unit an entry waits on).
+#[utoipa::path(get, path = "/api/v1/tracks/{id}/entries/export", tag = "competitions", params(("id" = i64, Path)), responses((status = 200, description = "the .xlsx file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn export(
+    State(state): State<AppState>,
+    me: Me,
+    Path(track_id): Path<i64>,
+) -> WebResult<Response> {
+    let english = me.ctx.tr.locale.is_english();
+    let bytes =
+        gongjiang_app::entry_imports::export(&state.db, &me.caller, track_id, english).await?;
+    Ok(crate::view::xlsx(
+        bytes,
+        &format!("entries-{track_id}.xlsx"),
+    ))
+}

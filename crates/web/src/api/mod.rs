@@ -140,6 +140,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(entries::enter, entries::of_track))
         .routes(routes!(entries::get))
         .routes(routes!(entries::import))
+        .routes(routes!(entries::export))
         .routes(routes!(entries::decide))
         .routes(routes!(entries::withdraw))
         .routes(routes!(entries::inbox))

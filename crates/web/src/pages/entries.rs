@@ -387,3 +387,15 @@ pub async fn mine(
         },
     )
 }
+
+/// A track's entries as the caller may see them, as a workbook.
+pub async fn export(
+    State(state): State<AppState>,
+    me: Me,
+    Path(track_id): Path<i64>,
+) -> WebResult<Response> {
+    let tr = me.ctx.tr;
+    let bytes =
+        entry_imports::export(&state.db, &me.caller, track_id, tr.locale.is_english()).await?;
+    Ok(xlsx(bytes, &format!("{}.xlsx", tr.t("entries.title"))))
+}
