@@ -343,3 +343,123 @@ async fn a_panel_scores_by_number_with_conflicts_found_and_every_score_traced() 
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("81.5") && html.contains("回避"), "{html}");
 }
+
+#[tokio::test]
+async fn results_rank_with_the_written_tie_rule_and_give_prizes_exactly() {
+    let app = TestApp::spawn().await;
+    let s = app.seed.clone();
+    let competition = app
+        .fx()
+        .competition_by(s.federation, "华江市职工技能大赛")
+        .await;
+    let mut spec = app.fx().track_spec("钳工");
+    spec.theory_weight = String::new();
+    spec.practical_weight = "100".into();
+    spec.prizes = gongjiang_domain::competition::tier_lines("一等奖 1\n二等奖 1");
+    spec.team_best = "2".into();
+    spec.team_prizes = gongjiang_domain::competition::tier_lines("团体一等奖 1");
+    let track = app.fx().track_from(competition, spec).await;
+    let admin = app.api_token("admin").await;
+    let mut entries = Vec::new();
+    for name in ["甲", "乙", "丙"] {
+        let person = app
+            .fx()
+            .person(s.other_enterprise, &format!("孙{name}"), "")
+            .await;
+        let (_, entry) = app
+            .api(
+                &admin,
+                "POST",
+                &format!("/api/v1/tracks/{track}/entries"),
+                Some(json!({ "person_id": person })),
+            )
+            .await;
+        entries.push(entry["id"].as_i64().unwrap());
+    }
+    let base = format!("/api/v1/tracks/{track}");
+    let (_, setup) = app
+        .api(
+            &admin,
+            "PUT",
+            &format!("{base}/practical"),
+            Some(json!({ "criteria": "操作 50" })),
+        )
+        .await;
+    let criterion = setup["criteria"][0]["id"].as_i64().unwrap();
+    let (_, panel) = app
+        .api(
+            &admin,
+            "POST",
+            &format!("{base}/panels"),
+            Some(json!({ "name": "一组" })),
+        )
+        .await;
+    let panel = panel["id"].as_i64().unwrap();
+    app.api(
+        &admin,
+        "PUT",
+        &format!("/api/v1/panels/{panel}/judges"),
+        Some(json!({ "judges": [{ "username": "judge", "chief": true }] })),
+    )
+    .await;
+    app.api(&admin, "POST", &format!("{base}/draw"), None).await;
+    let judge = app.api_token("judge").await;
+    // Out of 50: 45, 40, 40 → out of 100: 90, 80, 80.
+    for (entry, points) in entries.iter().zip(["45", "40", "40"]) {
+        let (status, body) = app
+            .api(
+                &judge,
+                "POST",
+                &format!("/api/v1/panels/{panel}/scores"),
+                Some(json!({ "entry_id": entry, "criterion_id": criterion, "points": points })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (status, results) = app
+        .api(&admin, "GET", &format!("{base}/results"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{results}");
+    let line = |entry: i64| {
+        results["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["entry_id"] == entry)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(line(entries[0])["combined"], "90");
+    assert_eq!(
+        (
+            line(entries[0])["rank"].clone(),
+            line(entries[0])["prize"].clone()
+        ),
+        (json!(1), json!("一等奖"))
+    );
+    // The two at 80 tie on every rule: they share rank 2 and, across the last boundary, both
+    // take the second prize.
+    for entry in &entries[1..] {
+        assert_eq!(line(*entry)["rank"], 2);
+        assert_eq!(line(*entry)["prize"], "二等奖");
+    }
+    assert_eq!(results["teams"][0]["score"], "170", "{results}");
+    assert_eq!(results["teams"][0]["prize"], "团体一等奖");
+    assert_eq!(results["unscored"], 0);
+    let judge_page = app
+        .api(&judge, "GET", &format!("{base}/results"), None)
+        .await;
+    assert_eq!(
+        judge_page.0,
+        StatusCode::FORBIDDEN,
+        "results are the organisers' until the notice"
+    );
+    let (status, html) = app
+        .get_text(
+            &app.login("admin").await,
+            &format!("/competitions/tracks/{track}/results"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("孙甲") && html.contains("一等奖"), "{html}");
+}

@@ -371,6 +371,20 @@ pub(crate) fn rules(app: &TestApp, ids: CompetitionIds) -> Vec<Rule> {
             vec![],
             Graders,
         ),
+        (
+            "GET",
+            "/competitions/tracks/{id}/results",
+            format!("{t}/results"),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/api/v1/tracks/{id}/results",
+            format!("{api_t}/results"),
+            vec![],
+            Admins,
+        ),
         ("GET", "/judging", "/judging".into(), vec![], SignedIn),
         (
             "GET",

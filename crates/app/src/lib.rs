@@ -28,6 +28,7 @@ pub mod people;
 pub mod practical;
 pub mod registry_exports;
 pub mod registry_imports;
+pub mod results;
 pub mod search;
 pub mod session_cache;
 pub mod sheets;

@@ -83,6 +83,10 @@ pub fn build(state: AppState) -> Router {
         )
         .route("/competitions/tracks/{id}/draw", post(practical::draw))
         .route(
+            "/competitions/tracks/{id}/results",
+            get(practical::track_results),
+        )
+        .route(
             "/competitions/panels/{id}/judges",
             post(practical::set_judges),
         )

@@ -316,3 +316,17 @@ pub async fn export(
     let bytes = judging::export(&state.db, &me.caller, id, english).await?;
     Ok(crate::view::xlsx(bytes, &format!("panel-{id}.xlsx")))
 }
+
+/// A track's results as they stand: each approved entrant's theory and practical scores (out
+/// of 100), the combined score by the track's weights, the rank (ties broken by the practical
+/// score, then the theory score) and the prize; team prizes by the sum of a unit's best.
+#[utoipa::path(get, path = "/api/v1/tracks/{id}/results", tag = "judging", params(("id" = i64, Path)), responses((status = 200, body = gongjiang_app::results::TrackResults)))]
+pub async fn track_results(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> WebResult<Json<gongjiang_app::results::TrackResults>> {
+    Ok(Json(
+        gongjiang_app::results::of_track(&state.db, &me.caller, id).await?,
+    ))
+}

@@ -273,3 +273,27 @@ pub async fn export(
         &format!("{}-{panel_id}.xlsx", tr.t("practical.results")),
     ))
 }
+
+#[derive(Template)]
+#[template(path = "competitions/results.html")]
+struct TrackResultsPage {
+    l: Layout,
+    r: gongjiang_app::results::TrackResults,
+}
+
+/// A track's results as they stand: ranks, prizes and team prizes (its organisers).
+pub async fn track_results(
+    State(state): State<AppState>,
+    me: Me,
+    Path(track_id): Path<i64>,
+) -> WebResult<Response> {
+    let r = gongjiang_app::results::of_track(&state.db, &me.caller, track_id).await?;
+    let title = format!("{} · {}", r.track_name, me.ctx.tr.t("results.title"));
+    html_status(
+        StatusCode::OK,
+        &TrackResultsPage {
+            r,
+            l: Layout::new(&me.ctx, "competitions", title),
+        },
+    )
+}
