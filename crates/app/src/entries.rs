@@ -523,9 +523,7 @@ pub async fn mine(db: &Database, caller: &Caller) -> ServiceResult<Vec<EntryView
         person_id: Some(person_id),
         ..EntryFilter::default()
     };
-    Ok(entries::list(&mut conn, &filter, Page::new(1, 200))
-        .await?
-        .0)
+    Ok(entries::list(&mut conn, &filter, Page::ALL).await?.0)
 }
 
 /// What a track's page offers the caller for registration.

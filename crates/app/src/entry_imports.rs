@@ -95,15 +95,9 @@ pub async fn export(
     track_id: i64,
     english: bool,
 ) -> ServiceResult<Vec<u8>> {
-    let (rows, _) = crate::entries::of_track(
-        db,
-        caller,
-        track_id,
-        None,
-        false,
-        gongjiang_db::Page::new(1, 100_000),
-    )
-    .await?;
+    let (rows, _) =
+        crate::entries::of_track(db, caller, track_id, None, false, gongjiang_db::Page::ALL)
+            .await?;
     let label = |zh: &str, en: &str| if english { en } else { zh }.to_owned();
     let headers = vec![
         label("编号", "Number"),

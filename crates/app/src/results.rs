@@ -134,8 +134,7 @@ pub async fn of_track(
         stage: Some(gongjiang_domain::competition::entry::EntryStage::Approved),
         ..Default::default()
     };
-    let (approved, _) =
-        entries::list(&mut conn, &filter, gongjiang_db::Page::new(1, 100_000)).await?;
+    let (approved, _) = entries::list(&mut conn, &filter, gongjiang_db::Page::ALL).await?;
     let mut lines: Vec<ResultLine> = approved
         .iter()
         .map(|e| {

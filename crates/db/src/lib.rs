@@ -254,6 +254,13 @@ pub struct Page {
 }
 
 impl Page {
+    /// Every row: for services that must see a whole list (results, exports), never for a
+    /// page a request asks for.
+    pub const ALL: Page = Page {
+        offset: 0,
+        limit: i64::MAX,
+    };
+
     pub fn new(number: i64, size: i64) -> Page {
         let size = size.clamp(1, 500);
         Page {
