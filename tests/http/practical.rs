@@ -446,6 +446,20 @@ async fn results_rank_with_the_written_tie_rule_and_give_prizes_exactly() {
     assert_eq!(results["teams"][0]["score"], "170", "{results}");
     assert_eq!(results["teams"][0]["prize"], "团体一等奖");
     assert_eq!(results["unscored"], 0);
+    // The same as a workbook: a row per entrant and a sheet of units for the team prize.
+    let export = reqwest::Client::new()
+        .get(app.url(&format!("{base}/results/export")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(export.status(), StatusCode::OK);
+    let bytes = export.bytes().await.unwrap();
+    let sheet = xlsx::read_sheet(&bytes, 0);
+    assert_eq!(sheet[0][0], "名次");
+    assert_eq!(sheet.len(), 4, "{sheet:?}");
+    assert_eq!(sheet[1][6..], ["90".to_owned(), "一等奖".to_owned()]);
+    assert_eq!(xlsx::read_sheet(&bytes, 1)[1][4], "团体一等奖");
     let judge_page = app
         .api(&judge, "GET", &format!("{base}/results"), None)
         .await;

@@ -385,6 +385,20 @@ pub(crate) fn rules(app: &TestApp, ids: CompetitionIds) -> Vec<Rule> {
             vec![],
             Admins,
         ),
+        (
+            "GET",
+            "/api/v1/tracks/{id}/results/export",
+            format!("{api_t}/results/export"),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/competitions/tracks/{id}/results.xlsx",
+            format!("{t}/results.xlsx"),
+            vec![],
+            Admins,
+        ),
         ("GET", "/judging", "/judging".into(), vec![], SignedIn),
         (
             "GET",

@@ -255,3 +255,68 @@ fn team_lines(
         })
         .collect()
 }
+
+/// The results as a workbook: one sheet of entrants (rank, number, name, unit, theory,
+/// practical, combined, prize) and, with team prizes, one of units.
+pub async fn export(
+    db: &Database,
+    caller: &Caller,
+    track_id: i64,
+    english: bool,
+) -> ServiceResult<Vec<u8>> {
+    let r = of_track(db, caller, track_id).await?;
+    let label = |zh: &str, en: &str| if english { en } else { zh }.to_owned();
+    let text = |p: Option<Points>| p.map(|p| p.to_string()).unwrap_or_default();
+    let headers = vec![
+        label("名次", "Rank"),
+        label("编号", "Number"),
+        label("姓名", "Name"),
+        label("单位", "Unit"),
+        label("理论成绩", "Theory"),
+        label("实操成绩", "Practical"),
+        label("总成绩", "Combined"),
+        label("奖项", "Prize"),
+    ];
+    let rows: Vec<Vec<String>> = r
+        .lines
+        .iter()
+        .map(|l| {
+            vec![
+                l.rank.map(|k| k.to_string()).unwrap_or_default(),
+                l.number.map(|n| n.to_string()).unwrap_or_default(),
+                l.name.clone(),
+                l.unit_name.clone(),
+                text(l.theory),
+                text(l.practical),
+                text(l.combined),
+                l.prize.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let team_headers = vec![
+        label("名次", "Rank"),
+        label("单位", "Unit"),
+        label("团体成绩", "Team score"),
+        label("计入人数", "Counted"),
+        label("奖项", "Prize"),
+    ];
+    let team_rows: Vec<Vec<String>> = r
+        .teams
+        .iter()
+        .map(|t| {
+            vec![
+                t.rank.to_string(),
+                t.unit_name.clone(),
+                t.score.to_string(),
+                t.counted.to_string(),
+                t.prize.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let (individual, team) = (label("个人成绩", "Entrants"), label("团体成绩", "Teams"));
+    let mut sheets: Vec<crate::sheets::SheetSpec<'_>> = vec![(&individual, &headers, &rows)];
+    if !team_rows.is_empty() {
+        sheets.push((&team, &team_headers, &team_rows));
+    }
+    crate::sheets::write_sheets(&sheets).map_err(ServiceError::Internal)
+}

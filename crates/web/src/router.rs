@@ -87,6 +87,10 @@ pub fn build(state: AppState) -> Router {
             get(practical::track_results),
         )
         .route(
+            "/competitions/tracks/{id}/results.xlsx",
+            get(practical::track_results_export),
+        )
+        .route(
             "/competitions/panels/{id}/judges",
             post(practical::set_judges),
         )

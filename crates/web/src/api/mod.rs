@@ -158,6 +158,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(practical::results))
         .routes(routes!(practical::export))
         .routes(routes!(practical::track_results))
+        .routes(routes!(practical::track_results_export))
         .routes(routes!(groups::list, groups::create))
         .routes(routes!(groups::get))
         .routes(routes!(groups::add))

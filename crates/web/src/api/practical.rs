@@ -330,3 +330,16 @@ pub async fn track_results(
         gongjiang_app::results::of_track(&state.db, &me.caller, id).await?,
     ))
 }
+
+/// A track's results as an `.xlsx`: rank, number, name, unit, theory, practical, combined and
+/// prize for each entrant, and a sheet of units when there are team prizes.
+#[utoipa::path(get, path = "/api/v1/tracks/{id}/results/export", tag = "judging", params(("id" = i64, Path)), responses((status = 200, description = "the .xlsx file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn track_results_export(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> WebResult<axum::response::Response> {
+    let english = me.ctx.tr.locale.is_english();
+    let bytes = gongjiang_app::results::export(&state.db, &me.caller, id, english).await?;
+    Ok(crate::view::xlsx(bytes, &format!("results-{id}.xlsx")))
+}

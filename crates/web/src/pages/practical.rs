@@ -297,3 +297,18 @@ pub async fn track_results(
         },
     )
 }
+
+/// A track's results as a workbook (entrants, and units when there are team prizes).
+pub async fn track_results_export(
+    State(state): State<AppState>,
+    me: Me,
+    Path(track_id): Path<i64>,
+) -> WebResult<Response> {
+    let tr = me.ctx.tr;
+    let english = tr.locale.is_english();
+    let bytes = gongjiang_app::results::export(&state.db, &me.caller, track_id, english).await?;
+    Ok(crate::view::xlsx(
+        bytes,
+        &format!("{}-{track_id}.xlsx", tr.t("results.title")),
+    ))
+}
