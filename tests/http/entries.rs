@@ -79,6 +79,19 @@ async fn a_worker_signs_up_and_each_level_approves_or_returns_up_to_the_organise
         html.contains("待「华江钢铁集团有限公司工会」审核"),
         "{html}"
     );
+    // A decision made on a page shown before the last change: refused, the page says why.
+    let stale = app
+        .post_form(
+            &unitadmin,
+            &format!("{page}/decision"),
+            &[("decision", "approve"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(stale.status(), StatusCode::PRECONDITION_FAILED);
+    assert!(
+        stale.text().await.unwrap().contains("errors"),
+        "the entry page with a message"
+    );
     assert_eq!(
         decide(&unitadmin, "approve", "").await.status(),
         StatusCode::SEE_OTHER

@@ -73,12 +73,7 @@ pub struct SetupInput {
 }
 
 async fn any_score(conn: &mut Conn, round: &TrackRound) -> ServiceResult<bool> {
-    for p in practical::panels(conn, round.id).await? {
-        if !practical::panel_scores(conn, p.id).await?.is_empty() {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    Ok(practical::round_has_scores(conn, round.id).await?)
 }
 
 /// Sets the criteria and the rule; refused once a judge has given a score.

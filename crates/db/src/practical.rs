@@ -290,6 +290,17 @@ pub async fn panel_entrant(
     .await?)
 }
 
+/// Whether any judge has given a score in a round.
+pub async fn round_has_scores(conn: &mut Conn, round_id: i64) -> DbResult<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM scores s JOIN criteria c ON c.id = s.criterion_id WHERE c.round_id = $1",
+    )
+    .bind(round_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(n > 0)
+}
+
 /// Whether a judge declared a conflict with an entrant.
 pub async fn has_declared(conn: &mut Conn, entry_id: i64, user_id: i64) -> DbResult<bool> {
     let n: i64 = sqlx::query_scalar(

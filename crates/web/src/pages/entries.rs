@@ -319,27 +319,13 @@ async fn after(
     result: Result<(), ServiceError>,
     posted: Posted,
 ) -> WebResult<Response> {
-    let url = format!("/competitions/entries/{id}");
-    match result {
-        Err(ServiceError::Stale) => {
-            let errors = FormErrors::general(me.ctx.tr, "edited_since_form");
-            entry_page(
-                state,
-                me,
-                id,
-                StatusCode::PRECONDITION_FAILED,
-                errors,
-                posted,
-            )
-            .await
-        }
-        other => {
-            super::after_form(me.ctx.tr, other, url, |status, errors| {
-                entry_page(state, me, id, status, errors, posted)
-            })
-            .await
-        }
-    }
+    super::after_form(
+        me.ctx.tr,
+        result,
+        format!("/competitions/entries/{id}"),
+        |status, errors| entry_page(state, me, id, status, errors, posted),
+    )
+    .await
 }
 
 #[derive(Template)]

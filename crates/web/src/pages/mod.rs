@@ -94,7 +94,8 @@ where
 }
 
 /// After a form on a record's page: to `done_url` when the service accepted it; the page again
-/// (`again`, with the errors, as 422) when it refused the input; any other error as it is.
+/// (`again`) with the errors as 422 when it refused the input, or with a message as 412 when
+/// someone changed the record since the page was shown; any other error as it is.
 pub async fn after_form<F, Fut>(
     tr: crate::i18n::Tr,
     result: Result<(), gongjiang_app::ServiceError>,
@@ -111,6 +112,10 @@ where
         Err(gongjiang_app::ServiceError::Invalid(invalid)) => {
             let errors = crate::view::FormErrors::from_invalid(tr, &invalid);
             again(axum::http::StatusCode::UNPROCESSABLE_ENTITY, errors).await
+        }
+        Err(gongjiang_app::ServiceError::Stale) => {
+            let errors = crate::view::FormErrors::general(tr, "edited_since_form");
+            again(axum::http::StatusCode::PRECONDITION_FAILED, errors).await
         }
         Err(e) => Err(e.into()),
     }
