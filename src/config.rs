@@ -25,6 +25,11 @@ pub struct Config {
     pub lockout_minutes: i64,
     /// A tracing filter, e.g. `info` or `gongjiang=debug`.
     pub log: String,
+    /// The address people reach the site at (the certificates' QR codes open
+    /// `{public_url}/verify/…`); empty: `http://{bind}:{port}`.
+    pub public_url: String,
+    /// Folders searched for fonts (`:` between them); certificates need one with Chinese.
+    pub font_dirs: String,
 }
 
 impl Default for Config {
@@ -42,6 +47,8 @@ impl Default for Config {
             max_failed_logins: 5,
             lockout_minutes: 15,
             log: "info".into(),
+            public_url: String::new(),
+            font_dirs: "/usr/share/fonts:/usr/local/share/fonts".into(),
         }
     }
 }
@@ -62,6 +69,8 @@ pub struct Layer {
     pub max_failed_logins: Option<i64>,
     pub lockout_minutes: Option<i64>,
     pub log: Option<String>,
+    pub public_url: Option<String>,
+    pub font_dirs: Option<String>,
 }
 
 const KEYS: &[&str] = &[
@@ -77,6 +86,8 @@ const KEYS: &[&str] = &[
     "max_failed_logins",
     "lockout_minutes",
     "log",
+    "public_url",
+    "font_dirs",
 ];
 
 impl Config {
@@ -96,7 +107,9 @@ impl Config {
             api_requests_per_minute,
             max_failed_logins,
             lockout_minutes,
-            log
+            log,
+            public_url,
+            font_dirs
         );
     }
 
@@ -138,6 +151,26 @@ impl Config {
             return Err("api_requests_per_minute must be between 0 and 1000000".into());
         }
         Ok(config)
+    }
+
+    /// The certificates' renderer and where their links and batches go.
+    pub fn certificates(
+        &self,
+        addr: std::net::SocketAddr,
+    ) -> gongjiang_app::certificates::Certificates {
+        let public_url = if self.public_url.trim().is_empty() {
+            format!("http://{addr}")
+        } else {
+            self.public_url.trim().to_owned()
+        };
+        let font_dirs: Vec<std::path::PathBuf> = self
+            .font_dirs
+            .split(':')
+            .filter(|d| !d.trim().is_empty())
+            .map(std::path::PathBuf::from)
+            .collect();
+        let batches = std::path::Path::new(&self.data_dir).join("certificates");
+        gongjiang_app::certificates::Certificates::new(&font_dirs, &public_url, batches)
     }
 
     pub fn web_settings(&self) -> gongjiang_web::WebSettings {

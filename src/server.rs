@@ -44,7 +44,18 @@ pub async fn start(config: &Config) -> anyhow::Result<Running> {
         tracing::info!(swept, "overdue attempts submitted");
     }
     let sweeper = exams.spawn_sweeper();
+    let interrupted = gongjiang_app::certificate_batches::fail_interrupted(&db)
+        .await
+        .context("cannot read certificate batches")?;
+    if interrupted > 0 {
+        tracing::warn!(interrupted, "certificate batches interrupted by a restart");
+    }
+    let listener = tokio::net::TcpListener::bind((config.bind.as_str(), config.port))
+        .await
+        .with_context(|| format!("cannot listen on {}:{}", config.bind, config.port))?;
+    let addr = listener.local_addr()?;
     let state = gongjiang_web::AppState::new(gongjiang_web::Services {
+        certificates: config.certificates(addr),
         exams,
         db: db.clone(),
         settings: Arc::new(config.web_settings()),
@@ -54,10 +65,6 @@ pub async fn start(config: &Config) -> anyhow::Result<Running> {
         api_limits: gongjiang_web::RateLimits::default(),
     });
     let app = gongjiang_web::build(state);
-    let listener = tokio::net::TcpListener::bind((config.bind.as_str(), config.port))
-        .await
-        .with_context(|| format!("cannot listen on {}:{}", config.bind, config.port))?;
-    let addr = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(

@@ -264,3 +264,158 @@ pub struct ExamFixture {
     pub session: i64,
     pub exams: gongjiang_app::exams::Exams,
 }
+
+/// A federation competition's track judged to the end: entrants enrolled and approved, one
+/// criterion out of 50, one panel with the seed's `judge` as chief, every score given, the
+/// panel closed and confirmed. Practical only (100 %), prizes 一等奖 1 and 二等奖 1.
+pub struct JudgedTrack {
+    pub competition: i64,
+    pub track: i64,
+    pub panel: i64,
+    pub criterion: i64,
+    /// In the order of the points given.
+    pub entries: Vec<i64>,
+    pub people: Vec<i64>,
+}
+
+impl Fixtures<'_> {
+    /// A judged track whose entrants scored `points` out of 50: first the seed's worker
+    /// (刘伟, who has an account), then people of the seed's other enterprise (孙甲, 孙乙, …).
+    pub async fn judged_track(&self, points: &[&str]) -> JudgedTrack {
+        let app = self.app;
+        let s = &app.seed;
+        let competition = self
+            .competition_by(s.federation, "华江市职工技能大赛")
+            .await;
+        let mut spec = self.track_spec("钳工");
+        spec.theory_weight = String::new();
+        spec.practical_weight = "100".into();
+        spec.prizes = gongjiang_domain::competition::tier_lines("一等奖 1\n二等奖 1");
+        let track = self.track_from(competition, spec).await;
+        let admin = app.api_token("admin").await;
+        let (mut entries, mut people) = (Vec::new(), Vec::new());
+        for (i, name) in "甲乙丙丁戊己庚辛".chars().take(points.len()).enumerate() {
+            let person = match i {
+                0 => s.worker.0,
+                _ => {
+                    self.person(s.other_enterprise, &format!("孙{name}"), "")
+                        .await
+                }
+            };
+            let (_, entry) = app
+                .api(
+                    &admin,
+                    "POST",
+                    &format!("/api/v1/tracks/{track}/entries"),
+                    Some(serde_json::json!({ "person_id": person })),
+                )
+                .await;
+            entries.push(entry["id"].as_i64().expect("fixture entry"));
+            people.push(person);
+        }
+        let base = format!("/api/v1/tracks/{track}");
+        let (_, setup) = app
+            .api(
+                &admin,
+                "PUT",
+                &format!("{base}/practical"),
+                Some(serde_json::json!({ "criteria": "操作 50" })),
+            )
+            .await;
+        let criterion = setup["criteria"][0]["id"].as_i64().expect("criterion");
+        let (_, panel) = app
+            .api(
+                &admin,
+                "POST",
+                &format!("{base}/panels"),
+                Some(serde_json::json!({ "name": "一组" })),
+            )
+            .await;
+        let panel = panel["id"].as_i64().expect("panel");
+        app.api(
+            &admin,
+            "PUT",
+            &format!("/api/v1/panels/{panel}/judges"),
+            Some(serde_json::json!({ "judges": [{ "username": "judge", "chief": true }] })),
+        )
+        .await;
+        app.api(&admin, "POST", &format!("{base}/draw"), None).await;
+        let judge = app.api_token("judge").await;
+        for (entry, points) in entries.iter().zip(points) {
+            let (status, body) = app
+                .api(
+                    &judge,
+                    "POST",
+                    &format!("/api/v1/panels/{panel}/scores"),
+                    Some(serde_json::json!({ "entry_id": entry, "criterion_id": criterion, "points": points })),
+                )
+                .await;
+            assert!(status.is_success(), "fixture score: {body}");
+        }
+        let state = format!("/api/v1/panels/{panel}/state");
+        app.api(
+            &judge,
+            "POST",
+            &state,
+            Some(serde_json::json!({ "open": false })),
+        )
+        .await;
+        let (status, body) = app
+            .api(
+                &judge,
+                "POST",
+                &format!("/api/v1/panels/{panel}/confirmation"),
+                None,
+            )
+            .await;
+        assert!(status.is_success(), "fixture confirmation: {body}");
+        JudgedTrack {
+            competition,
+            track,
+            panel,
+            criterion,
+            entries,
+            people,
+        }
+    }
+}
+
+impl Fixtures<'_> {
+    /// Freezes a judged track's results and puts them on notice for seven days.
+    pub async fn notice(&self, track: i64) {
+        for (action, days) in [("freeze", None), ("publish", Some(7))] {
+            let input = gongjiang_app::notices::MoveInput {
+                action: action.into(),
+                days,
+                reason: String::new(),
+            };
+            gongjiang_app::notices::move_results(self.app.db(), &self.system, track, &input)
+                .await
+                .expect("fixture notice");
+        }
+    }
+
+    /// The notice period ends (a test cannot wait days): its closing time moves to the past.
+    pub async fn end_notice(&self, track: i64) {
+        let mut tx = self.app.db().begin().await.expect("begin");
+        sqlx::query("UPDATE result_states SET notice_closes_at = 1 WHERE track_id = $1")
+            .bind(track)
+            .execute(&mut *tx)
+            .await
+            .expect("end notice");
+        gongjiang_db::commit(tx).await.expect("commit");
+    }
+
+    /// A judged track's results frozen, on notice, the period over, and final.
+    pub async fn final_results(&self, track: i64) {
+        self.notice(track).await;
+        self.end_notice(track).await;
+        let input = gongjiang_app::notices::MoveInput {
+            action: "final".into(),
+            ..Default::default()
+        };
+        gongjiang_app::notices::move_results(self.app.db(), &self.system, track, &input)
+            .await
+            .expect("fixture final");
+    }
+}

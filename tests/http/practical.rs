@@ -327,7 +327,13 @@ async fn a_panel_scores_by_number_with_conflicts_found_and_every_score_traced() 
             Some(json!({ "open": true, "reason": "再改" })),
         )
         .await;
-    assert_eq!(r.1["error"]["fields"][0]["code"], "panel_confirmed");
+    // Reopening a confirmed panel (the results still open) withdraws the confirmation.
+    assert_eq!(r.0, StatusCode::OK, "{}", r.1);
+    assert!(r.1["confirmed_at"].is_null() && r.1["closed_at"].is_null());
+    app.api(&chief, "POST", &state, Some(json!({ "open": false })))
+        .await;
+    let (status, _) = app.api(&chief, "POST", &confirm, None).await;
+    assert_eq!(status, StatusCode::OK);
     // Criteria and the draw are fixed once scored.
     let (status, _) = app.api(&admin, "POST", &format!("{base}/draw"), None).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -6,7 +6,7 @@ use crate::common::TestApp;
 use crate::role_table::{Access, Rule};
 
 /// The records the rules act on.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct CompetitionIds {
     pub competition: i64,
     pub track: i64,
@@ -14,6 +14,14 @@ pub(crate) struct CompetitionIds {
     pub entry: i64,
     /// A panel of the track's practical round, with `judge` as its chief judge.
     pub panel: i64,
+    /// A federation competition's track whose results are on notice.
+    pub notice_track: i64,
+    /// The seed's worker's objection to that notice, waiting for an answer.
+    pub objection: i64,
+    /// The seed's worker's certificate (一等奖) of that track.
+    pub serial: String,
+    /// A batch printing that competition's certificates.
+    pub batch: i64,
 }
 
 impl CompetitionIds {
@@ -38,11 +46,63 @@ impl CompetitionIds {
         gongjiang_app::practical::set_judges(app.db(), &system, panel, "*judge")
             .await
             .expect("matrix judges");
+        let judged = app.fx().judged_track(&["45", "40"]).await;
+        for (action, days) in [("freeze", None), ("publish", Some(7))] {
+            let input = gongjiang_app::notices::MoveInput {
+                action: action.into(),
+                days,
+                reason: String::new(),
+            };
+            gongjiang_app::notices::move_results(app.db(), &system, judged.track, &input)
+                .await
+                .expect("matrix notice");
+        }
+        let worker = app.api_token("worker").await;
+        let (_, objection) = app
+            .api(
+                &worker,
+                "POST",
+                &format!("/api/v1/tracks/{}/objections", judged.track),
+                Some(serde_json::json!({ "body": "矩阵异议" })),
+            )
+            .await;
+        let done = app.fx().judged_track(&["45", "40"]).await;
+        app.fx().final_results(done.track).await;
+        gongjiang_app::certificates::issue(app.db(), &system, done.track)
+            .await
+            .expect("matrix certificates");
+        let admin = app.api_token("admin").await;
+        let (_, issued) = app
+            .api(
+                &admin,
+                "GET",
+                &format!("/api/v1/tracks/{}/certificates", done.track),
+                None,
+            )
+            .await;
+        let (_, batch) = app
+            .api(
+                &admin,
+                "POST",
+                &format!(
+                    "/api/v1/competitions/{}/certificate-batches",
+                    done.competition
+                ),
+                None,
+            )
+            .await;
         CompetitionIds {
             competition,
             track,
             entry,
             panel,
+            notice_track: judged.track,
+            objection: objection["id"].as_i64().expect("matrix objection"),
+            serial: issued[0]["serial"]
+                .as_str()
+                .expect("matrix serial")
+                .to_owned(),
+            batch: batch["id"].as_i64().expect("matrix batch"),
         }
     }
 }
@@ -54,7 +114,15 @@ pub(crate) fn rules(app: &TestApp, ids: CompetitionIds) -> Vec<Rule> {
         track,
         entry,
         panel,
+        notice_track,
+        objection,
+        serial,
+        batch,
+        ..
     } = ids;
+    let enterprise = app.seed.enterprise;
+    // A template that does not compile: refused as invalid for those who may change it.
+    let broken = || vec![("source", "#let x = (".to_owned())];
     let p = format!("/competitions/panels/{panel}");
     let j = format!("/judging/panels/{panel}");
     let api_p = format!("/api/v1/panels/{panel}");
@@ -83,7 +151,251 @@ pub(crate) fn rules(app: &TestApp, ids: CompetitionIds) -> Vec<Rule> {
         ]
     };
     let unnamed_track = || vec![("name", String::new()), ("kind", "individual".to_owned())];
+    // An empty objection: refused as invalid for everyone signed in, changing nothing.
+    let empty = || vec![("body", String::new())];
+    // Publishing results still open: refused as invalid for the organisers.
+    let publish = || vec![("action", "publish".to_owned()), ("days", "5".to_owned())];
+    // An answer without its reason.
+    let no_answer = || {
+        vec![
+            ("outcome", "upheld".to_owned()),
+            ("resolution", String::new()),
+        ]
+    };
     vec![
+        ("GET", "/notices", "/notices".into(), vec![], Public),
+        (
+            "GET",
+            "/notices/{id}",
+            format!("/notices/{notice_track}"),
+            vec![],
+            Public,
+        ),
+        (
+            "GET",
+            "/notices/{id}",
+            format!("/notices/{track}"),
+            vec![],
+            Organisers,
+        ),
+        (
+            "POST",
+            "/notices/{id}/stage",
+            format!("/notices/{track}/stage"),
+            publish(),
+            Admins,
+        ),
+        (
+            "POST",
+            "/notices/{id}/objections",
+            format!("/notices/{notice_track}/objections"),
+            empty(),
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/objections/{id}/resolution",
+            format!("/objections/{objection}/resolution"),
+            no_answer(),
+            FederationAdmin,
+        ),
+        (
+            "GET",
+            "/api/v1/public/notices",
+            "/api/v1/public/notices".into(),
+            vec![],
+            Public,
+        ),
+        (
+            "GET",
+            "/api/v1/public/notices/{id}",
+            format!("/api/v1/public/notices/{notice_track}"),
+            vec![],
+            Public,
+        ),
+        (
+            "GET",
+            "/api/v1/tracks/{id}/notice",
+            format!("{api_t}/notice"),
+            vec![],
+            Organisers,
+        ),
+        (
+            "POST",
+            "/api/v1/tracks/{id}/results/stage",
+            format!("{api_t}/results/stage"),
+            publish(),
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/tracks/{id}/objections",
+            format!("/api/v1/tracks/{notice_track}/objections"),
+            empty(),
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/api/v1/objections/{id}/resolution",
+            format!("/api/v1/objections/{objection}/resolution"),
+            no_answer(),
+            FederationAdmin,
+        ),
+        (
+            "GET",
+            "/api/v1/me/results",
+            "/api/v1/me/results".into(),
+            vec![],
+            SignedIn,
+        ),
+        ("GET", "/verify", "/verify".into(), vec![], Public),
+        (
+            "GET",
+            "/verify/{serial}",
+            format!("/verify/{serial}"),
+            vec![],
+            Public,
+        ),
+        (
+            "GET",
+            "/api/v1/public/certificates/{serial}",
+            format!("/api/v1/public/certificates/{serial}"),
+            vec![],
+            Public,
+        ),
+        (
+            "GET",
+            "/competitions/tracks/{id}/certificates",
+            format!("{t}/certificates"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/competitions/tracks/{id}/certificates",
+            format!("{t}/certificates"),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/api/v1/tracks/{id}/certificates",
+            format!("{api_t}/certificates"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/tracks/{id}/certificates",
+            format!("{api_t}/certificates"),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/certificates/{serial}/pdf",
+            format!("/certificates/{serial}/pdf"),
+            vec![],
+            Holders,
+        ),
+        (
+            "GET",
+            "/api/v1/certificates/{serial}/pdf",
+            format!("/api/v1/certificates/{serial}/pdf"),
+            vec![],
+            Holders,
+        ),
+        (
+            "POST",
+            "/certificates/{serial}/revocation",
+            format!("/certificates/{serial}/revocation"),
+            vec![("reason", String::new())],
+            FederationAdmin,
+        ),
+        (
+            "POST",
+            "/api/v1/certificates/{serial}/revocation",
+            format!("/api/v1/certificates/{serial}/revocation"),
+            vec![("reason", String::new())],
+            FederationAdmin,
+        ),
+        (
+            "POST",
+            "/competitions/{id}/certificates/batches",
+            format!("{c}/certificates/batches"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/competitions/{id}/certificate-batches",
+            format!("/api/v1{c}/certificate-batches"),
+            vec![],
+            Admins,
+        ),
+        (
+            "GET",
+            "/certificates/batches/{id}",
+            format!("/certificates/batches/{batch}"),
+            vec![],
+            FederationAdmin,
+        ),
+        (
+            "GET",
+            "/certificates/batches/{id}/zip",
+            format!("/certificates/batches/{batch}/zip"),
+            vec![],
+            FederationAdmin,
+        ),
+        (
+            "GET",
+            "/api/v1/certificate-batches/{id}",
+            format!("/api/v1/certificate-batches/{batch}"),
+            vec![],
+            FederationAdmin,
+        ),
+        (
+            "GET",
+            "/api/v1/certificate-batches/{id}/zip",
+            format!("/api/v1/certificate-batches/{batch}/zip"),
+            vec![],
+            FederationAdmin,
+        ),
+        (
+            "GET",
+            "/admin/units/{id}/certificate-template",
+            format!("/admin/units/{enterprise}/certificate-template"),
+            vec![],
+            FederationAdmin,
+        ),
+        (
+            "POST",
+            "/admin/units/{id}/certificate-template",
+            format!("/admin/units/{enterprise}/certificate-template"),
+            broken(),
+            FederationAdmin,
+        ),
+        (
+            "GET",
+            "/admin/units/{id}/certificate-template/preview",
+            format!("/admin/units/{enterprise}/certificate-template/preview"),
+            vec![],
+            FederationAdmin,
+        ),
+        (
+            "GET",
+            "/api/v1/units/{id}/certificate-template",
+            format!("/api/v1/units/{enterprise}/certificate-template"),
+            vec![],
+            FederationAdmin,
+        ),
+        (
+            "PUT",
+            "/api/v1/units/{id}/certificate-template",
+            format!("/api/v1/units/{enterprise}/certificate-template"),
+            broken(),
+            FederationAdmin,
+        ),
         (
             "GET",
             "/competitions",

@@ -25,6 +25,12 @@ pub(crate) enum Access {
     Readers,
     /// The judges of the panel (the matrix's panel has `judge` as its chief judge).
     PanelJudges,
+    /// The organisers of the matrix's competition (admins of its unit's subtree); to everyone
+    /// else a notice not yet published does not exist.
+    Organisers,
+    /// A certificate's holder (the seed's worker) and the organisers of its competition (a
+    /// federation's: `admin`); to everyone else it does not exist.
+    Holders,
 }
 
 /// A small valid PNG: one transparent pixel.

@@ -13,11 +13,12 @@ fn allowed(access: Access, role: &str) -> bool {
     match access {
         Access::Public => true,
         Access::SignedIn => role != "anonymous",
-        Access::Admins => role == "admin" || role == "unitadmin",
+        Access::Admins | Access::Organisers => role == "admin" || role == "unitadmin",
         Access::FederationAdmin => role == "admin",
         Access::Graders => role == "admin" || role == "unitadmin" || role == "judge",
         Access::Owner => role == "worker",
         Access::PanelJudges => role == "judge",
+        Access::Holders => role == "worker" || role == "admin",
         Access::Sitters => role == "worker" || role == "admin" || role == "unitadmin",
         Access::Keepers | Access::Readers => {
             role == "leader" || role == "admin" || role == "unitadmin"
@@ -151,8 +152,14 @@ async fn every_route_refuses_every_role_that_must_not_use_it() {
                         && *role == "anonymous"
                         && access != Access::Public);
                 !refused
-            } else if access == Access::Readers {
+            } else if access == Access::Readers
+                || (access == Access::Holders && *role != "anonymous")
+            {
                 status == StatusCode::NOT_FOUND
+            } else if access == Access::Organisers {
+                status == StatusCode::NOT_FOUND
+                    || (*role == "anonymous"
+                        && matches!(status, StatusCode::UNAUTHORIZED | StatusCode::SEE_OTHER))
             } else if *role == "anonymous" {
                 status == StatusCode::UNAUTHORIZED
                     || (status == StatusCode::SEE_OTHER && !path.starts_with("/api/"))

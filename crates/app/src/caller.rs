@@ -35,6 +35,20 @@ impl Caller {
         self
     }
 
+    /// Someone not signed in: reads what is public and nothing more.
+    pub fn anonymous(origin: &str) -> Caller {
+        Caller {
+            actor: Actor {
+                user_id: None,
+                name: String::new(),
+                origin: origin.to_owned(),
+            },
+            grants: Grants::default(),
+            person_id: None,
+            system: false,
+        }
+    }
+
     pub fn system(name: &str) -> Caller {
         Caller {
             actor: Actor::system(name),

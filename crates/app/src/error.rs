@@ -67,6 +67,8 @@ conflicts! {
     /// The entrant already submitted the attempt (elsewhere).
     AttemptSubmitted = "attempt_submitted",
     CannotDisableSelf = "cannot_disable_self",
+    /// No font with Chinese characters is installed: certificates cannot be printed.
+    CertificateFontsMissing = "certificate_fonts_missing",
     DemoNeedsEmptyDatabase = "demo_needs_empty_database",
     ExamClosed = "exam_closed",
     ExamNotOpen = "exam_not_open",

@@ -161,6 +161,8 @@ pub struct PersonRecord {
     pub mentorships: Vec<MentorshipView>,
     pub studios: Vec<StudioView>,
     pub achievements: Vec<gongjiang_db::achievements::AchievementView>,
+    /// Competition prizes, as their valid certificates.
+    pub prizes: Vec<gongjiang_db::certificates::CertificateRow>,
 }
 
 /// A person's registry record, for those who keep the person (the person page checks first).
@@ -182,5 +184,6 @@ pub async fn record_of(
         mentorships: honours::mentorships_of(&mut conn, person_id).await?,
         studios: studios::of_person(&mut conn, person_id).await?,
         achievements: gongjiang_db::achievements::of_person(&mut conn, person_id).await?,
+        prizes: gongjiang_db::certificates::of_person(&mut conn, person_id).await?,
     })
 }

@@ -264,7 +264,8 @@ pub async fn declare(
 }
 
 /// Closes score entry (the chief judge or the organisers); `open` reopens it, which only the
-/// organisers may, with a reason, before the chief judge confirms.
+/// organisers may, with a reason, while the track's results are open. Reopening a confirmed
+/// panel withdraws the chief judge's confirmation: they confirm again after the change.
 pub async fn set_open(
     db: &Database,
     caller: &Caller,
@@ -281,12 +282,10 @@ pub async fn set_open(
         if !organiser {
             return Err(ServiceError::Forbidden);
         }
-        if panel.confirmed_at.is_some() {
-            return Err(FieldError::new("panel", "panel_confirmed").into());
-        }
         if reason.is_none() {
             return Err(FieldError::new("reason", "reason_required").into());
         }
+        crate::notices::ensure_scores_changeable(&mut tx, panel.track_id).await?;
     } else if !organiser && !chief {
         return Err(ServiceError::Forbidden);
     }

@@ -16,7 +16,7 @@ use gongjiang_domain::review::ranking::{self, Better, Contender, PrizeRule, Roun
 use std::collections::HashMap;
 
 /// One entrant's line of the results.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ResultLine {
     pub entry_id: i64,
     pub number: Option<i64>,
@@ -37,7 +37,7 @@ pub struct ResultLine {
 }
 
 /// A unit's line of the team results.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct TeamLine {
     pub unit_id: i64,
     pub unit_name: String,
@@ -48,7 +48,7 @@ pub struct TeamLine {
     pub prize: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct TrackResults {
     pub track_id: i64,
     pub track_name: String,

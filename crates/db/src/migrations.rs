@@ -133,6 +133,20 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 18,
+        name: "result_notices",
+        common: include_str!("../../../migrations/0018_result_notices.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 19,
+        name: "certificates",
+        common: include_str!("../../../migrations/0019_certificates.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn render(m: &Migration, backend: Backend) -> String {

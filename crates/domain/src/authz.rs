@@ -37,6 +37,8 @@ pub enum Action {
     DeclareAchievements,
     /// Set the registry's rules for the whole federation (the alliances' annual quota).
     ConfigureRegistry,
+    /// Change the certificate template used for a unit's subtree.
+    DesignCertificates,
     /// Organise a unit's competitions: their tracks, rounds, prizes and entrants.
     ManageCompetitions,
     /// Enrol a unit's workers in competition tracks, and approve or return the entries that
@@ -68,7 +70,9 @@ impl Grants {
             // Only federation staff hand out federation-wide power; unit admins staff their units.
             Action::GrantRole(Role::FederationAdmin) => &[Role::FederationAdmin],
             Action::GrantRole(_) => &[Role::FederationAdmin, Role::UnitAdmin],
-            Action::ReadAudit | Action::ConfigureRegistry => &[Role::FederationAdmin],
+            Action::ReadAudit | Action::ConfigureRegistry | Action::DesignCertificates => {
+                &[Role::FederationAdmin]
+            }
             Action::GradeExams => &[Role::FederationAdmin, Role::UnitAdmin, Role::Judge],
         }
     }

@@ -47,6 +47,12 @@ impl Ctx {
     pub fn caller(&self) -> Option<Caller> {
         self.me.as_ref().map(|m| m.caller(&self.origin))
     }
+
+    /// The signed-in caller, or an anonymous one for public pages.
+    pub fn caller_or_anonymous(&self) -> Caller {
+        self.caller()
+            .unwrap_or_else(|| Caller::anonymous(&self.origin))
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {

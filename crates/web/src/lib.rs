@@ -58,6 +58,8 @@ pub struct Services {
     pub sessions: gongjiang_app::session_cache::SessionCache,
     /// The API's request counts per caller (see `api::limits`).
     pub api_limits: api::limits::RateLimits,
+    /// Printing certificates: the renderer and where links and batches go.
+    pub certificates: gongjiang_app::certificates::Certificates,
 }
 
 /// The API's OpenAPI document, as served at `/api/openapi.json`.

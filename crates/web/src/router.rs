@@ -4,9 +4,9 @@
 use crate::context::{self, MAX_BODY};
 use crate::error::WebError;
 use crate::pages::{
-    account, accounts, achievements, admin, alliances, audit, auth, banks, competitions, entries,
-    exams, exhibitions, groups, home, honours, imports, judging, people, practical, questions,
-    search, sessions, showcase, statistics, studios, units,
+    account, accounts, achievements, admin, alliances, audit, auth, banks, certificates,
+    competitions, entries, exams, exhibitions, groups, home, honours, imports, judging, notices,
+    people, practical, questions, search, sessions, showcase, statistics, studios, units,
 };
 use crate::{AppState, api, assets};
 use axum::Router;
@@ -278,6 +278,39 @@ pub fn build(state: AppState) -> Router {
         .route("/innovation/groups/{id}", get(groups::show))
         .route("/innovation/groups/{id}/members", post(groups::add))
         .route("/search", get(search::show))
+        .route("/verify", get(certificates::verify_form))
+        .route("/verify/{serial}", get(certificates::verify))
+        .route(
+            "/competitions/tracks/{id}/certificates",
+            get(certificates::of_track).post(certificates::issue),
+        )
+        .route("/certificates/{serial}/pdf", get(certificates::pdf))
+        .route(
+            "/certificates/{serial}/revocation",
+            post(certificates::revoke),
+        )
+        .route(
+            "/competitions/{id}/certificates/batches",
+            post(certificates::start_batch),
+        )
+        .route("/certificates/batches/{id}", get(certificates::batch))
+        .route(
+            "/certificates/batches/{id}/zip",
+            get(certificates::batch_zip),
+        )
+        .route(
+            "/admin/units/{id}/certificate-template",
+            get(certificates::template).post(certificates::set_template),
+        )
+        .route(
+            "/admin/units/{id}/certificate-template/preview",
+            get(certificates::preview),
+        )
+        .route("/notices", get(notices::list))
+        .route("/notices/{id}", get(notices::show))
+        .route("/notices/{id}/stage", post(notices::move_results))
+        .route("/notices/{id}/objections", post(notices::lodge))
+        .route("/objections/{id}/resolution", post(notices::resolve))
         .route("/showcase", get(showcase::index))
         .route("/showcase/achievements", get(showcase::achievements))
         .route("/showcase/achievements/{id}", get(showcase::achievement))

@@ -3,6 +3,7 @@
 
 pub mod entry;
 pub mod entry_sheet;
+pub mod notice;
 pub mod practical;
 
 use crate::error::text;

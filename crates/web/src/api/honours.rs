@@ -23,9 +23,11 @@ pub struct PersonRecordDto {
     pub mentorships: Vec<MentorshipView>,
     pub studios: Vec<Reference>,
     pub achievements: Vec<AchievementCard>,
+    /// Competition prizes, as their valid certificates (serial for `/verify/{serial}`).
+    pub prizes: Vec<gongjiang_db::certificates::CertificateRow>,
 }
 
-/// A person's honours, pairs, studios and achievements (those who keep the person, and the
+/// A person's honours, pairs, studios, achievements and prizes (those who keep the person, and the
 /// person themself).
 #[utoipa::path(get, path = "/api/v1/people/{id}/record", tag = "people", params(("id" = i64, Path)), responses((status = 200, body = PersonRecordDto)))]
 pub async fn record(
@@ -50,6 +52,7 @@ pub async fn record(
             .into_iter()
             .map(AchievementCard::from)
             .collect(),
+        prizes: r.prizes,
     }))
 }
 

@@ -7,6 +7,7 @@ mod achievements;
 mod alliances;
 mod audit;
 mod banks;
+mod certificates;
 mod competitions;
 mod entries;
 mod exams;
@@ -16,6 +17,7 @@ mod honours;
 mod idempotency;
 pub mod kit;
 pub mod limits;
+mod notices;
 pub mod openapi;
 mod papers;
 mod people;
@@ -145,6 +147,21 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(entries::withdraw))
         .routes(routes!(entries::inbox))
         .routes(routes!(entries::mine))
+        .routes(routes!(certificates::verify))
+        .routes(routes!(certificates::of_track, certificates::issue))
+        .routes(routes!(certificates::revoke))
+        .routes(routes!(certificates::pdf))
+        .routes(routes!(certificates::start_batch))
+        .routes(routes!(certificates::batch))
+        .routes(routes!(certificates::batch_zip))
+        .routes(routes!(certificates::template, certificates::set_template))
+        .routes(routes!(notices::list))
+        .routes(routes!(notices::public))
+        .routes(routes!(notices::get))
+        .routes(routes!(notices::move_results))
+        .routes(routes!(notices::lodge))
+        .routes(routes!(notices::resolve))
+        .routes(routes!(notices::mine))
         .routes(routes!(practical::get, practical::set_up))
         .routes(routes!(practical::add_panel))
         .routes(routes!(practical::set_judges))

@@ -333,6 +333,10 @@ async fn after(
 struct MyEntries {
     l: Layout,
     mine: Vec<EntryView>,
+    /// The caller's own results, for tracks on notice or final.
+    results: Vec<gongjiang_app::notices::MyResult>,
+    /// The caller's prizes, as their valid certificates.
+    prizes: Vec<gongjiang_db::certificates::CertificateRow>,
     waiting: Vec<EntryView>,
     waiting_total: i64,
     pager: Pager,
@@ -352,6 +356,11 @@ pub async fn mine(
 ) -> WebResult<Response> {
     let page = q.page.trim().parse().unwrap_or(1).clamp(1, 100_000);
     let mine = entries::mine(&state.db, &me.caller).await?;
+    let results = gongjiang_app::notices::mine(&state.db, &me.caller).await?;
+    let prizes = match me.caller.person_id {
+        Some(person) => gongjiang_app::certificates::of_person(&state.db, person).await?,
+        None => Vec::new(),
+    };
     let (waiting, waiting_total) =
         match entries::inbox(&state.db, &me.caller, Page::new(page, PAGE_SIZE)).await {
             Ok(found) => found,
@@ -362,6 +371,8 @@ pub async fn mine(
         StatusCode::OK,
         &MyEntries {
             mine,
+            results,
+            prizes,
             waiting,
             pager: Pager::new("/competitions/entries", &[], page, PAGE_SIZE, waiting_total),
             waiting_total,
