@@ -93,6 +93,12 @@ enum BenchCommand {
         #[arg(long)]
         saturate_secs: Option<u64>,
     },
+    /// Certificates at scale: render this many PDFs into one zip as a batch does, against a
+    /// baseline of the same zip without rendering.
+    Certificates {
+        #[arg(long, default_value_t = 10_000)]
+        count: usize,
+    },
     /// The registry at scale: fill a fresh database with achievements, measure search in
     /// process, then the public pages over HTTP with concurrent clients.
     Search {
@@ -320,6 +326,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 crate::bench_exam::run(&fresh, plan).await
             })
             .await?;
+        }
+        Command::Bench {
+            what: BenchCommand::Certificates { count },
+        } => {
+            let dirs: Vec<std::path::PathBuf> = config
+                .font_dirs
+                .split(':')
+                .filter(|d| !d.is_empty())
+                .map(std::path::PathBuf::from)
+                .collect();
+            tokio::task::spawn_blocking(move || crate::bench_certificates::run(count, &dirs))
+                .await??;
         }
         Command::Bench {
             what:

@@ -2,6 +2,7 @@
 //! This crate is the program: configuration, the command line, and starting the server.
 
 pub mod bench;
+pub mod bench_certificates;
 pub mod bench_exam;
 mod bench_http;
 pub mod bench_search;

@@ -36,6 +36,7 @@ mod role_table;
 mod roles;
 mod schemathesis;
 mod search_recall;
+mod star_cycles;
 mod statistics;
 mod units;
 mod writes;

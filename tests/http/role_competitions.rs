@@ -22,6 +22,8 @@ pub(crate) struct CompetitionIds {
     pub serial: String,
     /// A batch printing that competition's certificates.
     pub batch: i64,
+    /// A star evaluation of the enterprise's studios, with `judge` as its expert.
+    pub cycle: i64,
 }
 
 impl CompetitionIds {
@@ -91,7 +93,27 @@ impl CompetitionIds {
                 None,
             )
             .await;
+        let cycle = gongjiang_app::star_cycles::create(
+            app.db(),
+            &system,
+            gongjiang_app::star_cycles::CycleInput {
+                unit_id: app.seed.enterprise,
+                year: "2026".into(),
+                name: "矩阵星级评定".into(),
+                criteria: "创新成果 100".into(),
+                exit_below: "60".into(),
+                three_stars: "75".into(),
+                four_stars: "85".into(),
+                five_stars: "92".into(),
+                experts: "judge".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("matrix cycle")
+        .id;
         CompetitionIds {
+            cycle,
             competition,
             track,
             entry,
@@ -118,8 +140,24 @@ pub(crate) fn rules(app: &TestApp, ids: CompetitionIds) -> Vec<Rule> {
         objection,
         serial,
         batch,
+        cycle,
         ..
     } = ids;
+    let sc = format!("/innovation/star-cycles/{cycle}");
+    let api_sc = format!("/api/v1/star-cycles/{cycle}");
+    // Scores for a studio outside the cycle: refused as invalid for its experts.
+    let stray = || {
+        vec![
+            ("studio_id", "999999".to_owned()),
+            ("points", "50".to_owned()),
+        ]
+    };
+    let unnamed_cycle = || {
+        vec![
+            ("unit_id", app.seed.enterprise.to_string()),
+            ("name", String::new()),
+        ]
+    };
     let enterprise = app.seed.enterprise;
     // A template that does not compile: refused as invalid for those who may change it.
     let broken = || vec![("source", "#let x = (".to_owned())];
@@ -247,6 +285,90 @@ pub(crate) fn rules(app: &TestApp, ids: CompetitionIds) -> Vec<Rule> {
             "/api/v1/me/results".into(),
             vec![],
             SignedIn,
+        ),
+        (
+            "GET",
+            "/innovation/star-cycles",
+            "/innovation/star-cycles".into(),
+            vec![],
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/innovation/star-cycles",
+            "/innovation/star-cycles".into(),
+            unnamed_cycle(),
+            Admins,
+        ),
+        (
+            "GET",
+            "/innovation/star-cycles/{id}",
+            sc.clone(),
+            vec![],
+            CyclePanel,
+        ),
+        (
+            "POST",
+            "/innovation/star-cycles/{id}/scores",
+            format!("{sc}/scores"),
+            stray(),
+            CycleExperts,
+        ),
+        (
+            "POST",
+            "/innovation/star-cycles/{id}/studios/{studio}/confirmation",
+            format!("{sc}/studios/999999/confirmation"),
+            vec![],
+            CycleKeepers,
+        ),
+        (
+            "GET",
+            "/api/v1/star-cycles",
+            "/api/v1/star-cycles".into(),
+            vec![],
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/api/v1/star-cycles",
+            "/api/v1/star-cycles".into(),
+            unnamed_cycle(),
+            Admins,
+        ),
+        (
+            "GET",
+            "/api/v1/star-cycles/{id}",
+            api_sc.clone(),
+            vec![],
+            CyclePanel,
+        ),
+        (
+            "POST",
+            "/api/v1/star-cycles/{id}/scores",
+            format!("{api_sc}/scores"),
+            vec![("studio_id", "999999".to_owned())],
+            CycleExperts,
+        ),
+        (
+            "POST",
+            "/api/v1/star-cycles/{id}/studios/{studio}/confirmation",
+            format!("{api_sc}/studios/999999/confirmation"),
+            vec![],
+            CycleKeepers,
+        ),
+        (
+            "POST",
+            "/api/v1/star-cycles/{id}/close",
+            format!("{api_sc}/close"),
+            vec![],
+            CycleKeepers,
+        ),
+        (
+            "POST",
+            "/innovation/star-cycles/{id}/close",
+            format!("{sc}/close"),
+            vec![],
+            CycleKeepers,
         ),
         ("GET", "/verify", "/verify".into(), vec![], Public),
         (

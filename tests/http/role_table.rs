@@ -31,6 +31,13 @@ pub(crate) enum Access {
     /// A certificate's holder (the seed's worker) and the organisers of its competition (a
     /// federation's: `admin`); to everyone else it does not exist.
     Holders,
+    /// A star evaluation's keepers (the admins of its unit) and its experts (`judge`); to
+    /// everyone else it does not exist.
+    CyclePanel,
+    /// A star evaluation's keepers; its experts are refused, others told it does not exist.
+    CycleKeepers,
+    /// A star evaluation's experts; its keepers are refused, others told it does not exist.
+    CycleExperts,
 }
 
 /// A small valid PNG: one transparent pixel.

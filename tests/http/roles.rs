@@ -19,6 +19,9 @@ fn allowed(access: Access, role: &str) -> bool {
         Access::Owner => role == "worker",
         Access::PanelJudges => role == "judge",
         Access::Holders => role == "worker" || role == "admin",
+        Access::CyclePanel => role == "admin" || role == "unitadmin" || role == "judge",
+        Access::CycleKeepers => role == "admin" || role == "unitadmin",
+        Access::CycleExperts => role == "judge",
         Access::Sitters => role == "worker" || role == "admin" || role == "unitadmin",
         Access::Keepers | Access::Readers => {
             role == "leader" || role == "admin" || role == "unitadmin"
@@ -156,6 +159,14 @@ async fn every_route_refuses_every_role_that_must_not_use_it() {
                 || (access == Access::Holders && *role != "anonymous")
             {
                 status == StatusCode::NOT_FOUND
+            } else if matches!(
+                access,
+                Access::CyclePanel | Access::CycleKeepers | Access::CycleExperts
+            ) {
+                matches!(
+                    status,
+                    StatusCode::NOT_FOUND | StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED
+                ) || (status == StatusCode::SEE_OTHER && *role == "anonymous")
             } else if access == Access::Organisers {
                 status == StatusCode::NOT_FOUND
                     || (*role == "anonymous"

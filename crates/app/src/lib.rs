@@ -37,6 +37,7 @@ pub mod search;
 pub mod session_cache;
 pub mod sheets;
 pub mod showcase;
+pub mod star_cycles;
 pub mod statistics;
 mod studio_history;
 pub mod studios;

@@ -26,6 +26,7 @@ pub mod practical;
 pub mod rate_limits;
 pub mod search;
 pub mod sessions;
+pub mod star_cycles;
 pub mod stats;
 pub mod studios;
 pub mod tokens;

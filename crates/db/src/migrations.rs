@@ -147,6 +147,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 20,
+        name: "star_evaluations",
+        common: include_str!("../../../migrations/0020_star_evaluations.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn render(m: &Migration, backend: Backend) -> String {

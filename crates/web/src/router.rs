@@ -6,7 +6,8 @@ use crate::error::WebError;
 use crate::pages::{
     account, accounts, achievements, admin, alliances, audit, auth, banks, certificates,
     competitions, entries, exams, exhibitions, groups, home, honours, imports, judging, notices,
-    people, practical, questions, search, sessions, showcase, statistics, studios, units,
+    people, practical, questions, search, sessions, showcase, star_cycles, statistics, studios,
+    units,
 };
 use crate::{AppState, api, assets};
 use axum::Router;
@@ -305,6 +306,23 @@ pub fn build(state: AppState) -> Router {
         .route(
             "/admin/units/{id}/certificate-template/preview",
             get(certificates::preview),
+        )
+        .route(
+            "/innovation/star-cycles",
+            get(star_cycles::list).post(star_cycles::create),
+        )
+        .route("/innovation/star-cycles/{id}", get(star_cycles::show))
+        .route(
+            "/innovation/star-cycles/{id}/scores",
+            post(star_cycles::save),
+        )
+        .route(
+            "/innovation/star-cycles/{id}/close",
+            post(star_cycles::close),
+        )
+        .route(
+            "/innovation/star-cycles/{id}/studios/{studio}/confirmation",
+            post(star_cycles::confirm),
         )
         .route("/notices", get(notices::list))
         .route("/notices/{id}", get(notices::show))

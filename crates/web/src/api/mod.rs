@@ -26,6 +26,7 @@ mod public;
 mod records;
 mod search;
 mod sheets;
+mod star_cycles;
 mod statistics;
 mod studios;
 mod units;
@@ -155,6 +156,11 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(certificates::batch))
         .routes(routes!(certificates::batch_zip))
         .routes(routes!(certificates::template, certificates::set_template))
+        .routes(routes!(star_cycles::list, star_cycles::create))
+        .routes(routes!(star_cycles::get))
+        .routes(routes!(star_cycles::save))
+        .routes(routes!(star_cycles::close))
+        .routes(routes!(star_cycles::confirm))
         .routes(routes!(notices::list))
         .routes(routes!(notices::public))
         .routes(routes!(notices::get))

@@ -26,6 +26,7 @@ pub mod questions;
 pub mod search;
 pub mod sessions;
 pub mod showcase;
+pub mod star_cycles;
 pub mod statistics;
 pub mod studios;
 pub mod units;
