@@ -7,6 +7,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod competition;
 mod exam;
 mod judging;
 mod registry;
