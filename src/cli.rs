@@ -93,6 +93,14 @@ enum BenchCommand {
         #[arg(long)]
         saturate_secs: Option<u64>,
     },
+    /// Judges at scale: every judge of a practical round (five a panel) saves their scores at
+    /// once over HTTP; then the track's results are recomputed. A fresh database as for exam.
+    Judging {
+        #[arg(long, default_value_t = 40)]
+        panels: usize,
+        #[arg(long, default_value_t = 25)]
+        entrants_per_panel: usize,
+    },
     /// Certificates at scale: render this many PDFs into one zip as a batch does, against a
     /// baseline of the same zip without rendering.
     Certificates {
@@ -324,6 +332,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("exam load, on {}", server::redact(&url));
             on_fresh_database(&url, |fresh| async move {
                 crate::bench_exam::run(&fresh, plan).await
+            })
+            .await?;
+        }
+        Command::Bench {
+            what:
+                BenchCommand::Judging {
+                    panels,
+                    entrants_per_panel,
+                },
+        } => {
+            let url = config.database_url.clone();
+            println!("judges saving at once, on {}", server::redact(&url));
+            on_fresh_database(&url, |fresh| async move {
+                crate::bench_judging::run(&fresh, panels, entrants_per_panel).await
             })
             .await?;
         }
