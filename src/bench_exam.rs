@@ -81,24 +81,8 @@ async fn prepare(
             now,
         )
         .await?;
-        let token = gongjiang_app::auth::random_token("s");
-        let csrf = gongjiang_app::auth::random_token("c");
-        gongjiang_db::sessions::insert(
-            &mut tx,
-            gongjiang_db::sessions::NewSession {
-                token_hash: &gongjiang_app::auth::token_hash(&token),
-                user_id: user,
-                csrf_token: &csrf,
-                expires_at: now + 24 * 3_600_000,
-                origin: "bench",
-                user_agent: "bench",
-            },
-            now,
-        )
-        .await?;
-        list.push(Entrant {
-            headers: format!("cookie: gj_session={token}\r\nx-csrf-token: {csrf}\r\n"),
-        });
+        let headers = crate::bench_http::session_headers(&mut tx, user, now).await?;
+        list.push(Entrant { headers });
     }
     gongjiang_db::commit(tx).await?;
     let bank = gongjiang_app::banks::create(db, &system, unit, "焊工理论题库", "焊工").await?;

@@ -142,6 +142,85 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
+/// The server as its own process on a free port, on `database_url`, answering once ready;
+/// killed when dropped.
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub addr: SocketAddr,
+}
+
+impl ServerProcess {
+    pub async fn start(database_url: &str, env: &[(&str, &str)]) -> anyhow::Result<ServerProcess> {
+        use anyhow::Context;
+        let port = crate::bench_exam::free_port()?;
+        let mut command = std::process::Command::new(std::env::current_exe()?);
+        command
+            .arg("serve")
+            .env("GONGJIANG_DATABASE_URL", database_url)
+            .env("GONGJIANG_PORT", port.to_string())
+            .env("GONGJIANG_BIND", "127.0.0.1")
+            .env("GONGJIANG_LOG", "warn")
+            .env_remove("GONGJIANG_CONFIG");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let child = command.spawn().context("cannot start the server")?;
+        let server = ServerProcess {
+            child,
+            addr: ([127, 0, 0, 1], port).into(),
+        };
+        for _ in 0..200 {
+            let ready = HttpConn::new(server.addr)
+                .send("GET", "/readyz", "", None)
+                .await
+                .is_ok_and(|r| r.status == 200);
+            if ready {
+                return Ok(server);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        anyhow::bail!("the server did not start")
+    }
+
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A signed-in session for `user`, as the header lines a browser's requests carry (the
+/// session cookie and the CSRF token).
+pub async fn session_headers(
+    conn: &mut gongjiang_db::Conn,
+    user: i64,
+    now: i64,
+) -> anyhow::Result<String> {
+    let token = gongjiang_app::auth::random_token("s");
+    let csrf = gongjiang_app::auth::random_token("c");
+    gongjiang_db::sessions::insert(
+        conn,
+        gongjiang_db::sessions::NewSession {
+            token_hash: &gongjiang_app::auth::token_hash(&token),
+            user_id: user,
+            csrf_token: &csrf,
+            expires_at: now + 24 * 3_600_000,
+            origin: "bench",
+            user_agent: "bench",
+        },
+        now,
+    )
+    .await?;
+    Ok(format!(
+        "cookie: gj_session={token}\r\nx-csrf-token: {csrf}\r\n"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,9 +3,8 @@
 //! is the same judges reading who they are (`/api/v1/me`) at the same concurrency. Then the
 //! track's results (ranks and prizes from every panel's scores) are recomputed in process.
 
-use crate::bench_exam::{free_port, quantile};
+use crate::bench_exam::quantile;
 use crate::bench_http::HttpConn;
-use anyhow::Context;
 use gongjiang_app::Caller;
 use gongjiang_domain::clock::now_ms;
 use std::sync::Arc;
@@ -106,24 +105,7 @@ async fn prepare(
             now,
         )
         .await?;
-        let token = gongjiang_app::auth::random_token("s");
-        let csrf = gongjiang_app::auth::random_token("c");
-        gongjiang_db::sessions::insert(
-            &mut tx,
-            gongjiang_db::sessions::NewSession {
-                token_hash: &gongjiang_app::auth::token_hash(&token),
-                user_id: user,
-                csrf_token: &csrf,
-                expires_at: now + 24 * 3_600_000,
-                origin: "bench",
-                user_agent: "bench",
-            },
-            now,
-        )
-        .await?;
-        judges.push(format!(
-            "cookie: gj_session={token}\r\nx-csrf-token: {csrf}\r\n"
-        ));
+        judges.push(crate::bench_http::session_headers(&mut tx, user, now).await?);
     }
     gongjiang_db::commit(tx).await?;
     for person in people {
@@ -239,31 +221,12 @@ pub async fn run(database_url: &str, panels: usize, per_panel: usize) -> anyhow:
         panels * per_panel,
         prepared.elapsed().as_secs_f64()
     );
-    let port = free_port()?;
-    let mut server = std::process::Command::new(std::env::current_exe()?)
-        .arg("serve")
-        .env("GONGJIANG_DATABASE_URL", database_url)
-        .env("GONGJIANG_PORT", port.to_string())
-        .env("GONGJIANG_BIND", "127.0.0.1")
-        .env("GONGJIANG_LOG", "warn")
-        .env("GONGJIANG_API_REQUESTS_PER_MINUTE", "0")
-        .env_remove("GONGJIANG_CONFIG")
-        .spawn()
-        .context("cannot start the server")?;
-    let addr: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
-    let mut up = false;
-    for _ in 0..200 {
-        if HttpConn::new(addr)
-            .send("GET", "/readyz", "", None)
-            .await
-            .is_ok_and(|r| r.status == 200)
-        {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    anyhow::ensure!(up, "the server did not start");
+    let server = crate::bench_http::ServerProcess::start(
+        database_url,
+        &[("GONGJIANG_API_REQUESTS_PER_MINUTE", "0")],
+    )
+    .await?;
+    let addr = server.addr;
     let judges = Arc::new(judges);
     let per_judge = judges.first().map_or(0, |j| j.work.len());
     let (base, base_failed, base_secs) = at_once(addr, &judges, move |_, n| {
@@ -303,8 +266,7 @@ pub async fn run(database_url: &str, panels: usize, per_panel: usize) -> anyhow:
         ))
     })
     .await?;
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     line("baseline, GET /api/v1/me", &base, base_failed, base_secs);
     line(
         "one save each, all at once",

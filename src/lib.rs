@@ -4,7 +4,7 @@
 pub mod bench;
 pub mod bench_certificates;
 pub mod bench_exam;
-mod bench_http;
+pub mod bench_http;
 pub mod bench_judging;
 pub mod bench_search;
 pub mod cli;
