@@ -346,6 +346,32 @@ async fn the_demo_loads_the_same_believable_federation_every_time() {
             .flat_map(|s| &s.trace.lines)
             .any(|l| l.status == gongjiang_domain::review::scoring::LineStatus::Recused)
     );
+    // The CNC turners' track is final, with an answered objection and a valid certificate
+    // for each prize; a star evaluation is closed with confirmations.
+    let turning = page.tracks[2].row.id;
+    let notice = gongjiang_app::notices::notice(&first, &system, turning)
+        .await
+        .unwrap();
+    assert_eq!(notice.stage.as_str(), "final");
+    assert!(notice.objections.iter().all(|o| o.outcome.0.is_some()));
+    let issued = gongjiang_app::certificates::of_track(&first, &system, turning)
+        .await
+        .unwrap();
+    assert_eq!(issued.len(), 6, "一等奖 1, 二等奖 2, 三等奖 3");
+    let v = gongjiang_app::certificates::verify(&first, &issued[0].serial)
+        .await
+        .unwrap();
+    assert_eq!(v.status, "valid");
+    let cycles = gongjiang_app::star_cycles::list(&first, &system)
+        .await
+        .unwrap();
+    assert_eq!(cycles.len(), 1);
+    let cycle = gongjiang_app::star_cycles::page(&first, &system, cycles[0].id)
+        .await
+        .unwrap();
+    assert!(cycle.cycle.closed_at.is_some());
+    assert!(cycle.studios.iter().any(|s| s.confirmation.is_some()));
+    assert!(cycle.studios.iter().any(|s| s.result.score.is_some()));
     assert!(
         gongjiang_app::audit::verify(&first)
             .await

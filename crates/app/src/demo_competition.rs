@@ -84,7 +84,7 @@ pub(crate) async fn load(
         .await?
         .row
         .id;
-    competitions::add_track(
+    let turning = competitions::add_track(
         db,
         &system,
         competition,
@@ -96,7 +96,9 @@ pub(crate) async fn load(
             "一等奖 1\n二等奖 2\n三等奖 3",
         ),
     )
-    .await?;
+    .await?
+    .row
+    .id;
     let mut relay = track("班组接力赛", "team", "", "100", "一等奖 1\n二等奖 2");
     relay.team_size = "3".into();
     let relay = competitions::add_track(db, &system, competition, relay)
@@ -239,5 +241,9 @@ pub(crate) async fn load(
             judging::confirm(db, &panel_judges[0], panel).await?;
         }
     }
+    // The CNC turners' track is over: judged, on notice, final, with certificates.
+    let turners: Vec<i64> = candidates.iter().rev().take(8).map(|&(p, _)| p).collect();
+    crate::demo_results::finished_track(db, turning, &turners).await?;
+    crate::demo_results::star_cycle(db).await?;
     Ok(())
 }

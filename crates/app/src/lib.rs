@@ -15,6 +15,7 @@ pub mod competitions;
 pub mod demo;
 mod demo_competition;
 mod demo_registry;
+mod demo_results;
 pub mod entries;
 pub mod entry_imports;
 mod error;
