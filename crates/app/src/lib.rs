@@ -14,6 +14,7 @@ pub mod certificates;
 pub mod competitions;
 pub mod demo;
 mod demo_competition;
+mod demo_data;
 mod demo_registry;
 mod demo_results;
 pub mod entries;
