@@ -34,7 +34,7 @@ impl Certificates {
             .await?
             .ok_or(ServiceError::NotFound)?;
         caller.ensure(Action::ManageCompetitions, &competition.unit_path())?;
-        let renderer = self.renderer()?;
+        let renderer = self.renderer().await?;
         let issued = certificates::valid_of_competition(&mut tx, competition_id).await?;
         if issued.is_empty() {
             return Err(FieldError::new("competition", "no_certificates").into());

@@ -45,7 +45,7 @@ impl Certificates {
                 || gongjiang_certificates::DEFAULT_TEMPLATE.to_owned(),
                 |(_, s)| s,
             ),
-            fonts: self.font_families(),
+            fonts: self.font_families().await,
         })
     }
 
@@ -64,7 +64,7 @@ impl Certificates {
                 .into());
         }
         if !source.trim().is_empty() {
-            let renderer = self.renderer()?;
+            let renderer = self.renderer().await?;
             let template = source.to_owned();
             let checked = tokio::task::spawn_blocking(move || renderer.check(&template))
                 .await
@@ -115,7 +115,7 @@ impl Certificates {
     ) -> ServiceResult<Vec<u8>> {
         let view = self.template(db, caller, unit_id).await?;
         render(
-            self.renderer()?,
+            self.renderer().await?,
             view.source,
             gongjiang_certificates::sample(),
         )

@@ -17,40 +17,55 @@ use rand::Rng;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// What certificates need besides the database: the renderer (none when no Chinese font is
-/// installed, with the folders searched), the site's public address for the QR codes, and
-/// the folder batches are written to.
+/// What certificates need besides the database: the renderer, the site's public address for
+/// the QR codes, and the folder batches are written to. The fonts are searched on the first
+/// certificate, not at start-up (the CJK collections are 90 MB to read); without a Chinese
+/// font every certificate action says so.
 #[derive(Clone)]
 pub struct Certificates {
-    renderer: Result<Renderer, String>,
+    font_dirs: Vec<PathBuf>,
+    renderer: Arc<tokio::sync::OnceCell<Result<Renderer, String>>>,
     public_url: String,
     pub(crate) batch_dir: PathBuf,
 }
 
 impl Certificates {
     pub fn new(font_dirs: &[PathBuf], public_url: &str, batch_dir: PathBuf) -> Self {
-        let renderer = Fonts::search(font_dirs)
-            .map(|fonts| Renderer::new(Arc::new(fonts)))
-            .map_err(|e| e.to_string());
-        if let Err(why) = &renderer {
-            tracing::warn!("certificates cannot be printed: {why}");
-        }
         Self {
-            renderer,
+            font_dirs: font_dirs.to_vec(),
+            renderer: Arc::default(),
             public_url: public_url.trim_end_matches('/').to_owned(),
             batch_dir,
         }
     }
 
-    pub(crate) fn renderer(&self) -> ServiceResult<Renderer> {
+    async fn loaded(&self) -> &Result<Renderer, String> {
         self.renderer
+            .get_or_init(|| async {
+                let dirs = self.font_dirs.clone();
+                let found = tokio::task::spawn_blocking(move || Fonts::search(&dirs))
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| r.map_err(|e| e.to_string()));
+                if let Err(why) = &found {
+                    tracing::warn!("certificates cannot be printed: {why}");
+                }
+                found.map(|fonts| Renderer::new(Arc::new(fonts)))
+            })
+            .await
+    }
+
+    pub(crate) async fn renderer(&self) -> ServiceResult<Renderer> {
+        self.loaded()
+            .await
             .clone()
             .map_err(|_| ServiceError::Conflict(Conflict::CertificateFontsMissing))
     }
 
     /// The font families certificates may use (for the template editor).
-    pub fn font_families(&self) -> Vec<String> {
-        self.renderer
+    pub async fn font_families(&self) -> Vec<String> {
+        self.loaded()
+            .await
             .as_ref()
             .map(|r| r.fonts().families())
             .unwrap_or_default()
@@ -393,7 +408,7 @@ pub async fn pdf(
     }
     let template = template_for(&mut conn, &competition.unit_path()).await?;
     drop(conn);
-    let bytes = render(service.renderer()?, template, service.fields(&c)).await?;
+    let bytes = render(service.renderer().await?, template, service.fields(&c)).await?;
     Ok((c, bytes))
 }
 

@@ -208,20 +208,21 @@ pub async fn create(db: &Database, caller: &Caller, input: CycleInput) -> Servic
 /// The cycles the caller keeps studios for, or sits on as an expert.
 pub async fn list(db: &Database, caller: &Caller) -> ServiceResult<Vec<CycleRow>> {
     let mut conn = db.read().await?;
-    let mut out = Vec::new();
-    for c in star_cycles::list(&mut conn).await? {
-        let path = UnitPath::from_stored(c.unit_path.clone());
-        let expert = match caller.user_id() {
-            Some(u) => star_cycles::experts(&mut conn, c.id)
-                .await?
-                .iter()
-                .any(|e| e.user_id == u),
-            None => false,
-        };
-        if expert || caller.may(Action::ManageStudios, &path) {
-            out.push(c);
-        }
-    }
+    let sits_on = match caller.user_id() {
+        Some(user) => star_cycles::cycles_of_expert(&mut conn, user).await?,
+        None => Vec::new(),
+    };
+    let out = star_cycles::list(&mut conn)
+        .await?
+        .into_iter()
+        .filter(|c| {
+            sits_on.contains(&c.id)
+                || caller.may(
+                    Action::ManageStudios,
+                    &UnitPath::from_stored(c.unit_path.clone()),
+                )
+        })
+        .collect();
     Ok(out)
 }
 

@@ -116,6 +116,16 @@ pub async fn experts(conn: &mut Conn, id: i64) -> DbResult<Vec<Expert>> {
     .await?)
 }
 
+/// The cycles a user sits on as an expert.
+pub async fn cycles_of_expert(conn: &mut Conn, user_id: i64) -> DbResult<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT cycle_id FROM star_experts WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
 /// Every score of a cycle: (studio, expert, position, points).
 pub async fn scores(conn: &mut Conn, id: i64) -> DbResult<Vec<(i64, i64, i64, i64)>> {
     Ok(sqlx::query_as(
