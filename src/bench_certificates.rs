@@ -32,6 +32,7 @@ fn fields(i: usize) -> CertificateFields {
         "茶艺师",
     ];
     CertificateFields {
+        kind: "prize".into(),
         serial: format!("GJ2026-{i:06}-BENCH0"),
         holder: name,
         unit: format!("华江市第{}机械厂", i % 97 + 1),

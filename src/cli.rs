@@ -101,6 +101,22 @@ enum BenchCommand {
         #[arg(long, default_value_t = 25)]
         entrants_per_panel: usize,
     },
+    /// A competition's results at scale: many tracks scored by panels, then every track's
+    /// results recomputed from the stored scores. A fresh database as for exam.
+    Results {
+        #[arg(long, default_value_t = 21)]
+        tracks: usize,
+        /// In all, spread over the tracks.
+        #[arg(long, default_value_t = 10_000)]
+        entrants: usize,
+        /// A panel.
+        #[arg(long, default_value_t = 5)]
+        judges: usize,
+        #[arg(long, default_value_t = 6)]
+        criteria: usize,
+        #[arg(long, default_value_t = 50)]
+        entrants_per_panel: usize,
+    },
     /// Certificates at scale: render this many PDFs into one zip as a batch does, against a
     /// baseline of the same zip without rendering.
     Certificates {
@@ -346,6 +362,33 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("judges saving at once, on {}", server::redact(&url));
             on_fresh_database(&url, |fresh| async move {
                 crate::bench_judging::run(&fresh, panels, entrants_per_panel).await
+            })
+            .await?;
+        }
+        Command::Bench {
+            what:
+                BenchCommand::Results {
+                    tracks,
+                    entrants,
+                    judges,
+                    criteria,
+                    entrants_per_panel,
+                },
+        } => {
+            let url = config.database_url.clone();
+            println!(
+                "a competition's results recomputed, on {}",
+                server::redact(&url)
+            );
+            let size = crate::bench_results::Size {
+                tracks,
+                entrants,
+                judges,
+                criteria,
+                per_panel: entrants_per_panel,
+            };
+            on_fresh_database(&url, |fresh| async move {
+                crate::bench_results::run(&fresh, size).await
             })
             .await?;
         }

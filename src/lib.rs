@@ -6,6 +6,7 @@ pub mod bench_certificates;
 pub mod bench_exam;
 pub mod bench_http;
 pub mod bench_judging;
+pub mod bench_results;
 pub mod bench_search;
 pub mod cli;
 pub mod config;

@@ -57,6 +57,7 @@ pub async fn start(config: &Config) -> anyhow::Result<Running> {
     let state = gongjiang_web::AppState::new(gongjiang_web::Services {
         certificates: config.certificates(addr),
         exams,
+        judging: gongjiang_app::judging::Judging::start(db.clone()),
         db: db.clone(),
         settings: Arc::new(config.web_settings()),
         sessions: gongjiang_app::session_cache::SessionCache::new(

@@ -1,7 +1,8 @@
 //! Certificates end to end: issued from final results (once; again only what changed), a PDF
 //! with Chinese fonts embedded for the holder, a public verification page that says valid,
 //! revoked or unknown and nothing private, revocation with a reason, a batch zip with its
-//! progress, the prize on the person's record, and a template a federation can change.
+//! progress, the prize on the person's record, and a template a federation can change; and
+//! the same machinery for a studio's star rating and a person's honour.
 
 use crate::common::TestApp;
 use reqwest::StatusCode;
@@ -253,4 +254,153 @@ async fn a_federation_changes_its_certificate_template_checked_before_it_is_kept
         .api(&admin, "GET", "/api/v1/audit?entity_type=unit", None)
         .await;
     assert!(audit.to_string().contains("certificates.template"));
+}
+
+#[tokio::test]
+async fn studio_ratings_and_honours_get_certificates_from_the_same_machinery() {
+    let app = TestApp::spawn().await;
+    let s = &app.seed;
+    let admin = app.api_token("admin").await;
+    let unitadmin = app.api_token("unitadmin").await;
+    let worker = app.api_token("worker").await;
+    let studio = app.fx().studio("数控攻关工作室").await;
+    let st = format!("/api/v1/studios/{studio}");
+    let (status, rated) = app
+        .api(
+            &unitadmin,
+            "POST",
+            &format!("{st}/ratings"),
+            Some(json!({"stars": 4, "rated_on": "2025-06-01", "source": "2025年度星级评定"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{rated}");
+    let (_, detail) = app.api(&unitadmin, "GET", &st, None).await;
+    let rating = detail["ratings"][0]["id"].as_i64().unwrap();
+    let certify = format!("{st}/ratings/{rating}/certificate");
+
+    // The enterprise's admin certifies it, in the name of the highest unit they keep.
+    let (status, first) = app.api(&unitadmin, "POST", &certify, Some(json!({}))).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first["kind"], "studio_rating");
+    assert_eq!(first["holder"], "数控攻关工作室");
+    assert_eq!(first["honour"], "四星级职工创新工作室");
+    assert_eq!(first["title"], "2025年度星级评定");
+    assert_eq!(first["issuer_unit_id"], s.enterprise);
+    let (_, again) = app.api(&unitadmin, "POST", &certify, Some(json!({}))).await;
+    assert_eq!(again["serial"], first["serial"], "issued once");
+    // Not in the name of a unit they do not keep, nor of one beside the studio.
+    let (status, _) = app
+        .api(
+            &unitadmin,
+            "POST",
+            &certify,
+            Some(json!({"issuer_unit_id": s.federation})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, beside) = app
+        .api(
+            &admin,
+            "POST",
+            &certify,
+            Some(json!({"issuer_unit_id": s.other_enterprise})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        beside["error"]["fields"][0]["code"],
+        "issuer_not_above_holder"
+    );
+    // The federation issues it again in its own name: the enterprise's is revoked.
+    let (_, federation) = app.api(&admin, "POST", &certify, Some(json!({}))).await;
+    assert_eq!(federation["issuer"], "华江市总工会");
+    assert_ne!(federation["serial"], first["serial"]);
+    let status_of = |serial: &Value| {
+        let url = app.url(&format!(
+            "/api/v1/public/certificates/{}",
+            serial.as_str().unwrap()
+        ));
+        async move {
+            let v: Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+            v["status"].as_str().unwrap().to_owned()
+        }
+    };
+    assert_eq!(status_of(&first["serial"]).await, "revoked");
+    assert_eq!(status_of(&federation["serial"]).await, "valid");
+
+    // The studio's keepers print it with the federation's template; a worker cannot.
+    let pdf = format!(
+        "/api/v1/certificates/{}/pdf",
+        federation["serial"].as_str().unwrap()
+    );
+    let (status, kind, file) = bytes(&app, &unitadmin, &pdf).await;
+    assert_eq!((status, kind.as_str()), (StatusCode::OK, "application/pdf"));
+    assert!(String::from_utf8_lossy(&file).contains("/FontFile"));
+    assert_eq!(bytes(&app, &worker, &pdf).await.0, StatusCode::NOT_FOUND);
+    let (_, detail) = app.api(&unitadmin, "GET", &st, None).await;
+    assert_eq!(detail["certificates"][0]["serial"], federation["serial"]);
+    assert_eq!(detail["certificates"].as_array().unwrap().len(), 1);
+
+    // An honour of the worker, certified; the worker prints it and sees it on their record.
+    let (status, honour) = app
+        .api(
+            &admin,
+            "POST",
+            &format!("/api/v1/people/{}/honours", s.worker.0),
+            Some(json!({"kind": "craftsman", "level": "municipal", "title": "华江工匠", "year": 2024, "granted_by": "华江市人民政府"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{honour}");
+    let (status, c) = app
+        .api(
+            &admin,
+            "POST",
+            &format!("/api/v1/honours/{}/certificate", honour["id"]),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    assert_eq!(
+        (c["kind"].clone(), c["holder"].clone(), c["honour"].clone()),
+        (json!("honour"), json!("刘伟"), json!("华江工匠"))
+    );
+    assert_eq!(
+        (c["title"].clone(), c["subtitle"].clone()),
+        (json!("2024年"), json!("华江市人民政府"))
+    );
+    let serial = c["serial"].as_str().unwrap();
+    let (status, _, _) = bytes(&app, &worker, &format!("/api/v1/certificates/{serial}/pdf")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, record) = app
+        .api(
+            &worker,
+            "GET",
+            &format!("/api/v1/people/{}/record", s.worker.0),
+            None,
+        )
+        .await;
+    assert_eq!(record["prizes"][0]["serial"], serial, "{record}");
+    // The holder cannot certify their own honour; the page's button works for staff.
+    let (status, _) = app
+        .api(
+            &worker,
+            "POST",
+            &format!("/api/v1/honours/{}/certificate", honour["id"]),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let staff = app.login("admin").await;
+    let done = app
+        .post_form(
+            &staff,
+            &format!("/admin/honours/{}/certificate", honour["id"]),
+            &[],
+        )
+        .await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app
+        .get_text(&staff, &format!("/admin/people/{}", s.worker.0))
+        .await;
+    assert!(page.contains(serial), "the same certificate is listed");
 }

@@ -35,6 +35,8 @@ pub(crate) fn rules(app: &TestApp, ids: RegistryIds) -> Vec<Rule> {
         alliance,
         alliance_member,
         api_honour,
+        honour,
+        rating,
         ..
     } = ids;
     let person = s.target.0;
@@ -218,6 +220,20 @@ pub(crate) fn rules(app: &TestApp, ids: RegistryIds) -> Vec<Rule> {
                 ("title", String::new()),
                 ("year", "2024".into()),
             ],
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/honours/{id}/certificate",
+            format!("/api/v1/honours/{honour}/certificate"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/studios/{id}/ratings/{rating_id}/certificate",
+            format!("{st}/ratings/{rating}/certificate"),
+            vec![],
             Admins,
         ),
         (

@@ -9,6 +9,8 @@ use gongjiang_app::Caller;
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct RegistryIds {
     pub studio: i64,
+    /// A star rating of the studio, to certify.
+    pub rating: i64,
     pub member: i64,
     pub alliance: i64,
     pub alliance_member: i64,
@@ -78,6 +80,22 @@ impl RegistryIds {
                 .await
                 .unwrap()
                 .id;
+        gongjiang_app::studios::record_rating(
+            db,
+            &system,
+            studio,
+            gongjiang_app::studios::RatingInput {
+                stars: "4".into(),
+                rated_on: "2025-06-01".into(),
+                source: "2025年度星级评定".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let rating = gongjiang_db::studios::ratings(&mut db.read().await.unwrap(), studio)
+            .await
+            .unwrap()[0]
+            .id;
         let mut honours = Vec::new();
         for title in ["华江市劳动模范", "华江市先进工作者"] {
             let honour = gongjiang_app::honours::add(
@@ -166,6 +184,7 @@ impl RegistryIds {
         RegistryIds {
             exhibition,
             studio,
+            rating,
             member,
             alliance,
             alliance_member,
@@ -184,6 +203,7 @@ pub(crate) fn rules(app: &TestApp, ids: RegistryIds) -> Vec<Rule> {
     let s = &app.seed;
     let RegistryIds {
         studio,
+        rating,
         member,
         alliance,
         alliance_member,
@@ -657,6 +677,20 @@ pub(crate) fn rules(app: &TestApp, ids: RegistryIds) -> Vec<Rule> {
                 ("other", format!("#{}", s.worker.0)),
                 ("from_year", "2024".into()),
             ],
+            Admins,
+        ),
+        (
+            "POST",
+            "/admin/honours/{id}/certificate",
+            format!("/admin/honours/{honour}/certificate"),
+            vec![],
+            Admins,
+        ),
+        (
+            "POST",
+            "/innovation/studios/{id}/ratings/{rating_id}/certificate",
+            format!("/innovation/studios/{studio}/ratings/{rating}/certificate"),
+            vec![],
             Admins,
         ),
         (

@@ -1,5 +1,5 @@
-//! Certificates of prizes: issued from a track's final results (one per prize, person or
-//! team), each with a serial that the public verification page checks; revoked with a reason
+//! Certificates of prizes (and, through `recognitions`, of studio ratings and honours):
+//! issued from a track's final results (one per prize, person or team), each with a serial that the public verification page checks; revoked with a reason
 //! when the results change; printed as PDF from the template of the nearest unit that set
 //! one (the shipped template otherwise), with a QR code to the verification page.
 
@@ -7,7 +7,7 @@ use crate::notices::frozen;
 use crate::{Caller, Conflict, ServiceError, ServiceResult, change, record};
 use gongjiang_certificates::{CertificateFields, Fonts, Renderer};
 use gongjiang_db::certificates::{self, CertificateRow, NewCertificate};
-use gongjiang_db::{Conn, Database, competitions, notices};
+use gongjiang_db::{Conn, Database, competitions, notices, units};
 use gongjiang_domain::FieldError;
 use gongjiang_domain::authz::Action;
 use gongjiang_domain::clock::{now_ms, today};
@@ -77,6 +77,7 @@ impl Certificates {
 
     pub(crate) fn fields(&self, c: &CertificateRow) -> CertificateFields {
         CertificateFields {
+            kind: c.kind.clone(),
             serial: c.serial.clone(),
             holder: c.holder.clone(),
             unit: c.unit_name.clone(),
@@ -104,7 +105,7 @@ pub fn chinese_date(day: &str) -> String {
 }
 
 /// A serial no one can guess: the year and twelve characters of Crockford's base 32.
-fn new_serial() -> String {
+pub(crate) fn new_serial() -> String {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     let mut rng = rand::rng();
     let tail: String = (0..12)
@@ -221,8 +222,8 @@ pub async fn issue(db: &Database, caller: &Caller, track_id: i64) -> ServiceResu
         let new = NewCertificate {
             serial: new_serial(),
             kind: p.kind,
-            competition_id: competition.id,
-            track_id,
+            competition_id: Some(competition.id),
+            track_id: Some(track_id),
             entry_id: p.entry_id,
             person_id: p.person_id,
             unit_id: p.unit_id,
@@ -234,7 +235,9 @@ pub async fn issue(db: &Database, caller: &Caller, track_id: i64) -> ServiceResu
             issued_on: today(),
             issuer_unit_id: competition.unit_id,
             issuer: competition.unit_name.clone(),
-            results_version: state.version,
+            results_version: Some(state.version),
+            studio_id: None,
+            source_id: None,
         };
         certificates::insert(&mut tx, &new, now).await?;
         report.issued += 1;
@@ -286,7 +289,8 @@ pub async fn revoke(
     let before = certificates::by_serial(&mut tx, serial)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    organise(&mut tx, caller, before.competition_id).await?;
+    let (action, keeper) = keeper(&mut tx, &before).await?;
+    caller.ensure(action, &keeper)?;
     let reason = crate::units::non_empty(reason)
         .ok_or_else(|| FieldError::new("reason", "reason_required"))?;
     if !certificates::revoke(&mut tx, before.id, &caller.actor.name, &reason, now_ms()).await? {
@@ -384,8 +388,32 @@ pub(crate) async fn render(
         .map_err(|e| ServiceError::Internal(format!("certificate: {e}")))
 }
 
-/// A certificate as PDF: for its holder (the person it names) and the competition's
-/// organisers. Revoked ones are not printed.
+/// Who keeps a certificate (revokes it, prints any of them), and the unit whose template
+/// prints it: for a prize, the competition's organisers; for a recognition, the staff of its
+/// issuing unit who keep studios (a rating) or people (an honour).
+pub(crate) async fn keeper(
+    conn: &mut Conn,
+    c: &CertificateRow,
+) -> ServiceResult<(Action, UnitPath)> {
+    if let Some(id) = c.competition_id {
+        let competition = competitions::get(conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        return Ok((Action::ManageCompetitions, competition.unit_path()));
+    }
+    let issuer = units::get(conn, c.issuer_unit_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let action = if c.studio_id.is_some() {
+        Action::ManageStudios
+    } else {
+        Action::ManagePeople
+    };
+    Ok((action, UnitPath::from_stored(issuer.path)))
+}
+
+/// A certificate as PDF: for its holder (the person it names, or the keepers of the studio
+/// it names) and its keepers. Revoked ones are not printed.
 pub async fn pdf(
     db: &Database,
     service: &Certificates,
@@ -396,17 +424,19 @@ pub async fn pdf(
     let c = certificates::by_serial(&mut conn, serial)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let competition = competitions::get(&mut conn, c.competition_id)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
+    let (action, keeper) = keeper(&mut conn, &c).await?;
     let holder = c.person_id.is_some() && c.person_id == caller.person_id;
-    if !holder && !caller.may(Action::ManageCompetitions, &competition.unit_path()) {
+    let studio_keeper = c.studio_id.is_some()
+        && units::get(&mut conn, c.unit_id)
+            .await?
+            .is_some_and(|u| caller.may(Action::ManageStudios, &UnitPath::from_stored(u.path)));
+    if !holder && !studio_keeper && !caller.may(action, &keeper) {
         return Err(ServiceError::NotFound);
     }
     if !c.is_valid() {
         return Err(FieldError::new("serial", "certificate_revoked").into());
     }
-    let template = template_for(&mut conn, &competition.unit_path()).await?;
+    let template = template_for(&mut conn, &keeper).await?;
     drop(conn);
     let bytes = render(service.renderer().await?, template, service.fields(&c)).await?;
     Ok((c, bytes))

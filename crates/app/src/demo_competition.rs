@@ -201,8 +201,9 @@ pub(crate) async fn load(
             panel_judges.push(c);
         }
     }
+    let scores = judging::Judging::start(db.clone());
     for (panel, complete) in [(first, true), (second, false)] {
-        let sheet = judging::sheet(db, &panel_judges[0], panel).await?;
+        let sheet = scores.sheet(&panel_judges[0], panel).await?;
         for (n, line) in sheet.lines.iter().enumerate() {
             if !complete && n >= sheet.lines.len() / 2 {
                 break;
@@ -232,7 +233,7 @@ pub(crate) async fn load(
                         points: format!("{points}"),
                         correction: None,
                     };
-                    judging::save(db, caller, panel, input).await?;
+                    scores.save(caller, panel, input).await?;
                 }
             }
         }

@@ -55,7 +55,8 @@ pub(crate) async fn finished_track(db: &Database, track: i64, people: &[i64]) ->
     let Some(chief) = judges.first().cloned() else {
         return Ok(());
     };
-    let sheet = judging::sheet(db, &chief, panel).await?;
+    let scores = judging::Judging::start(db.clone());
+    let sheet = scores.sheet(&chief, panel).await?;
     for line in &sheet.lines {
         let skill: f64 = rng.random_range(0.6..0.97);
         for judge in &judges {
@@ -69,7 +70,7 @@ pub(crate) async fn finished_track(db: &Database, track: i64, people: &[i64]) ->
                     points: format!("{points}"),
                     correction: None,
                 };
-                judging::save(db, judge, panel, input).await?;
+                scores.save(judge, panel, input).await?;
             }
         }
     }

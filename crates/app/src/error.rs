@@ -38,6 +38,18 @@ impl From<gongjiang_domain::FieldError> for ServiceError {
     }
 }
 
+/// A grouped write (`gongjiang_db::group_commit`) that was not made.
+impl From<gongjiang_db::group_commit::WriteError> for ServiceError {
+    fn from(value: gongjiang_db::group_commit::WriteError) -> Self {
+        match value {
+            gongjiang_db::group_commit::WriteError::Stopped => {
+                ServiceError::Internal("the writer has stopped".into())
+            }
+            gongjiang_db::group_commit::WriteError::Db(e) => ServiceError::Db(e),
+        }
+    }
+}
+
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
 macro_rules! conflicts {

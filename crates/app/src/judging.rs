@@ -2,9 +2,12 @@
 //! (idempotent; a different value only as a correction with its reason), declaring a
 //! conflict, closing a panel and the chief judge's confirmation.
 
-use crate::practical::{affiliation_of, panel_scores, recusals, round_of_panel};
+use crate::panel_scores::{Seating, Tree};
+use crate::practical::round_of_panel;
 use crate::{Caller, ServiceError, ServiceResult, change, record};
-use gongjiang_db::practical::{self, CriterionRow, PanelJudge, PanelRow};
+use gongjiang_db::group_commit::GroupCommit;
+use gongjiang_db::practical::{self, CriterionRow, PanelJudge, PanelRow, Panels};
+use gongjiang_db::score_writes::{NewScore, ScoreWriter};
 use gongjiang_db::{Conn, Database};
 use gongjiang_domain::FieldError;
 use gongjiang_domain::authz::Action;
@@ -14,7 +17,8 @@ use gongjiang_domain::review::Points;
 use gongjiang_domain::review::conflict::Conflict;
 use gongjiang_domain::review::scoring::RoundScores;
 use gongjiang_domain::unit::UnitPath;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, RwLock};
 
 /// The panels the caller judges on.
 pub async fn my_panels(db: &Database, caller: &Caller) -> ServiceResult<Vec<PanelRow>> {
@@ -47,9 +51,19 @@ async fn stands_aside(
     let Some(path) = &judge.unit_path else {
         return Ok(false);
     };
-    let own = affiliation_of(conn, UnitPath::from_stored(path.clone())).await?;
-    let theirs = affiliation_of(conn, entrant.unit()).await?;
-    Ok(gongjiang_domain::review::conflict::found(&own, &theirs).is_some())
+    tree_conflict(conn, UnitPath::from_stored(path.clone()), entrant.unit()).await
+}
+
+/// Whether the tree puts a judge of unit `own` in conflict with an entrant of unit `theirs`.
+async fn tree_conflict(conn: &mut Conn, own: UnitPath, theirs: UnitPath) -> ServiceResult<bool> {
+    let tree = Tree::on_paths(conn, &[&own, &theirs]).await?;
+    Ok(
+        gongjiang_domain::review::conflict::found(
+            &tree.affiliation(own),
+            &tree.affiliation(theirs),
+        )
+        .is_some(),
+    )
 }
 
 /// One entrant on a judge's sheet: a number, this judge's scores, and whether they stand aside.
@@ -76,58 +90,6 @@ pub struct JudgeSheet {
     pub min_judges: u32,
 }
 
-pub async fn sheet(db: &Database, caller: &Caller, panel_id: i64) -> ServiceResult<JudgeSheet> {
-    let mut conn = db.read().await?;
-    let (r, panel) = round_of_panel(&mut conn, panel_id).await?;
-    let me = seat(&mut conn, caller, panel_id).await?;
-    let criteria = practical::criteria(&mut conn, r.round.id).await?;
-    let (rule, _) = practical::rule(&mut conn, r.round.id).await?;
-    let recused = recusals(&mut conn, panel_id).await?;
-    let judges = practical::judges(&mut conn, panel_id).await?;
-    let position: HashMap<i64, usize> = criteria
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id, i))
-        .collect();
-    let mut mine: HashMap<i64, Vec<Option<Points>>> = HashMap::new();
-    for s in practical::panel_scores(&mut conn, panel_id).await? {
-        if s.user_id == me.user_id
-            && let Some(&i) = position.get(&s.criterion_id)
-        {
-            mine.entry(s.entry_id)
-                .or_insert_with(|| vec![None; criteria.len()])[i] = Some(Points(s.points));
-        }
-    }
-    let mut lines = Vec::new();
-    let mut short = Vec::new();
-    for e in practical::panel_entrants(&mut conn, panel_id).await? {
-        let free = judges
-            .iter()
-            .filter(|j| !recused.contains_key(&(j.user_id, e.entry_id)))
-            .count();
-        if (free as u32) < rule.min_judges {
-            short.push(e.number);
-        }
-        lines.push(SheetLine {
-            entry_id: e.entry_id,
-            number: e.number,
-            recused: recused.get(&(me.user_id, e.entry_id)).copied(),
-            points: mine
-                .remove(&e.entry_id)
-                .unwrap_or_else(|| vec![None; criteria.len()]),
-        });
-    }
-    Ok(JudgeSheet {
-        track_name: r.track.row.name,
-        panel,
-        criteria,
-        lines,
-        chief: me.chief,
-        short,
-        min_judges: rule.min_judges,
-    })
-}
-
 /// One score as a judge's phone sends it.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 pub struct ScoreInput {
@@ -150,10 +112,190 @@ pub enum Saved {
     Corrected,
 }
 
-/// Stores one score: the caller judges on the panel, the panel is open, the entrant is on it
-/// and the judge does not stand aside for them, the criterion is the round's and the points
-/// within its maximum. Acknowledged only once committed.
-pub async fn save(
+/// Judges' scores as they arrive, with the group-commit writer of new scores (one per process).
+#[derive(Clone)]
+pub struct Judging {
+    db: Database,
+    writer: GroupCommit<ScoreWriter>,
+    /// Each panel's seating, as last read (see `tree_says_aside`).
+    seated: Arc<RwLock<HashMap<i64, Seated>>>,
+}
+
+impl Judging {
+    /// Starts the writer. Call inside a Tokio runtime.
+    pub fn start(db: Database) -> Judging {
+        Judging {
+            writer: GroupCommit::start(db.clone(), 512, ScoreWriter),
+            seated: Arc::default(),
+            db,
+        }
+    }
+
+    /// A judge's sheet for a panel; the panel's seating read for it serves the judges' saves.
+    pub async fn sheet(&self, caller: &Caller, panel_id: i64) -> ServiceResult<JudgeSheet> {
+        let mut conn = self.db.read().await?;
+        let (r, panel) = round_of_panel(&mut conn, panel_id).await?;
+        let me = seat(&mut conn, caller, panel_id).await?;
+        let criteria = practical::criteria(&mut conn, r.round.id).await?;
+        let (rule, _) = practical::rule(&mut conn, r.round.id).await?;
+        let seating = Seating::load(&mut conn, Panels::One(panel_id)).await?;
+        self.remember(panel_id, &seating);
+        let position: HashMap<i64, usize> = criteria
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id, i))
+            .collect();
+        let mut mine: HashMap<i64, Vec<Option<Points>>> = HashMap::new();
+        for s in practical::points_of(&mut conn, Panels::One(panel_id)).await? {
+            if s.user_id == me.user_id
+                && let Some(&i) = position.get(&s.criterion_id)
+            {
+                mine.entry(s.entry_id)
+                    .or_insert_with(|| vec![None; criteria.len()])[i] = Some(Points(s.points));
+            }
+        }
+        let mut lines = Vec::new();
+        let mut short = Vec::new();
+        for e in &seating.entrants {
+            let free = seating
+                .judges
+                .iter()
+                .filter(|j| !seating.recused.contains_key(&(j.user_id, e.entry_id)))
+                .count();
+            if (free as u32) < rule.min_judges {
+                short.push(e.number);
+            }
+            lines.push(SheetLine {
+                entry_id: e.entry_id,
+                number: e.number,
+                recused: seating.recused.get(&(me.user_id, e.entry_id)).copied(),
+                points: mine
+                    .remove(&e.entry_id)
+                    .unwrap_or_else(|| vec![None; criteria.len()]),
+            });
+        }
+        Ok(JudgeSheet {
+            track_name: r.track.row.name,
+            panel,
+            criteria,
+            lines,
+            chief: me.chief,
+            short,
+            min_judges: rule.min_judges,
+        })
+    }
+
+    /// Stores one score: the caller judges on the panel, the panel is open, the entrant is on
+    /// it and the judge does not stand aside for them, the criterion is the round's and the
+    /// points within its maximum. Acknowledged only once committed.
+    ///
+    /// A first score (nearly every save) is checked by the write itself, committed with other
+    /// judges' scores, with the tree's conflicts taken from the panel's seating read once;
+    /// anything else (a retry, a correction, a refusal) takes the careful path, one
+    /// transaction that gives the exact answer.
+    pub async fn save(
+        &self,
+        caller: &Caller,
+        panel_id: i64,
+        input: ScoreInput,
+    ) -> ServiceResult<Saved> {
+        if let Some(saved) = self.save_quickly(caller, panel_id, &input).await? {
+            return Ok(saved);
+        }
+        save_carefully(&self.db, caller, panel_id, input).await
+    }
+
+    /// `None` when the save is not a plain first score, or when the write did not store it
+    /// (a retry, a closed panel, a declared conflict, a criterion or points out of place).
+    async fn save_quickly(
+        &self,
+        caller: &Caller,
+        panel_id: i64,
+        input: &ScoreInput,
+    ) -> ServiceResult<Option<Saved>> {
+        let (Some(user), Ok(points)) = (caller.user_id(), Points::parse("points", &input.points))
+        else {
+            return Ok(None);
+        };
+        if self.tree_says_aside(panel_id, user, input.entry_id).await? != Some(false) {
+            return Ok(None);
+        }
+        let stored = self
+            .writer
+            .write(NewScore {
+                panel_id,
+                entry_id: input.entry_id,
+                user_id: user,
+                criterion_id: input.criterion_id,
+                points,
+                at_ms: now_ms(),
+            })
+            .await?;
+        Ok(stored.then_some(Saved::New))
+    }
+
+    /// Whether the union tree puts this judge in conflict with this entrant, from the panel's
+    /// seating read at most [`SEATING_FOR`] ago; `None` when they are not both on the panel.
+    /// (Everything else a save depends on is checked again by the write itself.)
+    async fn tree_says_aside(
+        &self,
+        panel_id: i64,
+        judge: i64,
+        entry: i64,
+    ) -> ServiceResult<Option<bool>> {
+        let known = |seated: &Seated| {
+            (seated.read_at.elapsed() < SEATING_FOR
+                && seated.judges.contains(&judge)
+                && seated.entrants.contains(&entry))
+            .then(|| seated.aside.contains(&(judge, entry)))
+        };
+        if let Some(answer) = self
+            .seated
+            .read()
+            .ok()
+            .and_then(|m| m.get(&panel_id).and_then(known))
+        {
+            return Ok(Some(answer));
+        }
+        let mut conn = self.db.read().await?;
+        let seating = Seating::load(&mut conn, Panels::One(panel_id)).await?;
+        drop(conn);
+        self.remember(panel_id, &seating);
+        Ok(self
+            .seated
+            .read()
+            .ok()
+            .and_then(|m| m.get(&panel_id).and_then(known)))
+    }
+
+    fn remember(&self, panel_id: i64, seating: &Seating) {
+        let seated = Seated {
+            read_at: std::time::Instant::now(),
+            judges: seating.judges.iter().map(|j| j.user_id).collect(),
+            entrants: seating.entrants.iter().map(|e| e.entry_id).collect(),
+            aside: seating.recused.keys().copied().collect(),
+        };
+        if let Ok(mut m) = self.seated.write() {
+            m.insert(panel_id, seated);
+        }
+    }
+}
+
+/// How long a panel's seating is trusted by the quick path: a person moved to another unit is
+/// seen as a conflict within this time (a declared conflict, a closed panel at once).
+const SEATING_FOR: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A panel's seating as the quick path keeps it.
+struct Seated {
+    read_at: std::time::Instant,
+    judges: HashSet<i64>,
+    entrants: HashSet<i64>,
+    /// (judge, entry) pairs where the judge stands aside.
+    aside: HashSet<(i64, i64)>,
+}
+
+/// [`Judging::save`] in one transaction.
+async fn save_carefully(
     db: &Database,
     caller: &Caller,
     panel_id: i64,
@@ -351,7 +493,10 @@ pub async fn results(db: &Database, caller: &Caller, panel_id: i64) -> ServiceRe
         .iter()
         .map(|e| (e.entry_id, e.number))
         .collect();
-    let scores = panel_scores(&mut conn, r.round.id, panel_id).await?;
+    let scores = crate::panel_scores::scores_of(&mut conn, r.round.id, Panels::One(panel_id))
+        .await?
+        .remove(&panel_id)
+        .ok_or(ServiceError::NotFound)?;
     Ok(PanelResults {
         judges: practical::judges(&mut conn, panel_id).await?,
         criteria: practical::criteria(&mut conn, r.round.id).await?,

@@ -5,15 +5,13 @@
 use crate::{Caller, ServiceError, ServiceResult, change, record};
 use gongjiang_db::competitions::{self, CompetitionView, Track, TrackRound};
 use gongjiang_db::practical::{self, CriterionRow, PanelJudge, PanelRow};
-use gongjiang_db::{Conn, Database, units, users};
+use gongjiang_db::{Conn, Database, users};
 use gongjiang_domain::FieldError;
 use gongjiang_domain::authz::Action;
 use gongjiang_domain::clock::now_ms;
 use gongjiang_domain::competition::RoundKind;
 use gongjiang_domain::competition::practical::{self as rules, CriterionSpec};
-use gongjiang_domain::review::conflict::{self, Affiliation, Conflict};
-use gongjiang_domain::review::scoring::{self, Rule, Sheet};
-use gongjiang_domain::unit::{UnitKind, UnitPath};
+use gongjiang_domain::review::scoring::Rule;
 use std::collections::HashMap;
 
 /// A track, its competition and its practical round.
@@ -302,124 +300,4 @@ pub async fn page(db: &Database, caller: &Caller, track_id: i64) -> ServiceResul
         panels,
         can_manage,
     })
-}
-
-/// Where a unit stands for conflicts: its path and its enterprise, with the kinds read once.
-pub(crate) struct Tree {
-    kinds: HashMap<i64, UnitKind>,
-}
-
-impl Tree {
-    pub async fn load(conn: &mut Conn) -> ServiceResult<Tree> {
-        Ok(Tree {
-            kinds: units::all(conn)
-                .await?
-                .into_iter()
-                .map(|u| (u.id, u.kind))
-                .collect(),
-        })
-    }
-
-    pub fn affiliation(&self, unit: UnitPath) -> Affiliation {
-        let enterprise = conflict::enterprise_of(&unit, |id| {
-            self.kinds.get(&id) == Some(&UnitKind::EnterpriseUnion)
-        });
-        Affiliation { unit, enterprise }
-    }
-}
-
-/// Where one unit stands: its path and its enterprise, reading only the units on its path
-/// (a save checks one pair, not the whole panel).
-pub(crate) async fn affiliation_of(conn: &mut Conn, unit: UnitPath) -> ServiceResult<Affiliation> {
-    let mut enterprise = None;
-    for id in unit.ids() {
-        if units::get(conn, id)
-            .await?
-            .is_some_and(|u| u.kind == UnitKind::EnterpriseUnion)
-        {
-            enterprise = Some(id);
-            break;
-        }
-    }
-    Ok(Affiliation { unit, enterprise })
-}
-
-/// Who stands aside for whom on a panel: conflicts found from the tree, and declared ones.
-pub(crate) async fn recusals(
-    conn: &mut Conn,
-    panel_id: i64,
-) -> ServiceResult<HashMap<(i64, i64), Conflict>> {
-    let tree = Tree::load(conn).await?;
-    let judges = practical::judges(conn, panel_id).await?;
-    let entrants = practical::panel_entrants(conn, panel_id).await?;
-    let mut out = HashMap::new();
-    for j in &judges {
-        let Some(path) = &j.unit_path else { continue };
-        let own = tree.affiliation(UnitPath::from_stored(path.clone()));
-        for e in &entrants {
-            if let Some(c) = conflict::found(&own, &tree.affiliation(e.unit())) {
-                out.insert((j.user_id, e.entry_id), c);
-            }
-        }
-    }
-    for (judge, entry) in practical::declared(conn, panel_id).await? {
-        out.entry((judge, entry)).or_insert(Conflict::Declared);
-    }
-    Ok(out)
-}
-
-/// A panel's scores through the engine: one final score per entrant with its trace.
-pub(crate) async fn panel_scores(
-    conn: &mut Conn,
-    round_id: i64,
-    panel_id: i64,
-) -> ServiceResult<scoring::RoundScores> {
-    let criteria = practical::criteria(conn, round_id).await?;
-    let (rule, _) = practical::rule(conn, round_id).await?;
-    let judges: Vec<i64> = practical::judges(conn, panel_id)
-        .await?
-        .iter()
-        .map(|j| j.user_id)
-        .collect();
-    let subjects: Vec<i64> = practical::panel_entrants(conn, panel_id)
-        .await?
-        .iter()
-        .map(|e| e.entry_id)
-        .collect();
-    let position: HashMap<i64, usize> = criteria
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id, i))
-        .collect();
-    let mut sheets: HashMap<(i64, i64), Vec<Option<gongjiang_domain::review::Points>>> =
-        HashMap::new();
-    for s in practical::panel_scores(conn, panel_id).await? {
-        if let Some(&i) = position.get(&s.criterion_id) {
-            sheets
-                .entry((s.user_id, s.entry_id))
-                .or_insert_with(|| vec![None; criteria.len()])[i] =
-                Some(gongjiang_domain::review::Points(s.points));
-        }
-    }
-    let sheets: Vec<Sheet> = sheets
-        .into_iter()
-        .map(|((judge, subject), points)| Sheet {
-            judge,
-            subject,
-            points,
-        })
-        .collect();
-    let recused: Vec<(i64, i64)> = recusals(conn, panel_id).await?.into_keys().collect();
-    let engine_criteria: Vec<_> = criteria
-        .iter()
-        .map(|c| c.spec().criterion(c.id.to_string()))
-        .collect();
-    Ok(scoring::score_round(
-        &engine_criteria,
-        rule,
-        &judges,
-        &subjects,
-        &sheets,
-        &recused,
-    ))
 }

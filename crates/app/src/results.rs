@@ -4,9 +4,8 @@
 //! tier, and team prizes by the sum of a unit's best entrants. Computed from the stored scores
 //! each time, so it is never out of step with them.
 
-use crate::practical::panel_scores;
 use crate::{Caller, ServiceError, ServiceResult};
-use gongjiang_db::practical::{self, CriterionRow};
+use gongjiang_db::practical::{self, CriterionRow, Panels};
 use gongjiang_db::{Conn, Database, attempts, competitions, entries};
 use gongjiang_domain::authz::Action;
 use gongjiang_domain::competition::RoundKind;
@@ -85,8 +84,9 @@ async fn practical_scores(conn: &mut Conn, round_id: i64) -> ServiceResult<HashM
     if full == Points::ZERO {
         return Ok(out);
     }
-    for panel in practical::panels(conn, round_id).await? {
-        for s in panel_scores(conn, round_id, panel.id).await?.subjects {
+    let panels = crate::panel_scores::scores_of(conn, round_id, Panels::OfRound(round_id)).await?;
+    for scores in panels.into_values() {
+        for s in scores.subjects {
             if let Some(score) = s.score {
                 out.insert(
                     s.subject,
@@ -226,6 +226,29 @@ pub async fn of_track(
         teams,
         unscored,
     })
+}
+
+/// Every track's results of a competition (its organisers), tracks computed side by side on
+/// the readers.
+pub async fn of_competition(
+    db: &Database,
+    caller: &Caller,
+    competition_id: i64,
+) -> ServiceResult<Vec<TrackResults>> {
+    use futures_util::{StreamExt, TryStreamExt};
+    let tracks = {
+        let mut conn = db.read().await?;
+        let competition = competitions::get(&mut conn, competition_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        caller.ensure(Action::ManageCompetitions, &competition.unit_path())?;
+        competitions::tracks(&mut conn, competition_id).await?
+    };
+    futures_util::stream::iter(tracks)
+        .map(|t| of_track(db, caller, t.row.id))
+        .buffered(4)
+        .try_collect()
+        .await
 }
 
 /// Team prizes by "the sum of a unit's best `best` combined scores" (the unit is the

@@ -4,7 +4,7 @@
 //! demotions and exits by the thresholds, and staff confirm each proposal into the studio's
 //! history with the cycle as its source.
 
-use crate::practical::Tree;
+use crate::panel_scores::Tree;
 use crate::{Caller, ServiceError, ServiceResult, change, record};
 use gongjiang_db::star_cycles::{self, Confirmation, CycleRow, Expert, NewCycle};
 use gongjiang_db::studios::{self, StudioFilter};

@@ -194,6 +194,8 @@ pub struct StudioPage {
     pub awards: Vec<gongjiang_db::achievements::AwardView>,
     /// Its pictures: (id, name).
     pub pictures: Vec<(i64, String)>,
+    /// Its valid certificates (of its ratings), newest first.
+    pub certificates: Vec<gongjiang_db::certificates::CertificateRow>,
     #[serde(skip)]
     pub keeping: Keeping,
 }
@@ -236,6 +238,7 @@ pub async fn page(db: &Database, caller: &Caller, id: i64) -> ServiceResult<Stud
     }
     Ok(StudioPage {
         pictures: studios::pictures(&mut conn, id).await?,
+        certificates: gongjiang_db::certificates::of_studio(&mut conn, id).await?,
         achievements,
         awards,
         levels: studios::levels(&mut conn, id).await?,

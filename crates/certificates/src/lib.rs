@@ -21,6 +21,9 @@ pub const DEFAULT_TEMPLATE: &str = include_str!("../templates/default.typ");
 /// code from `/qr.svg`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CertificateFields {
+    /// What it certifies: `prize`, `team_prize`, `studio_rating` or `honour` (a template
+    /// words each its own way).
+    pub kind: String,
     pub serial: String,
     /// The holder: a person's name, or a unit's for a team prize.
     pub holder: String,
@@ -106,6 +109,7 @@ impl Renderer {
 /// Fields to try a template with.
 pub fn sample() -> CertificateFields {
     CertificateFields {
+        kind: "prize".into(),
         serial: "GJ-2026-SAMPLE01".into(),
         holder: "张三".into(),
         unit: "华江市第一机械厂".into(),

@@ -8,10 +8,11 @@ use serde::Serialize;
 pub struct CertificateRow {
     pub id: i64,
     pub serial: String,
-    /// `prize` or `team_prize`.
+    /// `prize`, `team_prize`, `studio_rating` or `honour`.
     pub kind: String,
-    pub competition_id: i64,
-    pub track_id: i64,
+    /// For a prize: its competition and track.
+    pub competition_id: Option<i64>,
+    pub track_id: Option<i64>,
     pub entry_id: Option<i64>,
     pub person_id: Option<i64>,
     pub unit_id: i64,
@@ -24,11 +25,16 @@ pub struct CertificateRow {
     pub issued_on: String,
     pub issuer_unit_id: i64,
     pub issuer: String,
-    pub results_version: i64,
+    /// For a prize: the frozen results version it comes from.
+    pub results_version: Option<i64>,
     pub revoked_at: Option<i64>,
     pub revoked_by: String,
     pub revoked_reason: String,
     pub created_at: i64,
+    /// For a studio's rating: the studio.
+    pub studio_id: Option<i64>,
+    /// For a recognition: the studio rating or the honour it certifies.
+    pub source_id: Option<i64>,
 }
 
 impl CertificateRow {
@@ -42,8 +48,8 @@ impl CertificateRow {
 pub struct NewCertificate {
     pub serial: String,
     pub kind: &'static str,
-    pub competition_id: i64,
-    pub track_id: i64,
+    pub competition_id: Option<i64>,
+    pub track_id: Option<i64>,
     pub entry_id: Option<i64>,
     pub person_id: Option<i64>,
     pub unit_id: i64,
@@ -55,15 +61,17 @@ pub struct NewCertificate {
     pub issued_on: String,
     pub issuer_unit_id: i64,
     pub issuer: String,
-    pub results_version: i64,
+    pub results_version: Option<i64>,
+    pub studio_id: Option<i64>,
+    pub source_id: Option<i64>,
 }
 
-const COLUMNS: &str = "id, serial, kind, competition_id, track_id, entry_id, person_id, unit_id, holder, unit_name, title, subtitle, honour, issued_on, issuer_unit_id, issuer, results_version, revoked_at, revoked_by, revoked_reason, created_at";
+const COLUMNS: &str = "id, serial, kind, competition_id, track_id, entry_id, person_id, unit_id, holder, unit_name, title, subtitle, honour, issued_on, issuer_unit_id, issuer, results_version, revoked_at, revoked_by, revoked_reason, created_at, studio_id, source_id";
 
 pub async fn insert(conn: &mut Conn, c: &NewCertificate, now: i64) -> DbResult<i64> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO certificates (serial, kind, competition_id, track_id, entry_id, person_id, unit_id, holder, unit_name, title, subtitle, honour, issued_on, issuer_unit_id, issuer, results_version, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+        "INSERT INTO certificates (serial, kind, competition_id, track_id, entry_id, person_id, unit_id, holder, unit_name, title, subtitle, honour, issued_on, issuer_unit_id, issuer, results_version, created_at, studio_id, source_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id",
     )
     .bind(&c.serial)
     .bind(c.kind)
@@ -82,6 +90,8 @@ pub async fn insert(conn: &mut Conn, c: &NewCertificate, now: i64) -> DbResult<i
     .bind(&c.issuer)
     .bind(c.results_version)
     .bind(now)
+    .bind(c.studio_id)
+    .bind(c.source_id)
     .fetch_one(conn)
     .await?)
 }
@@ -123,6 +133,31 @@ pub async fn of_person(conn: &mut Conn, person_id: i64) -> DbResult<Vec<Certific
         "SELECT {COLUMNS} FROM certificates WHERE person_id = $1 AND revoked_at IS NULL ORDER BY id DESC"
     )))
     .bind(person_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The certificates of a recognition (a studio rating, an honour), valid and revoked.
+pub async fn of_source(
+    conn: &mut Conn,
+    kind: &str,
+    source_id: i64,
+) -> DbResult<Vec<CertificateRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM certificates WHERE kind = $1 AND source_id = $2 ORDER BY id"
+    )))
+    .bind(kind)
+    .bind(source_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// A studio's valid certificates, newest first.
+pub async fn of_studio(conn: &mut Conn, studio_id: i64) -> DbResult<Vec<CertificateRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM certificates WHERE studio_id = $1 AND revoked_at IS NULL ORDER BY id DESC"
+    )))
+    .bind(studio_id)
     .fetch_all(conn)
     .await?)
 }

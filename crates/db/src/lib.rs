@@ -24,6 +24,7 @@ pub mod papers;
 pub mod people;
 pub mod practical;
 pub mod rate_limits;
+pub mod score_writes;
 pub mod search;
 pub mod sessions;
 pub mod star_cycles;

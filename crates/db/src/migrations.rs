@@ -154,6 +154,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 21,
+        name: "recognition_certificates",
+        common: include_str!("../../../migrations/0021_recognition_certificates.sql"),
+        sqlite: include_str!("../../../migrations/0021_recognition_certificates.sqlite.sql"),
+        postgres: include_str!("../../../migrations/0021_recognition_certificates.postgres.sql"),
+    },
 ];
 
 fn render(m: &Migration, backend: Backend) -> String {

@@ -214,8 +214,28 @@ pub async fn set_panel_state(
     Ok(())
 }
 
+/// Which panels a read covers: one, or every panel of a round (a track's results read the
+/// whole round at once, not panel by panel).
+#[derive(Debug, Clone, Copy)]
+pub enum Panels {
+    One(i64),
+    OfRound(i64),
+}
+
+impl Panels {
+    /// The condition on the panel `p` (bound to `$1`) and its value.
+    fn condition(self) -> (&'static str, i64) {
+        match self {
+            Panels::One(id) => ("p.id = $1", id),
+            Panels::OfRound(round) => ("p.round_id = $1", round),
+        }
+    }
+}
+
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct PanelJudge {
+    #[serde(skip)]
+    pub panel_id: i64,
     pub user_id: i64,
     pub name: String,
     pub person_id: Option<i64>,
@@ -227,10 +247,16 @@ pub struct PanelJudge {
 }
 
 pub async fn judges(conn: &mut Conn, panel_id: i64) -> DbResult<Vec<PanelJudge>> {
-    Ok(sqlx::query_as(
-        "SELECT j.user_id, u.display_name AS name, u.person_id, un.path AS unit_path, j.chief FROM panel_judges j JOIN users u ON u.id = j.user_id LEFT JOIN people p ON p.id = u.person_id LEFT JOIN units un ON un.id = p.unit_id WHERE j.panel_id = $1 ORDER BY j.chief DESC, u.display_name",
-    )
-    .bind(panel_id)
+    judges_of(conn, Panels::One(panel_id)).await
+}
+
+/// The judges of the panels, each panel's chief first.
+pub async fn judges_of(conn: &mut Conn, panels: Panels) -> DbResult<Vec<PanelJudge>> {
+    let (condition, value) = panels.condition();
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT j.panel_id, j.user_id, u.display_name AS name, u.person_id, un.path AS unit_path, j.chief FROM panel_judges j JOIN panels p ON p.id = j.panel_id JOIN users u ON u.id = j.user_id LEFT JOIN people pe ON pe.id = u.person_id LEFT JOIN units un ON un.id = pe.unit_id WHERE {condition} ORDER BY j.panel_id, j.chief DESC, u.display_name"
+    )))
+    .bind(value)
     .fetch_all(conn)
     .await?)
 }
@@ -254,6 +280,8 @@ pub async fn set_judges(conn: &mut Conn, panel_id: i64, judges: &[(i64, bool)]) 
 /// An entrant as a panel sees them: by number only (the unit is for conflicts, never shown).
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct PanelEntrant {
+    #[serde(skip)]
+    pub panel_id: i64,
     pub entry_id: i64,
     pub number: i64,
     #[serde(skip)]
@@ -267,10 +295,16 @@ impl PanelEntrant {
 }
 
 pub async fn panel_entrants(conn: &mut Conn, panel_id: i64) -> DbResult<Vec<PanelEntrant>> {
-    Ok(sqlx::query_as(
-        "SELECT e.id AS entry_id, e.number, u.path AS unit_path FROM entries e JOIN units u ON u.id = e.unit_id WHERE e.panel_id = $1 AND e.stage = 'approved' AND e.number IS NOT NULL ORDER BY e.number",
-    )
-    .bind(panel_id)
+    entrants_of(conn, Panels::One(panel_id)).await
+}
+
+/// The drawn entrants of the panels, by number.
+pub async fn entrants_of(conn: &mut Conn, panels: Panels) -> DbResult<Vec<PanelEntrant>> {
+    let (condition, value) = panels.condition();
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT e.panel_id, e.id AS entry_id, e.number, u.path AS unit_path FROM entries e JOIN panels p ON p.id = e.panel_id JOIN units u ON u.id = e.unit_id WHERE {condition} AND e.stage = 'approved' AND e.number IS NOT NULL ORDER BY e.number"
+    )))
+    .bind(value)
     .fetch_all(conn)
     .await?)
 }
@@ -282,7 +316,7 @@ pub async fn panel_entrant(
     entry_id: i64,
 ) -> DbResult<Option<PanelEntrant>> {
     Ok(sqlx::query_as(
-        "SELECT e.id AS entry_id, e.number, u.path AS unit_path FROM entries e JOIN units u ON u.id = e.unit_id WHERE e.id = $1 AND e.panel_id = $2 AND e.stage = 'approved' AND e.number IS NOT NULL",
+        "SELECT e.panel_id, e.id AS entry_id, e.number, u.path AS unit_path FROM entries e JOIN units u ON u.id = e.unit_id WHERE e.id = $1 AND e.panel_id = $2 AND e.stage = 'approved' AND e.number IS NOT NULL",
     )
     .bind(entry_id)
     .bind(panel_id)
@@ -330,6 +364,53 @@ pub async fn panel_scores(conn: &mut Conn, panel_id: i64) -> DbResult<Vec<ScoreR
     .bind(panel_id)
     .fetch_all(conn)
     .await?)
+}
+
+/// A score as the engine needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct ScorePoints {
+    pub entry_id: i64,
+    pub user_id: i64,
+    pub criterion_id: i64,
+    pub points: i64,
+}
+
+/// Every score given on the panels, in one statement: one row a judge's sheet for an entrant,
+/// its criteria packed as `criterion:points,…` (a track's 300,000 scores are 50,000 rows, and
+/// rows, not bytes, are what reading costs).
+pub async fn points_of(conn: &mut Conn, panels: Panels) -> DbResult<Vec<ScorePoints>> {
+    let (condition, value) = panels.condition();
+    let pack = if conn.backend_name() == "SQLite" {
+        "group_concat"
+    } else {
+        "string_agg"
+    };
+    let rows: Vec<(i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT s.entry_id, s.user_id, {pack}(CAST(s.criterion_id AS TEXT) || ':' || CAST(s.points AS TEXT), ',') FROM scores s JOIN entries e ON e.id = s.entry_id JOIN panels p ON p.id = e.panel_id WHERE {condition} GROUP BY s.entry_id, s.user_id"
+    )))
+    .bind(value)
+    .fetch_all(conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len() * 6);
+    for (entry_id, user_id, packed) in rows {
+        for item in packed.split(',') {
+            let parsed = item
+                .split_once(':')
+                .and_then(|(c, p)| Some((c.parse().ok()?, p.parse().ok()?)));
+            let Some((criterion_id, points)) = parsed else {
+                return Err(crate::DbError::Sqlx(sqlx::Error::Protocol(format!(
+                    "a packed score reads {item:?}"
+                ))));
+            };
+            out.push(ScorePoints {
+                entry_id,
+                user_id,
+                criterion_id,
+                points,
+            });
+        }
+    }
+    Ok(out)
 }
 
 pub async fn score(
@@ -416,12 +497,13 @@ pub async fn declare_conflict(
     Ok(())
 }
 
-/// Declared conflicts on a panel's entrants, as (judge, entry).
-pub async fn declared(conn: &mut Conn, panel_id: i64) -> DbResult<Vec<(i64, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT d.user_id, d.entry_id FROM declared_conflicts d JOIN entries e ON e.id = d.entry_id WHERE e.panel_id = $1",
-    )
-    .bind(panel_id)
+/// Declared conflicts on the panels' entrants, as (judge, entry).
+pub async fn declared(conn: &mut Conn, panels: Panels) -> DbResult<Vec<(i64, i64)>> {
+    let (condition, value) = panels.condition();
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT d.user_id, d.entry_id FROM declared_conflicts d JOIN entries e ON e.id = d.entry_id JOIN panels p ON p.id = e.panel_id WHERE {condition}"
+    )))
+    .bind(value)
     .fetch_all(conn)
     .await?)
 }

@@ -79,6 +79,23 @@ pub async fn by_code(conn: &mut Conn, code: &str) -> DbResult<Option<UnitRecord>
         .await?)
 }
 
+/// The units with these ids (those that exist), in one statement.
+pub async fn with_ids(conn: &mut Conn, ids: &[i64]) -> DbResult<Vec<UnitRecord>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM units WHERE id IN ({})",
+        marks.join(", ")
+    );
+    let mut query = sqlx::query_as(AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(*id);
+    }
+    Ok(query.fetch_all(conn).await?)
+}
+
 /// Every unit (a federation has at most a few thousand): for imports and tree views.
 pub async fn all(conn: &mut Conn) -> DbResult<Vec<UnitRecord>> {
     let sql = format!("SELECT {COLUMNS} FROM units ORDER BY path");

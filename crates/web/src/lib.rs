@@ -53,6 +53,8 @@ pub struct Services {
     pub db: Database,
     /// The exam services, with their group-commit writer (one per process).
     pub exams: gongjiang_app::exams::Exams,
+    /// Judges' scores, with their group-commit writer (one per process).
+    pub judging: gongjiang_app::judging::Judging,
     pub settings: Arc<WebSettings>,
     /// Signed-in sessions kept for a few seconds (see `gongjiang_app::session_cache`).
     pub sessions: gongjiang_app::session_cache::SessionCache,

@@ -141,6 +141,7 @@ pub fn build(state: AppState) -> Router {
             post(honours::add_mentorship),
         )
         .route("/admin/honours/{id}/remove", post(honours::remove))
+        .route("/admin/honours/{id}/certificate", post(honours::certify))
         .route(
             "/admin/users/{id}/reset-password",
             post(accounts::reset_password),
@@ -181,6 +182,10 @@ pub fn build(state: AppState) -> Router {
         .route(
             "/innovation/studios/{id}/ratings",
             post(studios::record_rating),
+        )
+        .route(
+            "/innovation/studios/{id}/ratings/{rating_id}/certificate",
+            post(studios::certify_rating),
         )
         .route("/innovation/studios/{id}/status", post(studios::set_status))
         .route("/innovation/studios/{id}/publish", post(studios::publish))

@@ -34,7 +34,7 @@ pub use submission::Submitted;
 
 use crate::{ServiceError, ServiceResult};
 use gongjiang_db::attempt_writes::{AttemptWrite, AttemptWriter, AttemptWritten};
-use gongjiang_db::group_commit::{GroupCommit, Job, Jobs, WriteError};
+use gongjiang_db::group_commit::{GroupCommit, Job, Jobs};
 use gongjiang_db::{Conn, Database, banks};
 use gongjiang_domain::exam::grading::PartialCredit;
 use gongjiang_domain::exam::question::Question;
@@ -92,11 +92,11 @@ impl Exams {
     }
 
     async fn write(&self, job: Job) -> ServiceResult<()> {
-        self.writer.write(job).await.map_err(write_failed)
+        Ok(self.writer.write(job).await?)
     }
 
     async fn write_attempt(&self, write: AttemptWrite) -> ServiceResult<AttemptWritten> {
-        self.attempt_writer.write(write).await.map_err(write_failed)
+        Ok(self.attempt_writer.write(write).await?)
     }
 
     /// The question versions `ids` if all are cached (no connection needed).
@@ -129,13 +129,6 @@ impl Exams {
             out.push(q);
         }
         Ok(out)
-    }
-}
-
-fn write_failed(e: WriteError) -> ServiceError {
-    match e {
-        WriteError::Stopped => ServiceError::Internal("the writer has stopped".into()),
-        WriteError::Db(e) => ServiceError::Db(e),
     }
 }
 

@@ -167,11 +167,10 @@ pub fn score_round(
     sheets: &[Sheet],
     recused: &[(i64, i64)],
 ) -> RoundScores {
-    let sheet_of = |judge: i64, subject: i64| {
-        sheets
-            .iter()
-            .find(|s| s.judge == judge && s.subject == subject)
-    };
+    let by_pair: std::collections::HashMap<(i64, i64), &Sheet> =
+        sheets.iter().map(|s| ((s.judge, s.subject), s)).collect();
+    let recused: std::collections::HashSet<(i64, i64)> = recused.iter().copied().collect();
+    let sheet_of = |judge: i64, subject: i64| by_pair.get(&(judge, subject)).copied();
     let mut table: Vec<Vec<JudgeLine>> = subjects
         .iter()
         .map(|&subject| {

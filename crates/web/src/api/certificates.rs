@@ -1,5 +1,5 @@
 //! The API for certificates: public verification (no token), a track's certificates (issue,
-//! list, revoke), a certificate as PDF, a competition's batch with its progress and zip, and
+//! list, revoke), a studio rating's or an honour's certificate, a certificate as PDF, a competition's batch with its progress and zip, and
 //! a unit's template. Same services as the pages.
 
 use super::kit::ApiJson;
@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use gongjiang_app::certificate_templates::TemplateView;
 use gongjiang_app::certificates::{self, IssueReport, Verification};
+use gongjiang_app::recognitions::{self, RecognitionInput};
 use gongjiang_db::certificates::{BatchRow, CertificateRow};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -67,7 +68,36 @@ pub async fn revoke(
     ))
 }
 
-/// A certificate as PDF (its holder and the organisers).
+/// Certifies a studio's star rating, in the name of a unit at or above the studio (by
+/// default the highest the caller keeps studios for). Issuing the same again gives the same
+/// certificate; a changed rating or studio name revokes the old one and issues a new one.
+#[utoipa::path(post, path = "/api/v1/studios/{id}/ratings/{rating_id}/certificate", tag = "certificates", params(("id" = i64, Path), ("rating_id" = i64, Path)), request_body = RecognitionInput, responses((status = 200, body = CertificateRow)))]
+pub async fn certify_rating(
+    State(state): State<AppState>,
+    me: Me,
+    Path((id, rating_id)): Path<(i64, i64)>,
+    ApiJson(body): ApiJson<RecognitionInput>,
+) -> WebResult<Json<CertificateRow>> {
+    Ok(Json(
+        recognitions::for_rating(&state.db, &me.caller, id, rating_id, body).await?,
+    ))
+}
+
+/// Certifies a person's honour, in the name of a unit at or above the person's (by default
+/// the highest the caller keeps people for); once, as for a rating.
+#[utoipa::path(post, path = "/api/v1/honours/{id}/certificate", tag = "certificates", params(("id" = i64, Path)), request_body = RecognitionInput, responses((status = 200, body = CertificateRow)))]
+pub async fn certify_honour(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<RecognitionInput>,
+) -> WebResult<Json<CertificateRow>> {
+    Ok(Json(
+        recognitions::for_honour(&state.db, &me.caller, id, body).await?,
+    ))
+}
+
+/// A certificate as PDF (its holder and its keepers).
 #[utoipa::path(get, path = "/api/v1/certificates/{serial}/pdf", tag = "certificates", params(("serial" = String, Path)), responses((status = 200, description = "The certificate", content_type = "application/pdf")))]
 pub async fn pdf(
     State(state): State<AppState>,

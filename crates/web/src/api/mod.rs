@@ -151,6 +151,8 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(certificates::verify))
         .routes(routes!(certificates::of_track, certificates::issue))
         .routes(routes!(certificates::revoke))
+        .routes(routes!(certificates::certify_rating))
+        .routes(routes!(certificates::certify_honour))
         .routes(routes!(certificates::pdf))
         .routes(routes!(certificates::start_batch))
         .routes(routes!(certificates::batch))

@@ -186,9 +186,7 @@ pub async fn sheet(
     me: Me,
     Path(id): Path<i64>,
 ) -> WebResult<Json<SheetDto>> {
-    Ok(Json(
-        judging::sheet(&state.db, &me.caller, id).await?.into(),
-    ))
+    Ok(Json(state.judging.sheet(&me.caller, id).await?.into()))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -205,7 +203,7 @@ pub async fn save(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ScoreInput>,
 ) -> WebResult<Json<SavedDto>> {
-    let saved = judging::save(&state.db, &me.caller, id, body).await?;
+    let saved = state.judging.save(&me.caller, id, body).await?;
     Ok(Json(SavedDto { saved }))
 }
 

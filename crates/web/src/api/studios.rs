@@ -104,6 +104,8 @@ pub struct StudioDetail {
     pub achievements: Vec<AchievementCard>,
     pub awards: Vec<AwardView>,
     pub pictures: Vec<PictureDto>,
+    /// Certificates of its ratings, valid ones, newest first (`/verify/{serial}`).
+    pub certificates: Vec<gongjiang_db::certificates::CertificateRow>,
     /// How the caller stands to it: `admin` (everything), `leader` (profile and members) or
     /// `none`.
     pub keeping: String,
@@ -265,6 +267,7 @@ pub async fn get(
             .into_iter()
             .map(|(id, name)| PictureDto::studio(id, name))
             .collect(),
+        certificates: p.certificates,
         keeping: keeping.into(),
     };
     Ok(tagged(StatusCode::OK, version, detail))

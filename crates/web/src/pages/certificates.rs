@@ -147,7 +147,11 @@ pub async fn revoke(
 ) -> WebResult<Response> {
     let result = certificates::revoke(&state.db, &me.caller, &serial, &posted.get("reason")).await;
     let track_id = match &result {
-        Ok(c) => c.track_id,
+        Ok(c) => match c.track_id {
+            Some(track) => track,
+            // A recognition's certificate: its public page says it is revoked.
+            None => return Ok(Redirect::to(&format!("/verify/{}", c.serial)).into_response()),
+        },
         Err(_) => posted.get("track_id").trim().parse().unwrap_or(0),
     };
     after(&state, &me, track_id, result.map(|_| ())).await

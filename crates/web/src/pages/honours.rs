@@ -60,6 +60,26 @@ pub async fn remove(
     .into_response())
 }
 
+/// Certifies an honour (see `recognitions`), then back to the person's certificates.
+pub async fn certify(
+    State(state): State<AppState>,
+    me: Me,
+    Path(honour_id): Path<i64>,
+) -> WebResult<Response> {
+    let issued = gongjiang_app::recognitions::for_honour(
+        &state.db,
+        &me.caller,
+        honour_id,
+        Default::default(),
+    )
+    .await?;
+    let person = issued.person_id.unwrap_or_default();
+    Ok(Redirect::to(&format!(
+        "/admin/people/{person}?done=certificate_issued#person-prizes"
+    ))
+    .into_response())
+}
+
 /// Pairs this person with another, found by name, employee number or `#id`.
 pub async fn add_mentorship(
     State(state): State<AppState>,

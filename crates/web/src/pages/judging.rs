@@ -50,7 +50,7 @@ async fn sheet_page(
     status: StatusCode,
     errors: FormErrors,
 ) -> WebResult<Response> {
-    let s = judging::sheet(&state.db, &me.caller, id).await?;
+    let s = state.judging.sheet(&me.caller, id).await?;
     let title = format!("{} · {}", s.track_name, s.panel.name);
     html_status(
         status,
@@ -94,7 +94,7 @@ pub async fn save_row(
                 points: value.clone(),
                 correction: correction.clone(),
             };
-            judging::save(&state.db, &me.caller, id, input).await?;
+            state.judging.save(&me.caller, id, input).await?;
         }
         Ok(())
     }

@@ -533,6 +533,24 @@ pub async fn record_rating(
     back(&state, &me, id, "rating_recorded", result).await
 }
 
+/// Certifies one of the studio's ratings (see `recognitions`).
+pub async fn certify_rating(
+    State(state): State<AppState>,
+    me: Me,
+    Path((id, rating_id)): Path<(i64, i64)>,
+) -> WebResult<Response> {
+    let result = gongjiang_app::recognitions::for_rating(
+        &state.db,
+        &me.caller,
+        id,
+        rating_id,
+        Default::default(),
+    )
+    .await
+    .map(|_| ());
+    back(&state, &me, id, "certificate_issued", result).await
+}
+
 pub async fn set_status(
     State(state): State<AppState>,
     me: Me,

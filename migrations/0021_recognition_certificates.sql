@@ -1,0 +1,4 @@
+-- Certificates of recognitions as well as prizes: a studio's star rating and a person's
+-- honour. Such a certificate has no competition, track or results version; it names its
+-- source (the rating or the honour) and, for a studio, the studio. The columns made optional
+-- are in each backend's part (SQLite rebuilds the table).
