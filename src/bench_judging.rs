@@ -24,45 +24,9 @@ async fn prepare(
     per_panel: usize,
 ) -> anyhow::Result<(i64, Vec<Judge>)> {
     let system = Caller::system("bench");
-    let unit =
-        |kind: &str, code: &str, name: &str, parent: Option<i64>| gongjiang_app::units::UnitInput {
-            parent_id: parent,
-            kind: kind.into(),
-            code: code.into(),
-            name: name.into(),
-        };
-    let federation =
-        gongjiang_app::units::create(db, &system, unit("federation", "BENCH", "压测总工会", None))
-            .await?
-            .id;
-    let enterprise = gongjiang_app::units::create(
-        db,
-        &system,
-        unit(
-            "enterprise_union",
-            "BENCH-E",
-            "压测企业工会",
-            Some(federation),
-        ),
-    )
-    .await?
-    .id;
-    let year = gongjiang_domain::clock::this_year() + 1;
-    let competition = gongjiang_app::competitions::create(
-        db,
-        &system,
-        gongjiang_domain::competition::CompetitionInput {
-            unit_id: federation,
-            name: "压测职工技能大赛".into(),
-            edition: "第一届".into(),
-            starts_on: format!("{year}-05-01"),
-            ends_on: format!("{year}-09-30"),
-            ..Default::default()
-        },
-    )
-    .await?
-    .competition
-    .id;
+    let (enterprises, competition) =
+        crate::bench_results::federation_competition(db, &system, 1).await?;
+    let enterprise = enterprises[0];
     let track = gongjiang_app::competitions::add_track(
         db,
         &system,
@@ -93,19 +57,7 @@ async fn prepare(
         people.push(person);
     }
     let mut judges = Vec::new();
-    for n in 0..panels * 5 {
-        let user = gongjiang_db::users::insert(
-            &mut tx,
-            gongjiang_db::users::NewUser {
-                person_id: None,
-                username: &format!("judge{n:04}"),
-                display_name: &format!("评委{n:04}"),
-                password_hash: "(bench: no password)",
-                must_change_password: false,
-            },
-            now,
-        )
-        .await?;
+    for user in crate::bench_results::insert_judges(&mut tx, panels * 5, now).await? {
         judges.push(crate::bench_http::session_headers(&mut tx, user, now).await?);
     }
     gongjiang_db::commit(tx).await?;
@@ -130,7 +82,7 @@ async fn prepare(
                 .await?
                 .id;
         let lines: Vec<String> = (0..5)
-            .map(|j| format!("{}judge{:04}", if j == 0 { "*" } else { "" }, p * 5 + j))
+            .map(|j| format!("{}judge{:05}", if j == 0 { "*" } else { "" }, p * 5 + j))
             .collect();
         gongjiang_app::practical::set_judges(db, &system, panel, &lines.join("\n")).await?;
         panel_ids.push(panel);

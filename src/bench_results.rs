@@ -40,8 +40,14 @@ const TRADES: [&str; 21] = [
     "育婴员",
 ];
 
-async fn prepare(db: &gongjiang_app::Database, size: &Size) -> anyhow::Result<(i64, Vec<i64>)> {
-    let system = Caller::system("bench");
+/// A federation with `enterprises` enterprise unions under it, and a competition it organises
+/// next year: what the judging and results benchmarks build on. The enterprises and the
+/// competition.
+pub(crate) async fn federation_competition(
+    db: &gongjiang_app::Database,
+    system: &Caller,
+    enterprises: usize,
+) -> anyhow::Result<(Vec<i64>, i64)> {
     let unit = |kind: &str, code: String, name: String, parent: Option<i64>| {
         gongjiang_app::units::UnitInput {
             parent_id: parent,
@@ -52,16 +58,16 @@ async fn prepare(db: &gongjiang_app::Database, size: &Size) -> anyhow::Result<(i
     };
     let federation = gongjiang_app::units::create(
         db,
-        &system,
+        system,
         unit("federation", "BENCH".into(), "压测总工会".into(), None),
     )
     .await?
     .id;
-    let mut enterprises = Vec::new();
-    for n in 0..20 {
+    let mut ids = Vec::new();
+    for n in 0..enterprises {
         let e = gongjiang_app::units::create(
             db,
-            &system,
+            system,
             unit(
                 "enterprise_union",
                 format!("BENCH-E{n:02}"),
@@ -70,12 +76,12 @@ async fn prepare(db: &gongjiang_app::Database, size: &Size) -> anyhow::Result<(i
             ),
         )
         .await?;
-        enterprises.push(e.id);
+        ids.push(e.id);
     }
     let year = gongjiang_domain::clock::this_year() + 1;
     let competition = gongjiang_app::competitions::create(
         db,
-        &system,
+        system,
         gongjiang_domain::competition::CompetitionInput {
             unit_id: federation,
             name: "压测职工职业技能大赛".into(),
@@ -88,13 +94,19 @@ async fn prepare(db: &gongjiang_app::Database, size: &Size) -> anyhow::Result<(i
     .await?
     .competition
     .id;
-    let now = now_ms();
-    let mut tx = db.begin().await?;
-    let per_track = size.entrants.div_ceil(size.tracks.max(1));
-    let judge_count = size.judges * size.tracks * per_track.div_ceil(size.per_panel.max(1));
-    for n in 0..judge_count {
-        gongjiang_db::users::insert(
-            &mut tx,
+    Ok((ids, competition))
+}
+
+/// Accounts `judge00000`, `judge00001`… (no person, no password), their user ids.
+pub(crate) async fn insert_judges(
+    conn: &mut gongjiang_db::Conn,
+    count: usize,
+    now: i64,
+) -> anyhow::Result<Vec<i64>> {
+    let mut users = Vec::with_capacity(count);
+    for n in 0..count {
+        let user = gongjiang_db::users::insert(
+            conn,
             gongjiang_db::users::NewUser {
                 person_id: None,
                 username: &format!("judge{n:05}"),
@@ -105,7 +117,19 @@ async fn prepare(db: &gongjiang_app::Database, size: &Size) -> anyhow::Result<(i
             now,
         )
         .await?;
+        users.push(user);
     }
+    Ok(users)
+}
+
+async fn prepare(db: &gongjiang_app::Database, size: &Size) -> anyhow::Result<(i64, Vec<i64>)> {
+    let system = Caller::system("bench");
+    let (enterprises, competition) = federation_competition(db, &system, 20).await?;
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let per_track = size.entrants.div_ceil(size.tracks.max(1));
+    let judge_count = size.judges * size.tracks * per_track.div_ceil(size.per_panel.max(1));
+    insert_judges(&mut tx, judge_count, now).await?;
     let mut people = Vec::new();
     for n in 0..size.entrants {
         let person: i64 = sqlx::query_scalar("INSERT INTO people (unit_id, name, employee_no, gender, phone, email, trade, post, created_at, updated_at) VALUES ($1, $2, $3, '', '', '', '', '', $4, $4) RETURNING id")
