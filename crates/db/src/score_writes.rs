@@ -41,11 +41,7 @@ impl Apply for ScoreWriter {
             let mut stored = vec![false; ops.len()];
             // A second save of the same score in one batch is not written with the first: it
             // is refused here and answered by the careful path (the same value, or not).
-            let mut seen = HashSet::new();
-            let firsts: Vec<usize> = (0..ops.len())
-                .filter(|&i| seen.insert(ops[i].key()))
-                .collect();
-            for chunk in firsts.chunks(CHUNK) {
+            for chunk in first_of_each(ops).chunks(CHUNK) {
                 let written = insert_set(conn, ops, chunk).await?;
                 for &i in chunk {
                     stored[i] = written.contains(&ops[i].key());
@@ -54,6 +50,14 @@ impl Apply for ScoreWriter {
             Ok(stored)
         })
     }
+}
+
+/// The positions of the first save of each score in a batch.
+fn first_of_each(ops: &[NewScore]) -> Vec<usize> {
+    let mut seen = HashSet::new();
+    (0..ops.len())
+        .filter(|&i| seen.insert(ops[i].key()))
+        .collect()
 }
 
 impl NewScore {
@@ -109,4 +113,32 @@ async fn insert_set(
             .bind(op.panel_id);
     }
     Ok(query.fetch_all(conn).await?.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn score(entry_id: i64, user_id: i64, criterion_id: i64, points: i64) -> NewScore {
+        NewScore {
+            panel_id: 1,
+            entry_id,
+            user_id,
+            criterion_id,
+            points: Points(points),
+            at_ms: 0,
+        }
+    }
+
+    #[test]
+    fn a_second_save_of_the_same_score_in_a_batch_is_left_to_the_careful_path() {
+        let ops = [
+            score(1, 7, 3, 10_000),
+            score(1, 7, 4, 10_000),
+            score(1, 7, 3, 12_000),
+            score(2, 7, 3, 10_000),
+            score(1, 8, 3, 10_000),
+        ];
+        assert_eq!(first_of_each(&ops), vec![0, 1, 3, 4]);
+    }
 }
