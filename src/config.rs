@@ -15,7 +15,12 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Trust `X-Forwarded-For` for the client address (only behind your own proxy).
     pub trust_proxy: bool,
+    /// How many proxies of yours stand in front (each appends the address it saw): the
+    /// client's address is that many entries from the end of `X-Forwarded-For`.
+    pub proxy_hops: i64,
     pub session_idle_minutes: i64,
+    /// A session ends this long after login, however active (an absolute lifetime).
+    pub session_max_hours: i64,
     /// How long a signed-in session is kept in memory between reads (0: never). Another
     /// instance sees a logout or a changed grant after at most this long.
     pub session_cache_seconds: i64,
@@ -41,7 +46,9 @@ impl Default for Config {
             data_dir: "data".into(),
             secure_cookies: false,
             trust_proxy: false,
+            proxy_hops: 1,
             session_idle_minutes: 12 * 60,
+            session_max_hours: 24,
             session_cache_seconds: 10,
             api_requests_per_minute: 1200,
             max_failed_logins: 5,
@@ -63,7 +70,9 @@ pub struct Layer {
     pub data_dir: Option<String>,
     pub secure_cookies: Option<bool>,
     pub trust_proxy: Option<bool>,
+    pub proxy_hops: Option<i64>,
     pub session_idle_minutes: Option<i64>,
+    pub session_max_hours: Option<i64>,
     pub session_cache_seconds: Option<i64>,
     pub api_requests_per_minute: Option<i64>,
     pub max_failed_logins: Option<i64>,
@@ -80,7 +89,9 @@ const KEYS: &[&str] = &[
     "data_dir",
     "secure_cookies",
     "trust_proxy",
+    "proxy_hops",
     "session_idle_minutes",
+    "session_max_hours",
     "session_cache_seconds",
     "api_requests_per_minute",
     "max_failed_logins",
@@ -102,7 +113,9 @@ impl Config {
             data_dir,
             secure_cookies,
             trust_proxy,
+            proxy_hops,
             session_idle_minutes,
+            session_max_hours,
             session_cache_seconds,
             api_requests_per_minute,
             max_failed_logins,
@@ -177,12 +190,17 @@ impl Config {
         gongjiang_web::WebSettings {
             auth: gongjiang_app::auth::AuthSettings {
                 session_idle_ms: self.session_idle_minutes * 60_000,
+                session_max_ms: self.session_max_hours * 3_600_000,
                 max_failures: self.max_failed_logins,
                 lockout_ms: self.lockout_minutes * 60_000,
                 ..Default::default()
             },
             secure_cookies: self.secure_cookies,
-            trust_proxy: self.trust_proxy,
+            proxy_hops: if self.trust_proxy {
+                usize::try_from(self.proxy_hops.max(1)).unwrap_or(1)
+            } else {
+                0
+            },
             api_requests_per_minute: self.api_requests_per_minute,
         }
     }
@@ -206,6 +224,8 @@ fn env_layer(env: &BTreeMap<String, String>) -> Result<Layer, String> {
         }
         let parsed = match key.as_str() {
             "port"
+            | "proxy_hops"
+            | "session_max_hours"
             | "session_idle_minutes"
             | "session_cache_seconds"
             | "api_requests_per_minute"

@@ -267,7 +267,7 @@ impl TestApp {
     pub async fn audit(&self, action: &str) -> Vec<serde_json::Value> {
         let admin = self.login("admin").await;
         let body: serde_json::Value = admin
-            .get(self.url(&format!("/api/v1/audit?action={action}")))
+            .get(self.url(&format!("/api/v1/audit?action={action}&per_page=500")))
             .send()
             .await
             .expect("audit")
@@ -489,7 +489,11 @@ impl TestApp {
     pub async fn api_token(&self, username: &str) -> String {
         let client = self.login(username).await;
         let html = self
-            .post_form(&client, "/account/tokens", &[("name", "test")])
+            .post_form(
+                &client,
+                "/account/tokens",
+                &[("name", "test"), ("access", "write")],
+            )
             .await
             .text()
             .await

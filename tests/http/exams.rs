@@ -290,13 +290,50 @@ async fn an_entrant_takes_an_exam_and_is_graded_without_ever_seeing_the_key_befo
         "four objective questions of 1 point, all right"
     );
     assert_eq!(done["pending_manual"], 1);
+    // The score at once, but no key while the window is open (others still sit; issue 12,
+    // finding 3): neither in the API nor on the page.
+    let review = app
+        .get_json(&worker, &format!("/api/v1/attempts/{attempt}"))
+        .await;
+    assert_eq!(review["score"], 400);
+    assert!(review["review"].is_null(), "{review}");
+    assert_eq!(review["review_later"], true);
+    let (_, page) = app
+        .get_text(&worker, &format!("/exams/attempts/{attempt}"))
+        .await;
+    assert!(!page.contains("答案暗号乙") && page.contains("review-later"));
+    // Staff release the keys (recorded): now the review shows them.
+    let unitadmin = app.login("unitadmin").await;
+    let r = post_json(
+        &app,
+        &worker,
+        &format!("/api/v1/exam-sessions/{}/keys", exam.session),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "not the entrant's to release"
+    );
+    let r = post_json(
+        &app,
+        &unitadmin,
+        &format!("/api/v1/exam-sessions/{}/keys", exam.session),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.json::<Value>().await.unwrap()["keys_released_at"].is_i64());
+    assert_eq!(app.audit("exam_session.release_keys").await.len(), 1);
     let review = app
         .get_json(&worker, &format!("/api/v1/attempts/{attempt}"))
         .await;
     assert!(
         review["review"].to_string().contains("答案暗号乙"),
-        "the key after submission"
+        "the key once released"
     );
+    assert_eq!(review["review_later"], false);
     assert_eq!(
         save(&app, &worker, attempt, json!(right)).await.status(),
         StatusCode::CONFLICT
@@ -421,6 +458,13 @@ async fn the_server_clock_refuses_late_answers_and_submits_by_itself() {
         r.json::<Value>().await.unwrap()["error"]["code"],
         "exam_closed"
     );
+    // Nobody can answer any more (no arrangement runs later): the review with its keys shows
+    // without anyone releasing it.
+    let review = app
+        .get_json(&worker, &format!("/api/v1/attempts/{attempt}"))
+        .await;
+    assert_eq!(review["review"].as_array().map(Vec::len), Some(5));
+    assert_eq!(review["review_later"], false);
 }
 
 #[tokio::test]

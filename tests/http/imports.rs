@@ -258,7 +258,11 @@ async fn scripts_import_and_export_through_the_api() {
     let app = TestApp::spawn().await;
     let admin = app.login("admin").await;
     let html = app
-        .post_form(&admin, "/account/tokens", &[("name", "导入脚本")])
+        .post_form(
+            &admin,
+            "/account/tokens",
+            &[("name", "导入脚本"), ("access", "write")],
+        )
         .await
         .text()
         .await

@@ -733,6 +733,13 @@ pub(crate) fn table(
             Admins,
         ),
         (
+            "POST",
+            "/exams/sessions/{id}/keys",
+            format!("/exams/sessions/{session}/keys"),
+            vec![],
+            Admins,
+        ),
+        (
             "GET",
             "/exams/sessions/{id}/results.xlsx",
             format!("/exams/sessions/{session}/results.xlsx"),
@@ -800,6 +807,13 @@ pub(crate) fn table(
             "/api/v1/exam-sessions/{id}/regrade",
             format!("/api/v1/exam-sessions/{session}/regrade"),
             vec![("question_id", question.to_string())],
+            Admins,
+        ),
+        (
+            "POST",
+            "/api/v1/exam-sessions/{id}/keys",
+            format!("/api/v1/exam-sessions/{session}/keys"),
+            vec![],
             Admins,
         ),
     ]

@@ -25,7 +25,11 @@ async fn the_api_keeps_every_promise_of_its_openapi_document() {
     .await;
     let admin = app.login("admin").await;
     let html = app
-        .post_form(&admin, "/account/tokens", &[("name", "schemathesis")])
+        .post_form(
+            &admin,
+            "/account/tokens",
+            &[("name", "schemathesis"), ("access", "write")],
+        )
         .await
         .text()
         .await

@@ -3,7 +3,7 @@
 use crate::units::non_empty;
 use crate::{Caller, ServiceError, ServiceResult, change, passwords, record};
 use gongjiang_db::users::{GrantView, NewUser, UserRecord};
-use gongjiang_db::{Database, people, sessions, units, users};
+use gongjiang_db::{Database, people, sessions, tokens, units, users};
 use gongjiang_domain::FieldError;
 use gongjiang_domain::account::{NewPassword, Role, Username};
 use gongjiang_domain::audit::Change;
@@ -85,7 +85,7 @@ pub async fn create_for_person(
             (g.clone(), Some(g))
         }
     };
-    let hash = passwords::hash(password).await?;
+    let hash = passwords::hash(&passwords::turn().await?, password).await?;
     let mut tx = db.begin().await?;
     let person = people::get(&mut tx, person_id)
         .await?
@@ -129,7 +129,8 @@ pub async fn create_for_person(
     Ok((user, generated))
 }
 
-/// Sets a new generated password that the user must change at next login; ends their sessions.
+/// Sets a new generated password that the user must change at next login; ends their sessions
+/// and revokes their API tokens.
 pub async fn reset_password(
     db: &Database,
     caller: &Caller,
@@ -137,11 +138,13 @@ pub async fn reset_password(
     reason: &str,
 ) -> ServiceResult<String> {
     let password = passwords::generate();
-    let hash = passwords::hash(password.clone()).await?;
+    let hash = passwords::hash(&passwords::turn().await?, password.clone()).await?;
     let mut tx = db.begin().await?;
     let user = managed_user(&mut tx, caller, user_id).await?;
     users::set_password(&mut tx, user.id, &hash, true, now_ms()).await?;
     sessions::delete_for_user(&mut tx, user.id, None).await?;
+    // A reset password means the old one may be known: its tokens go with it.
+    tokens::revoke_all_for_user(&mut tx, user.id, now_ms()).await?;
     let mut c = Change {
         action: "account.reset_password".into(),
         entity_type: "user".into(),
@@ -150,7 +153,7 @@ pub async fn reset_password(
     };
     c.reason = non_empty(reason);
     record(&mut tx, caller, c).await?;
-    gongjiang_db::commit(tx).await?;
+    gongjiang_db::commit_auth(tx).await?;
     Ok(password)
 }
 
@@ -163,7 +166,7 @@ pub async fn set_password(
     must_change: bool,
 ) -> ServiceResult<()> {
     let password = NewPassword::parse("password", password)?;
-    let hash = passwords::hash(password.expose().to_owned()).await?;
+    let hash = passwords::hash(&passwords::turn().await?, password.expose().to_owned()).await?;
     let mut tx = db.begin().await?;
     let user = users::by_username(&mut tx, &username.trim().to_ascii_lowercase())
         .await?
@@ -171,6 +174,8 @@ pub async fn set_password(
     let user = managed_user(&mut tx, caller, user.id).await?;
     users::set_password(&mut tx, user.id, &hash, must_change, now_ms()).await?;
     sessions::delete_for_user(&mut tx, user.id, None).await?;
+    // A reset password means the old one may be known: its tokens go with it.
+    tokens::revoke_all_for_user(&mut tx, user.id, now_ms()).await?;
     let c = Change {
         action: "account.reset_password".into(),
         entity_type: "user".into(),
@@ -178,11 +183,12 @@ pub async fn set_password(
         ..Default::default()
     };
     record(&mut tx, caller, c).await?;
-    gongjiang_db::commit(tx).await?;
+    gongjiang_db::commit_auth(tx).await?;
     Ok(())
 }
 
-/// Disables or enables an account (a disabled account cannot log in; its sessions end).
+/// Disables or enables an account (a disabled account cannot log in; its sessions end and its
+/// API tokens are revoked, not merely unusable: enabling it again does not bring them back).
 pub async fn set_disabled(
     db: &Database,
     caller: &Caller,
@@ -198,6 +204,7 @@ pub async fn set_disabled(
     users::set_disabled(&mut tx, user_id, disabled).await?;
     if disabled {
         sessions::delete_for_user(&mut tx, user_id, None).await?;
+        tokens::revoke_all_for_user(&mut tx, user_id, now_ms()).await?;
     }
     let after = users::get(&mut tx, user_id)
         .await?
@@ -215,7 +222,7 @@ pub async fn set_disabled(
     );
     c.reason = non_empty(reason);
     record(&mut tx, caller, c).await?;
-    gongjiang_db::commit(tx).await?;
+    gongjiang_db::commit_auth(tx).await?;
     Ok(())
 }
 
@@ -294,7 +301,7 @@ pub async fn grant(
         change::<(), _>("grant.create", "user", user_id, None, Some(&grant)),
     )
     .await?;
-    gongjiang_db::commit(tx).await?;
+    gongjiang_db::commit_auth(tx).await?;
     Ok(grant)
 }
 
@@ -318,7 +325,7 @@ pub async fn revoke(
     let mut c = change::<_, ()>("grant.revoke", "user", grant.user_id, Some(&grant), None);
     c.reason = non_empty(reason);
     record(&mut tx, caller, c).await?;
-    gongjiang_db::commit(tx).await?;
+    gongjiang_db::commit_auth(tx).await?;
     Ok(grant)
 }
 

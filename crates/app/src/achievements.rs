@@ -53,13 +53,16 @@ pub struct Rights {
 async fn rights(conn: &mut Conn, caller: &Caller, a: &AchievementView) -> ServiceResult<Rights> {
     let admin = caller.may(Action::DeclareAchievements, &a.unit_path());
     let stage = a.stage;
-    let leader = match a.studio_id {
+    // The studio's leader works on its drafts; an admin of the studio's unit reads them but
+    // edits only achievements of their own units (`admin`), never an ancestor unit's.
+    let keeps_studio = match a.studio_id {
         Some(s) => match studios::get(conn, s).await? {
-            Some(studio) => keeping(caller, &studio) != Keeping::None,
-            None => false,
+            Some(studio) => keeping(caller, &studio),
+            None => Keeping::None,
         },
-        None => false,
+        None => Keeping::None,
     };
+    let leader = keeps_studio == Keeping::Leader;
     let decide = match (stage, a.at_unit_id) {
         (Stage::Declared, Some(at)) => {
             let path = crate::units::path_of(conn, at).await?;
@@ -85,7 +88,7 @@ async fn rights(conn: &mut Conn, caller: &Caller, a: &AchievementView) -> Servic
         edit: admin && editable(stage) || leader && editable(stage),
         admin,
         decide,
-        read: admin || leader || decide || maker || reviewer || a.published,
+        read: admin || keeps_studio != Keeping::None || decide || maker || reviewer || a.published,
     })
 }
 
@@ -248,7 +251,9 @@ pub async fn update(
     let before = load(&mut tx, id).await?;
     let r = rights(&mut tx, caller, &before).await?;
     if !r.edit {
-        if r.admin || r.read {
+        // Locked for a reader only when its stage locks it; a draft they may read but not
+        // edit (an ancestor unit's) is simply not theirs.
+        if (r.admin || r.read) && !editable(before.stage) {
             return Err(FieldError::new("stage", "achievement_locked").into());
         }
         return Err(ServiceError::Forbidden);

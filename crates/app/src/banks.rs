@@ -434,8 +434,9 @@ pub async fn picture(db: &Database, caller: &Caller, id: i64) -> ServiceResult<(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let keeps = caller.may(Action::ManageBanks, &UnitPath::from_stored(bank.unit_path));
-    // An entrant sees a picture only once given a question that shows it (in an attempt
-    // already started), never the rest of the bank.
+    // An entrant sees a picture only once given a question of the picture's own bank that
+    // shows it (in an attempt already started), never the rest of the bank: a marker in
+    // another bank's question names nothing.
     let mut sits = false;
     if let (false, Some(person_id)) = (keeps, caller.person_id) {
         let marker = gongjiang_domain::exam::picture::marker(id);
@@ -447,7 +448,7 @@ pub async fn picture(db: &Database, caller: &Caller, id: i64) -> ServiceResult<(
         versions.sort_unstable();
         versions.dedup();
         for v in versions {
-            if let Some((_, body)) = banks::version(&mut conn, v).await?
+            if let Some(body) = banks::version_in_bank(&mut conn, v, bank_id).await?
                 && body.contains(&marker)
             {
                 sits = true;

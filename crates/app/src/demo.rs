@@ -107,7 +107,7 @@ pub async fn load(db: &Database) -> ServiceResult<Vec<DemoLogin>> {
         }
     }
     let mut rng = StdRng::seed_from_u64(2026);
-    let hash = passwords::hash(DEMO_PASSWORD.to_owned()).await?;
+    let hash = passwords::hash(&passwords::turn().await?, DEMO_PASSWORD.to_owned()).await?;
     let now = now_ms();
     let mut tx = db.begin().await?;
     let federation = unit(&mut tx, None, "federation", "HJ", "华江市总工会", now).await?;
@@ -441,7 +441,7 @@ pub async fn load(db: &Database) -> ServiceResult<Vec<DemoLogin>> {
         ..Default::default()
     };
     record(&mut tx, &Caller::system("demo"), change).await?;
-    gongjiang_db::commit(tx).await?;
+    gongjiang_db::commit_auth(tx).await?;
     // The competition goes through the services (their rules, steps and audit entries), once
     // the tree and the people it draws on are committed.
     let candidates: Vec<(i64, i64)> = workplaces

@@ -17,6 +17,10 @@ pub enum ServiceError {
     /// The record changed since the version the caller read (`If-Match` on the API).
     #[error("the record changed since it was read")]
     Stale,
+    /// Too many tries in a while (wrong current passwords), or too long a queue for a scarce
+    /// resource (password hashing): try again later.
+    #[error("too many requests")]
+    RateLimited,
     /// The request is sound but the state of things refuses it.
     #[error("conflict: {}", .0.code())]
     Conflict(Conflict),

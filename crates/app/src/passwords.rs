@@ -1,8 +1,12 @@
-//! Password hashing with argon2id, off the async threads (a hash takes tens of milliseconds).
+//! Password hashing with argon2id, off the async threads (a hash takes tens of milliseconds)
+//! and a bounded number at once.
 
 use crate::{ServiceError, ServiceResult};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::OnceLock;
+use std::time::Duration;
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 fn hasher() -> Argon2<'static> {
     // OWASP's recommended argon2id settings: 19 MiB, 2 passes, 1 lane.
@@ -30,22 +34,54 @@ pub fn verify_blocking(password: &str, stored: &str) -> bool {
     }
 }
 
-pub async fn hash(password: String) -> ServiceResult<String> {
+/// At most this many hashes at once: each takes 19 MiB and a core for tens of milliseconds,
+/// so a burst of logins waits its turn instead of taking gigabytes.
+fn hashing() -> &'static Semaphore {
+    static TURNS: OnceLock<Semaphore> = OnceLock::new();
+    TURNS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Semaphore::new(cores.max(2))
+    })
+}
+
+/// How long a request waits for a turn before it is told to try again.
+const MOST_WAIT: Duration = Duration::from_secs(10);
+
+/// A turn at hashing: held across the work it guards (a login holds it from counting the
+/// attempt to the verdict).
+pub struct Turn {
+    _permit: SemaphorePermit<'static>,
+}
+
+/// Waits for a turn at hashing; too long a queue is refused (`RateLimited`) rather than held.
+pub async fn turn() -> ServiceResult<Turn> {
+    match tokio::time::timeout(MOST_WAIT, hashing().acquire()).await {
+        Ok(Ok(permit)) => Ok(Turn { _permit: permit }),
+        _ => Err(ServiceError::RateLimited),
+    }
+}
+
+pub async fn hash(_turn: &Turn, password: String) -> ServiceResult<String> {
     tokio::task::spawn_blocking(move || hash_blocking(&password))
         .await
         .map_err(|e| ServiceError::Internal(e.to_string()))?
 }
 
-pub async fn verify(password: String, stored: String) -> bool {
-    tokio::task::spawn_blocking(move || verify_blocking(&password, &stored))
-        .await
-        .unwrap_or(false)
+/// Whether `password` matches `stored`; with no stored hash (no such user) a dummy one is
+/// verified, so that the answer takes as long and does not tell which names exist.
+pub async fn verify(_turn: &Turn, password: String, stored: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let known = stored.is_some();
+        let stored = stored.unwrap_or_else(dummy_hash);
+        verify_blocking(&password, &stored) && known
+    })
+    .await
+    .unwrap_or(false)
 }
 
-/// A real hash to verify against when the user does not exist, so that the answer takes as
-/// long as for a real user and does not tell which names exist.
-pub fn dummy_hash() -> String {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+/// A real hash to verify against when the user does not exist.
+fn dummy_hash() -> String {
+    static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY
         .get_or_init(|| hash_blocking("no such user, no such password").unwrap_or_default())
         .clone()

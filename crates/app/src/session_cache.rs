@@ -86,6 +86,7 @@ mod tests {
 
     fn signed_in(hash: &str) -> Arc<SignedIn> {
         Arc::new(SignedIn {
+            token_scope: None,
             user: UserRecord {
                 id: 1,
                 person_id: None,

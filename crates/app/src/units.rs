@@ -139,7 +139,7 @@ pub async fn rename(
     let mut c = change("unit.rename", "unit", id, Some(&before), Some(&after));
     c.reason = non_empty(reason);
     record(&mut tx, caller, c).await?;
-    gongjiang_db::commit(tx).await?;
+    gongjiang_db::commit_auth(tx).await?;
     Ok(after)
 }
 
@@ -175,7 +175,7 @@ pub async fn move_to(
     let mut c = change("unit.move", "unit", id, Some(&before), Some(&after));
     c.reason = non_empty(reason);
     record(&mut tx, caller, c).await?;
-    gongjiang_db::commit(tx).await?;
+    gongjiang_db::commit_auth(tx).await?;
     Ok(after)
 }
 
@@ -236,7 +236,7 @@ async fn set_closed(
     );
     c.reason = non_empty(reason);
     record(&mut tx, caller, c).await?;
-    gongjiang_db::commit(tx).await?;
+    gongjiang_db::commit_auth(tx).await?;
     Ok(after)
 }
 

@@ -208,6 +208,23 @@ pub async fn version(conn: &mut Conn, version_id: i64) -> DbResult<Option<(i64, 
     )
 }
 
+/// The text of a question version when its question is in `bank_id` (a picture shows only
+/// through a question of its own bank).
+pub async fn version_in_bank(
+    conn: &mut Conn,
+    version_id: i64,
+    bank_id: i64,
+) -> DbResult<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT v.body FROM question_versions v JOIN questions q ON q.id = v.question_id
+         WHERE v.id = $1 AND q.bank_id = $2",
+    )
+    .bind(version_id)
+    .bind(bank_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
 pub async fn insert_image(
     conn: &mut Conn,
     bank_id: i64,

@@ -21,6 +21,8 @@ pub struct SessionRecord {
     pub attempts_allowed: i64,
     #[sqlx(try_from = "StoredFlag")]
     pub show_results: bool,
+    /// When staff released the answer keys before the window closed for everyone.
+    pub keys_released_at: Option<i64>,
 }
 
 pub struct NewSession<'a> {
@@ -36,7 +38,7 @@ pub struct NewSession<'a> {
     pub show_results: bool,
 }
 
-const SESSION: &str = "SELECT s.id, s.paper_id, p.name AS paper_name, s.unit_id, u.path AS unit_path, s.name, s.opens_ms, s.closes_ms, s.limit_ms, s.late_start, s.grace_ms, s.attempts_allowed, s.show_results FROM exam_sessions s JOIN papers p ON p.id = s.paper_id JOIN units u ON u.id = s.unit_id";
+const SESSION: &str = "SELECT s.id, s.paper_id, p.name AS paper_name, s.unit_id, u.path AS unit_path, s.name, s.opens_ms, s.closes_ms, s.limit_ms, s.late_start, s.grace_ms, s.attempts_allowed, s.show_results, s.keys_released_at FROM exam_sessions s JOIN papers p ON p.id = s.paper_id JOIN units u ON u.id = s.unit_id";
 
 pub async fn insert(conn: &mut Conn, s: NewSession<'_>, now: i64) -> DbResult<i64> {
     Ok(sqlx::query_scalar(
@@ -168,6 +170,27 @@ pub async fn arrangement(
     .bind(person_id)
     .fetch_optional(conn)
     .await?)
+}
+
+/// Every personal arrangement of a session.
+pub async fn arrangements_of(conn: &mut Conn, session_id: i64) -> DbResult<Vec<ArrangementRecord>> {
+    Ok(sqlx::query_as(
+        "SELECT extra_ms, opens_ms, closes_ms FROM exam_arrangements WHERE session_id = $1",
+    )
+    .bind(session_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn release_keys(conn: &mut Conn, session_id: i64, now: i64) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE exam_sessions SET keys_released_at = $1 WHERE id = $2 AND keys_released_at IS NULL",
+    )
+    .bind(now)
+    .bind(session_id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 pub async fn set_arrangement(

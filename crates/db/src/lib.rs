@@ -280,6 +280,15 @@ pub async fn commit(tx: Tx) -> DbResult<()> {
     Ok(tx.commit().await?)
 }
 
+/// Commits a transaction that changed what a signed-in session is built from (sessions,
+/// users, grants, units), then tells this process's session cache. After the commit, never
+/// before: a request in between would read the old grants and keep them.
+pub async fn commit_auth(tx: Tx) -> DbResult<()> {
+    tx.commit().await?;
+    sessions::auth_changed();
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -161,6 +161,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/0021_recognition_certificates.sqlite.sql"),
         postgres: include_str!("../../../migrations/0021_recognition_certificates.postgres.sql"),
     },
+    Migration {
+        version: 22,
+        name: "hardening",
+        common: include_str!("../../../migrations/0022_hardening.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn render(m: &Migration, backend: Backend) -> String {

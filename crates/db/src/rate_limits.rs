@@ -30,3 +30,16 @@ pub async fn current(conn: &mut Conn, bucket: &str, now: i64, window_ms: i64) ->
             .await?;
     Ok(hits.unwrap_or(0))
 }
+
+/// Takes back one hit of the current window (an attempt counted before it was known to be
+/// good, then found good).
+pub async fn forgive(conn: &mut Conn, bucket: &str, now: i64, window_ms: i64) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE rate_limits SET hits = hits - 1 WHERE bucket = $1 AND window_start > $2 AND hits > 0",
+    )
+    .bind(bucket)
+    .bind(now - window_ms)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -6,8 +6,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 static AUTH_EPOCH: AtomicU64 = AtomicU64::new(0);
 
-/// Counts the writes made by this process to what a signed-in session is built from
-/// (sessions, users, grants, units): a cache of sessions drops what it kept before the last.
+/// Counts the committed changes made by this process to what a signed-in session is built
+/// from (sessions, users, grants, units; see [`crate::commit_auth`]): a cache of sessions
+/// drops what it kept before the last.
 pub fn auth_epoch() -> u64 {
     AUTH_EPOCH.load(Ordering::Acquire)
 }
@@ -60,7 +61,6 @@ pub async fn touch(conn: &mut Conn, token_hash: &str, now: i64, expires_at: i64)
 }
 
 pub async fn delete(conn: &mut Conn, token_hash: &str) -> DbResult<()> {
-    auth_changed();
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
         .execute(conn)
@@ -70,7 +70,6 @@ pub async fn delete(conn: &mut Conn, token_hash: &str) -> DbResult<()> {
 
 /// Ends every session of a user but the one given (after a password change or reset).
 pub async fn delete_for_user(conn: &mut Conn, user_id: i64, keep: Option<&str>) -> DbResult<u64> {
-    auth_changed();
     Ok(
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
             .bind(user_id)

@@ -12,44 +12,56 @@ pub struct TokenRecord {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    pub expires_at: Option<i64>,
+    /// `read` or `write`, then `:` and its modules when not all (`domain::token_scope`).
+    pub scope: String,
 }
 
-pub async fn insert(
-    conn: &mut Conn,
-    user_id: i64,
-    name: &str,
-    token_hash: &str,
-    prefix: &str,
-    now: i64,
-) -> DbResult<i64> {
-    Ok(sqlx::query_scalar("INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
-        .bind(user_id)
-        .bind(name)
-        .bind(token_hash)
-        .bind(prefix)
+pub struct NewToken<'a> {
+    pub user_id: i64,
+    pub name: &'a str,
+    pub token_hash: &'a str,
+    pub prefix: &'a str,
+    pub expires_at: i64,
+    pub scope: &'a str,
+}
+
+pub async fn insert(conn: &mut Conn, t: NewToken<'_>, now: i64) -> DbResult<i64> {
+    Ok(sqlx::query_scalar("INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, expires_at, scope) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+        .bind(t.user_id)
+        .bind(t.name)
+        .bind(t.token_hash)
+        .bind(t.prefix)
         .bind(now)
+        .bind(t.expires_at)
+        .bind(t.scope)
         .fetch_one(conn)
         .await?)
 }
 
 pub async fn list_for_user(conn: &mut Conn, user_id: i64) -> DbResult<Vec<TokenRecord>> {
-    Ok(sqlx::query_as("SELECT id, user_id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC")
+    Ok(sqlx::query_as("SELECT id, user_id, name, prefix, created_at, last_used_at, revoked_at, expires_at, scope FROM api_tokens WHERE user_id = $1 ORDER BY id DESC")
         .bind(user_id)
         .fetch_all(conn)
         .await?)
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> DbResult<Option<TokenRecord>> {
-    Ok(sqlx::query_as("SELECT id, user_id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = $1")
+    Ok(sqlx::query_as("SELECT id, user_id, name, prefix, created_at, last_used_at, revoked_at, expires_at, scope FROM api_tokens WHERE id = $1")
         .bind(id)
         .fetch_optional(conn)
         .await?)
 }
 
-/// The owner of an unrevoked token with this hash.
-pub async fn find_active(conn: &mut Conn, token_hash: &str) -> DbResult<Option<TokenRecord>> {
-    Ok(sqlx::query_as("SELECT id, user_id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+/// The token with this hash, unless revoked or expired at `now`.
+pub async fn find_active(
+    conn: &mut Conn,
+    token_hash: &str,
+    now: i64,
+) -> DbResult<Option<TokenRecord>> {
+    Ok(sqlx::query_as("SELECT id, user_id, name, prefix, created_at, last_used_at, revoked_at, expires_at, scope FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)")
         .bind(token_hash)
+        .bind(now)
         .fetch_optional(conn)
         .await?)
 }
@@ -70,4 +82,17 @@ pub async fn revoke(conn: &mut Conn, id: i64, now: i64) -> DbResult<()> {
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Revokes every live token of a user (their password was reset, their account disabled);
+/// returns how many.
+pub async fn revoke_all_for_user(conn: &mut Conn, user_id: i64, now: i64) -> DbResult<u64> {
+    Ok(sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(conn)
+    .await?
+    .rows_affected())
 }

@@ -131,7 +131,6 @@ pub async fn list_within(
 }
 
 pub async fn rename(conn: &mut Conn, id: i64, name: &str, now: i64) -> DbResult<()> {
-    crate::sessions::auth_changed();
     sqlx::query("UPDATE units SET name = $1, updated_at = $2 WHERE id = $3")
         .bind(name)
         .bind(now)
@@ -150,7 +149,6 @@ pub async fn move_subtree(
     new: &UnitPath,
     now: i64,
 ) -> DbResult<()> {
-    crate::sessions::auth_changed();
     sqlx::query("UPDATE units SET parent_id = $1, updated_at = $2 WHERE id = $3")
         .bind(new_parent)
         .bind(now)
@@ -173,7 +171,6 @@ pub async fn set_closed(
     closed_at: Option<i64>,
     now: i64,
 ) -> DbResult<()> {
-    crate::sessions::auth_changed();
     sqlx::query("UPDATE units SET closed_at = $1, updated_at = $2 WHERE id = $3")
         .bind(closed_at)
         .bind(now)

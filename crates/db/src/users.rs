@@ -72,7 +72,6 @@ pub async fn set_password(
     must_change: bool,
     now: i64,
 ) -> DbResult<()> {
-    crate::sessions::auth_changed();
     sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3, failed_logins = 0, locked_until = 0 WHERE id = $4")
         .bind(hash)
         .bind(i64::from(must_change))
@@ -109,7 +108,6 @@ pub async fn set_lock(
 }
 
 pub async fn set_disabled(conn: &mut Conn, id: i64, disabled: bool) -> DbResult<()> {
-    crate::sessions::auth_changed();
     sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
         .bind(i64::from(disabled))
         .bind(id)
@@ -119,7 +117,6 @@ pub async fn set_disabled(conn: &mut Conn, id: i64, disabled: bool) -> DbResult<
 }
 
 pub async fn set_locale(conn: &mut Conn, id: i64, locale: &str) -> DbResult<()> {
-    crate::sessions::auth_changed();
     sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
         .bind(locale)
         .bind(id)
@@ -191,7 +188,6 @@ pub async fn insert_grant(
     granted_by: Option<i64>,
     now: i64,
 ) -> DbResult<i64> {
-    crate::sessions::auth_changed();
     Ok(sqlx::query_scalar("INSERT INTO grants (user_id, role, unit_id, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
         .bind(user_id)
         .bind(role.as_str())
@@ -203,7 +199,6 @@ pub async fn insert_grant(
 }
 
 pub async fn delete_grant(conn: &mut Conn, id: i64) -> DbResult<()> {
-    crate::sessions::auth_changed();
     sqlx::query("DELETE FROM grants WHERE id = $1")
         .bind(id)
         .execute(conn)

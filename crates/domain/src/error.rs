@@ -102,6 +102,17 @@ pub fn search_term(raw: &str) -> String {
         .to_owned()
 }
 
+/// A number within `min..=max`, or an error that says the bounds.
+pub fn in_range(field: &str, value: i64, min: i64, max: i64) -> Result<i64, FieldError> {
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(FieldError::new(field, "out_of_range")
+            .with("min", min)
+            .with("max", max))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -109,15 +109,27 @@ pub fn cookie(name: &str, value: &str, max_age_s: Option<i64>, secure: bool) -> 
     HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-fn client_origin(req: &Request, trust_proxy: bool) -> String {
-    if trust_proxy
-        && let Some(forwarded) = req
+/// The client's address. Behind `proxy_hops` proxies of ours, each appending the address it
+/// saw to `X-Forwarded-For`, the client's is that many entries from the end: whatever the
+/// client wrote itself comes before and is never believed.
+fn client_origin(req: &Request, proxy_hops: usize) -> String {
+    if proxy_hops > 0 {
+        let chain: Vec<&str> = req
             .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-        && let Some(first) = forwarded.split(',').next()
-    {
-        return first.trim().chars().take(64).collect();
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|hop| !hop.is_empty())
+            .collect();
+        let ours = chain.len().saturating_sub(proxy_hops);
+        if let Some(addr) = chain
+            .get(ours)
+            .and_then(|hop| hop.parse::<std::net::IpAddr>().ok())
+        {
+            return addr.to_string();
+        }
     }
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -186,7 +198,7 @@ async fn multipart_field(content_type: &str, bytes: bytes::Bytes, name: &str) ->
 pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let jar = cookies(req.headers());
     let is_api = req.uri().path().starts_with("/api/");
-    let origin = client_origin(&req, state.settings.trust_proxy);
+    let origin = client_origin(&req, state.settings.proxy_hops);
     let locale = jar
         .get(LANG_COOKIE)
         .and_then(|l| Locale::parse(l))
@@ -256,6 +268,18 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         (None, None) => None,
     };
 
+    let (me, refused) = gate(me, req.method(), req.uri().path());
+    if let Some(refused) = refused {
+        let response = match refused {
+            WebError::PasswordChangeRequired if !is_api => {
+                Redirect::to("/account#password").into_response()
+            }
+            other => other.into_response(),
+        };
+        return finish(response, tr, is_api, &here, req.method());
+    }
+    let signed_in = me.is_some();
+
     let anonymous = jar.get(CSRF_COOKIE).filter(|t| t.len() == 64).cloned();
     // A signed-in session carries its own token; the anonymous one is for forms before login.
     let signed_in_by_session = me.as_ref().is_some_and(|m| m.session.is_some());
@@ -297,6 +321,13 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     req.extensions_mut().insert(ctx);
     let response = next.run(req).await;
     let mut response = finish(response, tr, is_api, &here, &method);
+    // What a signed-in user is shown (a new token, a reset password, their drafts) is theirs
+    // alone: no cache keeps it, unless the handler said how (files, pictures).
+    if signed_in && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if let Some(token) = new_anonymous {
         response.headers_mut().append(
             header::SET_COOKIE,
@@ -304,6 +335,46 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         );
     }
     response
+}
+
+/// What a signed-in caller may reach before anything else: an API token only what its scope
+/// covers (on a public path it counts for nothing and the request goes on as anonymous); a
+/// user who must change the password they were given only the account page, the password
+/// form, logging out and the language.
+fn gate(
+    me: Option<Arc<SignedIn>>,
+    method: &Method,
+    path: &str,
+) -> (Option<Arc<SignedIn>>, Option<WebError>) {
+    let Some(m) = me else {
+        return (None, None);
+    };
+    if m.user.must_change_password && !open_before_password_change(method, path) {
+        return (None, Some(WebError::PasswordChangeRequired));
+    }
+    if let Some(scope) = &m.token_scope {
+        let rest = path
+            .strip_prefix("/api/v1/")
+            .unwrap_or(path.trim_start_matches('/'));
+        let segment = rest.split('/').next().unwrap_or_default();
+        let writes = !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if !scope.allows(writes, segment) {
+            if crate::api::openapi::is_public(path) {
+                return (None, None);
+            }
+            return (None, Some(WebError::TokenOutOfScope));
+        }
+    }
+    (Some(m), None)
+}
+
+fn open_before_password_change(method: &Method, path: &str) -> bool {
+    let reads = matches!(*method, Method::GET | Method::HEAD);
+    match path {
+        "/account" | "/api/v1/me" => reads,
+        "/account/password" | "/logout" => !reads,
+        _ => path.starts_with("/lang/") || path.starts_with("/assets/") || path == "/healthz",
+    }
 }
 
 /// Turns error responses (ours, and axum's own rejections) into a page or JSON, and adds the
@@ -408,11 +479,48 @@ pub fn urlencode(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Only paths on this site may be redirect targets (no `//evil.example`).
+/// Only paths on this site may be redirect targets. A browser drops tabs and line breaks
+/// from a URL and reads `\` as `/`, so `/<TAB>/evil.example` and `/\evil.example` both lead
+/// off the site: a target with a control character, a space or a backslash anywhere, or that
+/// does not start with exactly one `/`, becomes the home page.
 pub fn local_path(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+    let plain = !next
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+    if plain && next.starts_with('/') && !next.starts_with("//") {
         next
     } else {
         "/"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_plain_paths_of_this_site_are_redirect_targets() {
+        for kept in [
+            "/",
+            "/account",
+            "/innovation/achievements?year=2026&q=%E5%B7%A5",
+        ] {
+            assert_eq!(local_path(kept), kept);
+        }
+        for refused in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "\\/evil.example",
+            " /evil",
+            "https://evil.example",
+            "evil.example",
+            "/\u{3000}/evil.example",
+            "",
+        ] {
+            assert_eq!(local_path(refused), "/", "{refused:?}");
+        }
     }
 }

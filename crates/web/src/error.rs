@@ -27,6 +27,10 @@ pub enum WebError {
     /// An `Idempotency-Key` whose first request still runs.
     KeyInUse,
     Csrf,
+    /// The user must change the password they were given before anything else.
+    PasswordChangeRequired,
+    /// The API token's scope does not cover the request.
+    TokenOutOfScope,
     /// A part the service needs (the database) does not answer.
     Unavailable,
     Internal(String),
@@ -64,6 +68,10 @@ impl WebError {
             ),
             WebError::KeyInUse => (StatusCode::CONFLICT, ErrorCode::IdempotencyKeyInUse),
             WebError::Csrf => (StatusCode::FORBIDDEN, ErrorCode::CsrfFailed),
+            WebError::PasswordChangeRequired => {
+                (StatusCode::FORBIDDEN, ErrorCode::PasswordChangeRequired)
+            }
+            WebError::TokenOutOfScope => (StatusCode::FORBIDDEN, ErrorCode::TokenOutOfScope),
             WebError::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 ErrorCode::DatabaseUnavailable,
@@ -81,6 +89,8 @@ pub enum ErrorCode {
     Unauthorized,
     Forbidden,
     CsrfFailed,
+    PasswordChangeRequired,
+    TokenOutOfScope,
     NotFound,
     MethodNotAllowed,
     BodyTooLarge,
@@ -96,11 +106,13 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    const PLAIN: [ErrorCode; 15] = [
+    const PLAIN: [ErrorCode; 17] = [
         ErrorCode::BadRequest,
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
         ErrorCode::CsrfFailed,
+        ErrorCode::PasswordChangeRequired,
+        ErrorCode::TokenOutOfScope,
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::BodyTooLarge,
@@ -120,6 +132,8 @@ impl ErrorCode {
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::CsrfFailed => "csrf_failed",
+            ErrorCode::PasswordChangeRequired => "password_change_required",
+            ErrorCode::TokenOutOfScope => "token_out_of_scope",
             ErrorCode::NotFound => "not_found",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::BodyTooLarge => "body_too_large",
@@ -171,6 +185,7 @@ impl From<ServiceError> for WebError {
             ServiceError::Forbidden => WebError::Forbidden,
             ServiceError::Conflict(code) => WebError::Conflict(code),
             ServiceError::Stale => WebError::Stale,
+            ServiceError::RateLimited => WebError::RateLimited,
             other => WebError::Internal(format!("{other:#}")),
         }
     }

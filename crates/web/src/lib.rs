@@ -25,8 +25,9 @@ pub struct WebSettings {
     pub auth: AuthSettings,
     /// Mark cookies `Secure` (set when the site is served over HTTPS).
     pub secure_cookies: bool,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
-    pub trust_proxy: bool,
+    /// Proxies of ours in front of the server (0: none, `X-Forwarded-For` ignored): the client's
+    /// address is the entry this many from the end, the one our outermost proxy appended.
+    pub proxy_hops: usize,
     /// Requests a minute each caller may make to the JSON API, on this instance (0: no limit).
     pub api_requests_per_minute: i64,
 }

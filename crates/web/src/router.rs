@@ -355,6 +355,7 @@ pub fn build(state: AppState) -> Router {
         .route("/exams/sessions/{id}/arrangements", post(sessions::arrange))
         .route("/exams/sessions/{id}/grades", post(sessions::grade))
         .route("/exams/sessions/{id}/regrade", post(sessions::regrade))
+        .route("/exams/sessions/{id}/keys", post(sessions::release_keys))
         .route("/exams/sessions/{id}/results.xlsx", get(sessions::export))
         .route("/exams/banks", get(banks::list).post(banks::create))
         .route("/exams/banks/template.xlsx", get(banks::template))

@@ -77,7 +77,11 @@ pub struct AttemptView {
     /// Only once submitted and only if the session shows results.
     pub score: Option<i64>,
     pub pending_manual: i64,
+    /// Points per question, keys and explanations: only once the session is over for every
+    /// entrant (or staff released them), so no key reaches someone who can still answer.
     pub review: Option<Vec<Review>>,
+    /// The review exists but is kept until the session is over.
+    pub review_later: bool,
 }
 
 /// What a save acknowledges: every answer sent is stored at this `seq` or a newer one.
@@ -259,7 +263,8 @@ impl Exams {
             })
             .collect();
         let reveal = attempt.submitted_at.is_some() && session.show_results;
-        let review = if reveal {
+        let keys_open = reveal && super::sessions::keys_open(&mut conn, &session, now).await?;
+        let review = if keys_open {
             let grades = super::grading::grades_of(&attempt);
             Some(
                 questions
@@ -291,6 +296,7 @@ impl Exams {
             score: if reveal { attempt.score } else { None },
             pending_manual: attempt.pending_manual,
             review,
+            review_later: reveal && !keys_open,
         })
     }
 

@@ -9,7 +9,7 @@ use gongjiang_db::{banks, papers, people, units};
 use gongjiang_domain::FieldError;
 use gongjiang_domain::authz::Action;
 use gongjiang_domain::clock::{now_ms, parse_datetime_ms};
-use gongjiang_domain::error::text;
+use gongjiang_domain::error::{in_range, text};
 use gongjiang_domain::exam::timing::{LateStart, SessionClock, Window};
 use gongjiang_domain::unit::UnitPath;
 use serde::{Deserialize, Serialize};
@@ -96,6 +96,24 @@ pub struct MyAttempt {
     pub max_score: i64,
 }
 
+/// Whether the answer keys of a session may be shown to its entrants: released by staff, or
+/// past the last moment any entrant (extra time and make-up windows included) can answer.
+pub(crate) async fn keys_open(
+    conn: &mut gongjiang_db::Conn,
+    session: &SessionRecord,
+    now: i64,
+) -> ServiceResult<bool> {
+    if session.keys_released_at.is_some() {
+        return Ok(true);
+    }
+    let arrangements: Vec<_> = exams::arrangements_of(conn, session.id)
+        .await?
+        .into_iter()
+        .map(super::attempts::arrangement_of)
+        .collect();
+    Ok(now > clock_of(session).last_answer_ms(&arrangements))
+}
+
 pub(crate) fn clock_of(s: &SessionRecord) -> SessionClock {
     SessionClock {
         window: Window {
@@ -118,16 +136,6 @@ fn moment(field: &str, raw: &str) -> Result<i64, FieldError> {
     }
     parse_datetime_ms(raw)
         .ok_or_else(|| FieldError::new(field, "invalid_datetime").with("value", raw))
-}
-
-fn in_range(field: &str, value: i64, min: i64, max: i64) -> Result<i64, FieldError> {
-    if (min..=max).contains(&value) {
-        Ok(value)
-    } else {
-        Err(FieldError::new(field, "out_of_range")
-            .with("min", min)
-            .with("max", max))
-    }
 }
 
 impl Exams {
@@ -316,6 +324,36 @@ impl Exams {
         record(&mut tx, caller, entry).await?;
         gongjiang_db::commit(tx).await?;
         Ok(())
+    }
+
+    /// Releases the answer keys before the window has closed for everyone (when the last
+    /// entrant has finished, say). Recorded; releasing twice changes nothing.
+    pub async fn release_keys(&self, caller: &Caller, id: i64) -> ServiceResult<SessionRecord> {
+        let mut tx = self.db.begin().await?;
+        let session = exams::get(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        caller.ensure(
+            Action::ManageBanks,
+            &UnitPath::from_stored(session.unit_path.clone()),
+        )?;
+        if session.keys_released_at.is_none() {
+            let now = now_ms();
+            exams::release_keys(&mut tx, id, now).await?;
+            let entry = change::<(), _>(
+                "exam_session.release_keys",
+                "exam_session",
+                id,
+                None,
+                Some(&serde_json::json!({ "keys_released_at": now })),
+            );
+            record(&mut tx, caller, entry).await?;
+        }
+        let session = exams::get(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        gongjiang_db::commit(tx).await?;
+        Ok(session)
     }
 
     /// The sessions the caller may sit, with their attempts.

@@ -68,6 +68,22 @@ impl SessionClock {
         })
     }
 
+    /// The last moment any entrant can still answer: the latest deadline of an attempt
+    /// started just before its window closes, over the session's window and every personal
+    /// arrangement, plus the grace. Answer keys stay hidden until then.
+    pub fn last_answer_ms(&self, arrangements: &[Arrangement]) -> i64 {
+        std::iter::once(Arrangement::default())
+            .chain(arrangements.iter().copied())
+            .map(|a| {
+                let window = a.window.unwrap_or(self.window);
+                let last_start = window.closes_ms.saturating_sub(1).max(window.opens_ms);
+                self.deadline(a, last_start).unwrap_or(window.closes_ms)
+            })
+            .max()
+            .unwrap_or(self.window.closes_ms)
+            .saturating_add(self.grace_ms.max(0))
+    }
+
     /// Whether an answer that reaches the server at `at_ms` counts for an attempt ending at
     /// `deadline_ms`.
     pub fn accepts(&self, deadline_ms: i64, at_ms: i64) -> bool {
@@ -179,6 +195,31 @@ mod tests {
                 Err(StartRefused::Closed { .. }) => prop_assert!(start >= opens + length),
                 Err(StartRefused::NotYetOpen { .. }) => prop_assert!(start < opens),
             }
+        }
+
+        /// Keys shown at `last_answer_ms` come after every answer any entrant can still give,
+        /// whatever their arrangement, and no later than needed.
+        #[test]
+        fn no_answer_counts_after_the_keys_show(
+            length in 1i64..10_000_000,
+            limit in 0i64..10_000_000,
+            grace in 0i64..100_000,
+            extra in 0i64..1_000_000,
+            makeup_offset in 0i64..20_000_000,
+            offset in 0i64..30_000_000,
+            full_time in any::<bool>(),
+        ) {
+            let late_start = if full_time { LateStart::FullTime } else { LateStart::CutAtClose };
+            let c = SessionClock { window: Window { opens_ms: 0, closes_ms: length }, limit_ms: limit, late_start, grace_ms: grace };
+            let makeup = Arrangement { extra_ms: extra, window: Some(Window { opens_ms: makeup_offset, closes_ms: makeup_offset + length }) };
+            let arrangements = [Arrangement { extra_ms: extra, window: None }, makeup];
+            let keys = c.last_answer_ms(&arrangements);
+            for a in std::iter::once(Arrangement::default()).chain(arrangements) {
+                if let Ok(deadline) = c.deadline(a, offset) {
+                    prop_assert!(deadline + grace <= keys);
+                }
+            }
+            prop_assert!(keys <= makeup_offset + length + limit + extra + grace);
         }
     }
 }

@@ -7,8 +7,8 @@ use crate::error::WebResult;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use gongjiang_app::auth;
-use serde::{Deserialize, Serialize};
+use gongjiang_app::auth::{self, TokenInput};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -60,6 +60,9 @@ pub struct TokenDto {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    pub expires_at: Option<i64>,
+    /// `read` or `write`, then `:` and its modules when not all.
+    pub scope: String,
 }
 
 /// The signed-in user's personal API tokens (never the tokens themselves).
@@ -76,14 +79,11 @@ pub async fn list_tokens(State(state): State<AppState>, me: Me) -> WebResult<Jso
                 created_at: t.created_at,
                 last_used_at: t.last_used_at,
                 revoked_at: t.revoked_at,
+                expires_at: t.expires_at,
+                scope: t.scope,
             })
             .collect(),
     ))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct NewToken {
-    pub name: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -93,15 +93,16 @@ pub struct CreatedToken {
     pub token: String,
 }
 
-/// Creates a personal API token.
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "account", request_body = NewToken, responses((status = 201, body = CreatedToken), (status = 422, body = super::ApiError)))]
+/// Creates a personal API token: read only unless `access` is `write`, for every module unless
+/// `modules` names some, for `expires_in_days` (90 unless said). Only a session makes tokens:
+/// a request signed with a token is refused (403).
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "account", request_body = TokenInput, responses((status = 201, body = CreatedToken), (status = 403, body = super::ApiError), (status = 422, body = super::ApiError)))]
 pub async fn create_token(
     State(state): State<AppState>,
     me: Me,
-    ApiJson(body): ApiJson<NewToken>,
+    ApiJson(body): ApiJson<TokenInput>,
 ) -> WebResult<Secret<CreatedToken>> {
-    let (id, token) =
-        auth::create_api_token(&state.db, &me.user, &me.ctx.origin, &body.name).await?;
+    let (id, token) = auth::create_api_token(&state.db, &me.user, &me.ctx.origin, &body).await?;
     Ok(Secret(StatusCode::CREATED, CreatedToken { id, token }))
 }
 

@@ -90,6 +90,17 @@ pub async fn arrange(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Releases the answer keys to entrants who have submitted, before the session is over for
+/// everyone (otherwise they show once the last entrant can no longer answer).
+#[utoipa::path(post, path = "/api/v1/exam-sessions/{id}/keys", tag = "exams", params(("id" = i64, Path)), responses((status = 200, body = SessionRecord), (status = 403, body = super::ApiError), (status = 404, body = super::ApiError)))]
+pub async fn release_keys(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> WebResult<Json<SessionRecord>> {
+    Ok(Json(state.exams.release_keys(&me.caller, id).await?))
+}
+
 /// Results: a row per attempt, per-question statistics, answers waiting for a person.
 #[utoipa::path(get, path = "/api/v1/exam-sessions/{id}/results", tag = "exams", params(("id" = i64, Path)), responses((status = 200, body = SessionResults)))]
 pub async fn results(

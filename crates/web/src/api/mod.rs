@@ -105,6 +105,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(exams::export))
         .routes(routes!(exams::grade))
         .routes(routes!(exams::regrade))
+        .routes(routes!(exams::release_keys))
         .routes(routes!(exams::start))
         .routes(routes!(exams::mine))
         .routes(routes!(exams::attempt))

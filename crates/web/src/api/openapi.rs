@@ -30,7 +30,7 @@ const UNAUTHORIZED: Shared = Shared {
 const FORBIDDEN: Shared = Shared {
     status: "403",
     name: "Forbidden",
-    description: "The caller may not do this (code `forbidden`), or a signed-in browser session sent a change without its `X-CSRF-Token` (code `csrf_failed`).",
+    description: "The caller may not do this (code `forbidden`); a signed-in browser session sent a change without its `X-CSRF-Token` (code `csrf_failed`); the API token's scope does not cover the request (code `token_out_of_scope`: read-only tokens cannot write, module tokens reach only their modules); or the user must first change the password they were given (code `password_change_required`).",
 };
 const NOT_FOUND: Shared = Shared {
     status: "404",
@@ -76,7 +76,7 @@ const ALL: [&Shared; 9] = [
 ];
 
 /// Paths anyone may call without a token: they never answer 401 or 403.
-fn is_public(path: &str) -> bool {
+pub(crate) fn is_public(path: &str) -> bool {
     path.starts_with("/api/v1/public/") || path == "/api/v1/search"
 }
 

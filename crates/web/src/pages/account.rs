@@ -91,7 +91,13 @@ pub async fn create_token(
     me: Me,
     Form(posted): Form<Posted>,
 ) -> WebResult<Response> {
-    match auth::create_api_token(&state.db, &me.user, &me.ctx.origin, &posted.get("name")).await {
+    let input = auth::TokenInput {
+        name: posted.get("name"),
+        access: posted.get("access"),
+        modules: posted.all("modules"),
+        expires_in_days: posted.get("expires_in_days").trim().parse().ok(),
+    };
+    match auth::create_api_token(&state.db, &me.user, &me.ctx.origin, &input).await {
         // Shown once, on this page, never again: not a redirect.
         Ok((_, token)) => {
             render(

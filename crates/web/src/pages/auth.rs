@@ -57,7 +57,7 @@ pub async fn submit(
         &ctx.user_agent,
     )
     .await;
-    let (status, code, until) = match result {
+    let (status, code) = match result {
         Ok(done) => {
             let target = if done.must_change_password {
                 "/account#password"
@@ -77,23 +77,11 @@ pub async fn submit(
             );
             return Ok(response);
         }
-        Err(LoginError::BadCredentials) => (StatusCode::UNAUTHORIZED, "bad_credentials", None),
-        Err(LoginError::Locked { until_ms }) => (
-            StatusCode::TOO_MANY_REQUESTS,
-            "account_locked",
-            Some(until_ms),
-        ),
-        Err(LoginError::Disabled) => (StatusCode::FORBIDDEN, "account_disabled", None),
-        Err(LoginError::RateLimited) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", None),
+        Err(LoginError::BadCredentials) => (StatusCode::UNAUTHORIZED, "bad_credentials"),
+        Err(LoginError::RateLimited) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
         Err(LoginError::Service(e)) => return Err(e.into()),
     };
-    let mut errors = FormErrors::general(ctx.tr, code);
-    if let Some(until) = until {
-        errors.summary = vec![ctx.tr.tf(
-            "error.account_locked",
-            &[("until", &gongjiang_domain::clock::format_datetime(until))],
-        )];
-    }
+    let errors = FormErrors::general(ctx.tr, code);
     let title = ctx.tr.t_string("login.title");
     // Not 401: that status is kept for "please log in", which redirects here.
     let status = if status == StatusCode::UNAUTHORIZED {
@@ -113,8 +101,8 @@ pub async fn submit(
 }
 
 pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> WebResult<Response> {
-    if let Some(hash) = ctx.me.as_ref().and_then(|m| m.session.clone()) {
-        auth::logout(&state.db, &hash).await?;
+    if let Some(me) = &ctx.me {
+        auth::logout(&state.db, me, &ctx.origin).await?;
     }
     let mut response = Redirect::to("/login").into_response();
     response.headers_mut().append(

@@ -212,6 +212,7 @@ struct SessionPage {
     limit_minutes: i64,
     grace_seconds: i64,
     full_time: bool,
+    keys_released_at: Option<String>,
     can_manage: bool,
     units: Vec<UnitOption>,
     rows: Vec<RowView>,
@@ -294,6 +295,7 @@ async fn session_page(
             limit_minutes: view.session.limit_ms / 60_000,
             grace_seconds: view.session.grace_ms / 1000,
             full_time: view.session.late_start == "full_time",
+            keys_released_at: view.session.keys_released_at.map(format_datetime),
             l: Layout::new(&me.ctx, "competitions", s.name.clone()),
             s,
             view,
@@ -421,6 +423,15 @@ pub async fn regrade(
     }
     .await;
     after(&state, &me, id, result, "regraded").await
+}
+
+pub async fn release_keys(
+    State(state): State<AppState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let result = state.exams.release_keys(&me.caller, id).await.map(|_| ());
+    after(&state, &me, id, result, "keys_released").await
 }
 
 pub async fn export(
