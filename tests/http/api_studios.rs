@@ -371,15 +371,24 @@ async fn the_edit_form_and_the_api_share_the_version_and_a_stale_form_keeps_what
 #[tokio::test]
 async fn answers_holding_a_secret_are_never_kept_or_cached() {
     let app = TestApp::spawn().await;
-    let token = app.api_token("admin").await;
+    // Tokens are minted by a person signed in (never by a token): the browser's session.
+    let admin = app.login("admin").await;
+    let csrf = app.token(&admin).await;
     let mint = || {
-        app.api_with(
-            &token,
-            "POST",
-            "/api/v1/tokens",
-            &[("idempotency-key", "same-key")],
-            json!({"name": "同步脚本"}),
-        )
+        let (app, admin, csrf) = (&app, &admin, &csrf);
+        async move {
+            let r = admin
+                .post(app.url("/api/v1/tokens"))
+                .header("x-csrf-token", csrf)
+                .header("idempotency-key", "same-key")
+                .json(&json!({"name": "同步脚本"}))
+                .send()
+                .await
+                .unwrap();
+            let (status, headers) = (r.status(), r.headers().clone());
+            let body: serde_json::Value = r.json().await.unwrap_or_default();
+            (status, headers, body)
+        }
     };
     let (status, headers, first) = mint().await;
     assert_eq!(status, StatusCode::CREATED);

@@ -246,3 +246,220 @@ async fn the_session_cache_never_keeps_what_a_commit_replaces() {
         "the disabled account is not served from the cache"
     );
 }
+
+/// Finding 12: an alliance's or a group's keeper names a studio by id only if they may see
+/// it; one they may not is answered as no studio, and its name never shows.
+#[tokio::test]
+async fn keepers_cannot_add_or_name_a_studio_they_may_not_see() {
+    let app = TestApp::spawn().await;
+    let mut spec = app.fx().studio_spec("保密车间创新工作室");
+    spec.unit_id = app.seed.other_enterprise;
+    let hidden = app.fx().studio_from(spec).await;
+    let token = app.api_token("unitadmin").await;
+    let (status, alliance) = app
+        .api(
+            &token,
+            "POST",
+            "/api/v1/alliances",
+            Some(
+                serde_json::json!({"unit_id": app.seed.enterprise, "name": "焊接创新联盟",
+                "kind": "same_kind", "founded_year": 2023}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, refused) = app
+        .api(
+            &token,
+            "POST",
+            &format!("/api/v1/alliances/{}/members", alliance["id"]),
+            Some(serde_json::json!({"studio_id": hidden, "joined_on": "2024-01-01"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused["error"]["fields"][0]["code"], "unknown_studio");
+    assert!(!refused.to_string().contains("保密车间"), "{refused}");
+    let (status, group) = app
+        .api(
+            &token,
+            "POST",
+            "/api/v1/groups",
+            Some(
+                serde_json::json!({"unit_id": app.seed.enterprise, "kind": "center",
+                "name": "职工创新中心"}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let path = format!("/api/v1/groups/{}", group["id"]);
+    let (status, refused) = app
+        .api(
+            &token,
+            "POST",
+            &format!("{path}/members"),
+            Some(serde_json::json!({"studio_id": hidden})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused["error"]["fields"][0]["code"], "unknown_studio");
+    let (_, detail) = app.api(&token, "GET", &path, None).await;
+    assert!(!detail.to_string().contains("保密车间"), "{detail}");
+}
+
+/// Finding 13: a federation admin's grant on a sub-unit covers that sub-unit, not the whole
+/// federation's audit log or settings.
+#[tokio::test]
+async fn a_federation_admin_of_a_sub_unit_acts_on_that_sub_unit_only() {
+    let app = TestApp::spawn().await;
+    crate::common::user(
+        app.db(),
+        app.seed.industry,
+        "产业工会管理员",
+        "industryadmin",
+        Some("federation_admin"),
+    )
+    .await;
+    let sub = app.api_token("industryadmin").await;
+    let (status, _) = app.api(&sub, "GET", "/api/v1/audit", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let quota = serde_json::json!({"quota": 9});
+    let (status, _) = app
+        .api(&sub, "PUT", "/api/v1/alliances/quota", Some(quota.clone()))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let whole = app.api_token("admin").await;
+    let (status, _) = app.api(&whole, "GET", "/api/v1/audit", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .api(&whole, "PUT", "/api/v1/alliances/quota", Some(quota))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+/// Finding 15: the public sees no trace of what is not published: an unpublished studio's
+/// name in a published achievement's search words, the unpublished items of an exhibition in
+/// its counts; and an export never carries employee numbers of people outside the caller's
+/// units.
+#[tokio::test]
+async fn nothing_unpublished_shows_in_public_and_exports_keep_employee_numbers_home() {
+    let app = TestApp::spawn().await;
+    let studio = app.fx().studio("无名焊接工作室").await;
+    let mut spec = app.fx().achievement_spec("焊缝跟踪小车");
+    spec.studio = Some(studio);
+    spec.published = true;
+    let shown = app.fx().achievement_from(spec).await;
+    let mut spec = app.fx().achievement_spec("后来撤下的焊接夹具");
+    spec.published = true;
+    let withdrawn = app.fx().achievement_from(spec).await;
+    let anonymous = app.client();
+    let (_, found) = app
+        .get_text(&anonymous, "/search?q=%E6%97%A0%E5%90%8D%E7%84%8A%E6%8E%A5")
+        .await;
+    assert!(
+        !found.contains("无名焊接工作室"),
+        "the studio is not public"
+    );
+    let (_, public) = app
+        .get_text(&anonymous, &format!("/showcase/achievements/{shown}"))
+        .await;
+    assert!(public.contains("焊缝跟踪小车") && !public.contains("无名焊接工作室"));
+
+    let token = app.api_token("unitadmin").await;
+    let (status, exhibition) = app
+        .api(
+            &token,
+            "POST",
+            "/api/v1/exhibitions",
+            Some(
+                serde_json::json!({"unit_id": app.seed.enterprise, "title": "职工创新成果展",
+                "summary": "", "venue": "", "opens_on": "2026-01-01", "closes_on": "2026-12-31"}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{exhibition}");
+    let id = exhibition["id"].as_i64().unwrap();
+    for achievement in [shown, withdrawn] {
+        let (status, _) = app
+            .api(
+                &token,
+                "POST",
+                &format!("/api/v1/exhibitions/{id}/items"),
+                Some(serde_json::json!({"achievement_id": achievement})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+    }
+    // Withdrawn from publication after it was shown.
+    let (status, _) = app
+        .api(
+            &token,
+            "PUT",
+            &format!("/api/v1/achievements/{withdrawn}/publication"),
+            Some(serde_json::json!({"published": false, "reason": "撤下"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .api(
+            &token,
+            "PUT",
+            &format!("/api/v1/exhibitions/{id}/publication"),
+            Some(serde_json::json!({"published": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, showcase) = app.get_text(&anonymous, "/showcase").await;
+    let tile = showcase
+        .split("职工创新成果展")
+        .nth(1)
+        .and_then(|rest| rest.split("</li>").next())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(tile.contains("线上 1 项"), "{tile}");
+
+    // The export of a unit admin names a maker from elsewhere without their number.
+    let outsider = app
+        .fx()
+        .person(app.seed.other_enterprise, "外单位的人", "QC-0042")
+        .await;
+    let mut spec = app.fx().achievement_spec("联合攻关成果");
+    spec.people = vec![app.seed.worker.0, outsider];
+    app.fx().achievement_from(spec).await;
+    let unitadmin = app.login("unitadmin").await;
+    let r = app.get(&unitadmin, "/api/v1/exports/achievements").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap();
+    let text = crate::common::xlsx::read(&bytes).concat().join("|");
+    assert!(
+        text.contains("外单位的人") && !text.contains("QC-0042"),
+        "{text}"
+    );
+}
+
+/// Finding 9: a session ends its absolute lifetime after its login, however busy.
+#[tokio::test]
+async fn a_session_ends_at_its_absolute_lifetime() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let r = app.try_login(&client, "worker", PASSWORD).await;
+    let token = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("gj_session="))
+        .map(|c| c.split(';').next().unwrap().to_owned())
+        .expect("session cookie");
+    let settings = gongjiang_app::auth::AuthSettings {
+        session_max_ms: 1_500,
+        ..Default::default()
+    };
+    let cache = gongjiang_app::session_cache::SessionCache::new(60_000);
+    let signed_in = || gongjiang_app::auth::from_session(app.db(), &settings, &cache, &token);
+    assert!(signed_in().await.unwrap().is_some());
+    tokio::time::sleep(std::time::Duration::from_millis(1_600)).await;
+    assert!(
+        signed_in().await.unwrap().is_none(),
+        "not from the cache either"
+    );
+}

@@ -76,7 +76,9 @@ async fn failed_logins_count_across_instances() {
             .await
             .unwrap();
     }
+    // Locked after five failures spread over both: the right password is refused too.
     let r = app.try_login(&app.client(), "judge", PASSWORD).await;
-    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.status(), StatusCode::OK, "refused, not signed in");
+    assert_eq!(app.audit("account.lock").await.len(), 1);
     second.stop().await;
 }

@@ -202,13 +202,17 @@ pub async fn join(
     let day = day_or_today("joined_on", joined_on)?;
     let mut tx = db.begin().await?;
     let alliance = load(&mut tx, alliance_id).await?;
+    let unknown = || FieldError::new("studio_id", "unknown_studio").with("value", studio_id);
     let studio = studios::get(&mut tx, studio_id)
         .await?
-        .ok_or_else(|| FieldError::new("studio_id", "unknown_studio").with("value", studio_id))?;
+        .ok_or_else(unknown)?;
     ensure_member_keeper(&mut tx, caller, &alliance, studio_id).await?;
+    if !crate::studios::readable(&mut tx, Some(caller), &studio).await? {
+        return Err(unknown().into());
+    }
     if studio.status != StudioStatus::Active {
         return Err(FieldError::new("studio_id", "studio_not_active")
-            .with("value", &studio.name)
+            .with("value", studio_id)
             .into());
     }
     let history: Vec<Span> = alliances::members(&mut tx, alliance_id)
@@ -433,9 +437,9 @@ pub async fn set_quota(
     raw: &str,
     reason: &str,
 ) -> ServiceResult<i64> {
-    caller.ensure_somewhere(Action::ConfigureRegistry)?;
-    let quota = parse_quota("quota", raw)?;
     let mut tx = db.begin().await?;
+    crate::units::ensure_tree_wide(&mut tx, caller, Action::ConfigureRegistry).await?;
+    let quota = parse_quota("quota", raw)?;
     let before = federation_quota(&mut tx).await?;
     alliances::set_setting(&mut tx, QUOTA_SETTING, &quota.to_string()).await?;
     let mut c = change(

@@ -13,8 +13,8 @@ pub async fn list(
     filter: &AuditFilter,
     page: Page,
 ) -> ServiceResult<(Vec<Entry>, i64)> {
-    caller.ensure_somewhere(Action::ReadAudit)?;
     let mut conn = db.read().await?;
+    crate::units::ensure_tree_wide(&mut conn, caller, Action::ReadAudit).await?;
     Ok(gongjiang_db::audit::list(&mut conn, filter, page).await?)
 }
 

@@ -101,7 +101,11 @@ pub async fn list(db: &Database, caller: &Caller) -> ServiceResult<Vec<Exhibitio
 
 pub async fn published(db: &Database) -> ServiceResult<Vec<ExhibitionView>> {
     let mut conn = db.read().await?;
-    Ok(exhibitions::list(&mut conn, true).await?)
+    Ok(exhibitions::list(&mut conn, true)
+        .await?
+        .into_iter()
+        .map(ExhibitionView::for_public)
+        .collect())
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -132,7 +136,10 @@ pub async fn public_page(db: &Database, id: i64) -> ServiceResult<ExhibitionPage
         .into_iter()
         .filter(|i| i.published)
         .collect();
-    Ok(ExhibitionPage { items, exhibition })
+    Ok(ExhibitionPage {
+        items,
+        exhibition: exhibition.for_public(),
+    })
 }
 
 /// The boards of the venue, in board order, for printing.

@@ -95,9 +95,12 @@ pub async fn add(
     let present = groups::members(&mut tx, id).await?;
     match (studio, alliance) {
         (Some(s), None) => {
-            studios::get(&mut tx, s)
+            let studio = studios::get(&mut tx, s)
                 .await?
                 .ok_or_else(|| FieldError::new("studio_id", "unknown_studio"))?;
+            if !crate::studios::readable(&mut tx, Some(caller), &studio).await? {
+                return Err(FieldError::new("studio_id", "unknown_studio").into());
+            }
             if present.iter().any(|m| m.studio_id == Some(s)) {
                 return Err(FieldError::new("studio_id", "already_member").into());
             }

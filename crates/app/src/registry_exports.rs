@@ -7,6 +7,7 @@ use gongjiang_db::{Database, Page, achievements, alliances, honours, people, stu
 use gongjiang_domain::authz::Action;
 use gongjiang_domain::import::Column;
 use gongjiang_domain::registry::sheets::name_of;
+use gongjiang_domain::unit::UnitPath;
 use std::collections::HashMap;
 
 fn headers(columns: &[Column], english: bool) -> Vec<String> {
@@ -14,6 +15,20 @@ fn headers(columns: &[Column], english: bool) -> Vec<String> {
         .iter()
         .map(|c| if english { c.en } else { c.zh }.to_owned())
         .collect()
+}
+
+/// How a person is named in an export: by employee number (which the import reads back) when
+/// the caller manages people of the person's unit, otherwise by name only, as the record's own
+/// page shows them: an employee number never leaves the units it belongs to.
+fn number_or_name(caller: &Caller, person: gongjiang_db::people::PersonView) -> String {
+    if caller.may(
+        Action::ManagePeople,
+        &UnitPath::from_stored(person.unit_path),
+    ) {
+        person.employee_no
+    } else {
+        person.name
+    }
 }
 
 /// An export in the template's own columns, so that it imports back.
@@ -63,7 +78,7 @@ pub async fn export(
                 let leader_no = match s.leader_person_id {
                     Some(p) => people::get(&mut conn, p)
                         .await?
-                        .map(|p| p.employee_no)
+                        .map(|p| number_or_name(caller, p))
                         .unwrap_or_default(),
                     None => String::new(),
                 };
@@ -120,7 +135,7 @@ pub async fn export(
                         let mut nos = Vec::new();
                         for m in achievements::people(&mut conn, a.id).await? {
                             if let Some(p) = people::get(&mut conn, m.person_id).await? {
-                                nos.push(p.employee_no);
+                                nos.push(number_or_name(caller, p));
                             }
                         }
                         nos

@@ -404,10 +404,13 @@ pub async fn import_alliances(
                 .await?
                 .is_some_and(|s| s.status == StudioStatus::Active);
             if !active {
-                errors.push(labels.error(
-                    *row,
-                    FieldError::new("studio_name", "studio_not_active").with("value", studio_name),
-                ));
+                errors.push(
+                    labels.error(
+                        *row,
+                        FieldError::new("studio_name", "studio_name_not_active")
+                            .with("value", studio_name),
+                    ),
+                );
                 continue;
             }
             let history: Vec<Span> = present

@@ -18,7 +18,11 @@ pub async fn index_achievement(conn: &mut Conn, id: i64) -> ServiceResult<()> {
     let makers = achievements::people(conn, id).await?;
     let awards = achievements::awards(conn, id).await?;
     let mut body = vec![a.summary.clone(), a.unit_name.clone()];
-    body.extend(a.studio_name.clone());
+    // The studio's name only once the studio is public: the document's words are shown to
+    // whoever finds the achievement (see `index_studio_and_achievements`).
+    if a.studio_published == Some(1) {
+        body.extend(a.studio_name.clone());
+    }
     body.extend(makers.iter().map(|m| m.name.clone()));
     body.extend(
         awards
@@ -47,6 +51,16 @@ pub async fn index_achievement(conn: &mut Conn, id: i64) -> ServiceResult<()> {
             .join("\n"),
     };
     search::put(conn, &doc).await?;
+    Ok(())
+}
+
+/// Rewrites the documents of a studio and of the achievements that name it (its name shows in
+/// theirs once it is published).
+pub async fn index_studio_and_achievements(conn: &mut Conn, id: i64) -> ServiceResult<()> {
+    index_studio(conn, id).await?;
+    for achievement in achievements::ids_of_studio(conn, id).await? {
+        index_achievement(conn, achievement).await?;
+    }
     Ok(())
 }
 

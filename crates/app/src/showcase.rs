@@ -52,7 +52,11 @@ pub async fn overview(db: &Database) -> ServiceResult<Overview> {
                 .take(8 - featured.len()),
         );
     }
-    let exhibitions = gongjiang_db::exhibitions::list(&mut conn, true).await?;
+    let exhibitions = gongjiang_db::exhibitions::list(&mut conn, true)
+        .await?
+        .into_iter()
+        .map(gongjiang_db::exhibitions::ExhibitionView::for_public)
+        .collect();
     Ok(Overview {
         studios,
         achievements,

@@ -99,7 +99,7 @@ pub async fn record_level(
         ),
     )
     .await?;
-    crate::search::index_studio(&mut tx, studio_id).await?;
+    crate::search::index_studio_and_achievements(&mut tx, studio_id).await?;
     gongjiang_db::commit(tx).await?;
     Ok(after)
 }
@@ -215,9 +215,12 @@ pub async fn set_status(
             let other = studios::get(&mut tx, target)
                 .await?
                 .ok_or_else(|| FieldError::new("merged_into", "unknown_studio"))?;
+            if !crate::studios::readable(&mut tx, Some(caller), &other).await? {
+                return Err(FieldError::new("merged_into", "unknown_studio").into());
+            }
             if other.status != StudioStatus::Active {
                 return Err(FieldError::new("merged_into", "studio_not_active")
-                    .with("value", &other.name)
+                    .with("value", target)
                     .into());
             }
             Some(target)

@@ -174,7 +174,7 @@ pub async fn update(
     let mut c = change("studio.update", "studio", id, Some(&before), Some(&after));
     c.reason = non_empty(reason);
     record(&mut tx, caller, c).await?;
-    crate::search::index_studio(&mut tx, id).await?;
+    crate::search::index_studio_and_achievements(&mut tx, id).await?;
     gongjiang_db::commit(tx).await?;
     Ok(after)
 }
@@ -456,6 +456,26 @@ pub async fn add_picture(
     Ok(picture)
 }
 
+/// Whether the caller may see a studio at all: everyone once it is published, else its keepers
+/// and its current members. Whatever names a studio by id (an alliance, a group, a merger)
+/// treats one the caller may not see as no studio, so that its name never shows.
+pub(crate) async fn readable(
+    conn: &mut Conn,
+    caller: Option<&Caller>,
+    studio: &StudioView,
+) -> ServiceResult<bool> {
+    if studio.published || caller.is_some_and(|c| keeping(c, studio) != Keeping::None) {
+        return Ok(true);
+    }
+    Ok(match caller.and_then(|c| c.person_id) {
+        Some(p) => studios::members(conn, studio.id)
+            .await?
+            .iter()
+            .any(|m| m.person_id == p && m.left_on.is_none()),
+        None => false,
+    })
+}
+
 /// A picture, for those who may see its studio (everyone once it is published).
 pub async fn picture(
     db: &Database,
@@ -468,16 +488,7 @@ pub async fn picture(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let studio = load(&mut conn, studio_id).await?;
-    let readable = studio.published
-        || caller.is_some_and(|c| keeping(c, &studio) != Keeping::None)
-        || match caller.and_then(|c| c.person_id) {
-            Some(p) => studios::members(&mut conn, studio_id)
-                .await?
-                .iter()
-                .any(|m| m.person_id == p && m.left_on.is_none()),
-            None => false,
-        };
-    if !readable {
+    if !readable(&mut conn, caller, &studio).await? {
         return Err(ServiceError::NotFound);
     }
     Ok((content_type, bytes))

@@ -324,6 +324,25 @@ pub async fn subtree(db: &Database, id: i64) -> ServiceResult<UnitPath> {
     path_of(&mut conn, id).await
 }
 
+/// A right over what belongs to the whole tree (the audit log, the federation's settings):
+/// the action allowed at every top unit, not merely somewhere: a federation admin's grant on
+/// a sub-unit covers that sub-unit only.
+pub(crate) async fn ensure_tree_wide(
+    conn: &mut gongjiang_db::Conn,
+    caller: &Caller,
+    action: Action,
+) -> ServiceResult<()> {
+    if caller.is_system() {
+        return Ok(());
+    }
+    let roots = units::roots(conn).await?;
+    if !roots.is_empty() && roots.iter().all(|root| caller.may(action, root)) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden)
+    }
+}
+
 pub async fn path_of(conn: &mut gongjiang_db::Conn, id: i64) -> ServiceResult<UnitPath> {
     Ok(units::get(conn, id)
         .await?

@@ -506,3 +506,13 @@ pub async fn units_with_published(conn: &mut Conn) -> DbResult<Vec<(i64, String)
     .fetch_all(conn)
     .await?)
 }
+
+/// The achievements that name a studio (to index them again when the studio changes).
+pub async fn ids_of_studio(conn: &mut Conn, studio_id: i64) -> DbResult<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM achievements WHERE studio_id = $1 ORDER BY id")
+            .bind(studio_id)
+            .fetch_all(conn)
+            .await?,
+    )
+}

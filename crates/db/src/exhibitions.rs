@@ -20,15 +20,27 @@ pub struct ExhibitionView {
     pub published: bool,
     pub items: i64,
     pub offline_items: i64,
+    /// The same counts over published achievements only: what the public may count.
+    #[serde(skip)]
+    pub public_items: i64,
+    #[serde(skip)]
+    pub public_offline_items: i64,
 }
 
 impl ExhibitionView {
     pub fn unit_path(&self) -> UnitPath {
         UnitPath::from_stored(self.unit_path.clone())
     }
+
+    /// As the public may see it: counting only the published achievements it shows.
+    pub fn for_public(mut self) -> ExhibitionView {
+        self.items = self.public_items;
+        self.offline_items = self.public_offline_items;
+        self
+    }
 }
 
-const VIEW: &str = "SELECT e.id, e.unit_id, u.name AS unit_name, u.path AS unit_path, e.title, e.summary, e.venue, e.opens_on, e.closes_on, e.published, (SELECT COUNT(*) FROM exhibition_items i WHERE i.exhibition_id = e.id) AS items, (SELECT COUNT(*) FROM exhibition_items i WHERE i.exhibition_id = e.id AND i.offline = 1) AS offline_items FROM exhibitions e JOIN units u ON u.id = e.unit_id";
+const VIEW: &str = "SELECT e.id, e.unit_id, u.name AS unit_name, u.path AS unit_path, e.title, e.summary, e.venue, e.opens_on, e.closes_on, e.published, (SELECT COUNT(*) FROM exhibition_items i WHERE i.exhibition_id = e.id) AS items, (SELECT COUNT(*) FROM exhibition_items i WHERE i.exhibition_id = e.id AND i.offline = 1) AS offline_items, (SELECT COUNT(*) FROM exhibition_items i JOIN achievements a ON a.id = i.achievement_id WHERE i.exhibition_id = e.id AND a.published = 1) AS public_items, (SELECT COUNT(*) FROM exhibition_items i JOIN achievements a ON a.id = i.achievement_id WHERE i.exhibition_id = e.id AND i.offline = 1 AND a.published = 1) AS public_offline_items FROM exhibitions e JOIN units u ON u.id = e.unit_id";
 
 pub struct NewExhibition<'a> {
     pub title: &'a str,

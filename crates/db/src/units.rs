@@ -102,6 +102,14 @@ pub async fn all(conn: &mut Conn) -> DbResult<Vec<UnitRecord>> {
     Ok(sqlx::query_as(AssertSqlSafe(sql)).fetch_all(conn).await?)
 }
 
+/// The paths of the units at the top of the tree (usually one: the federation).
+pub async fn roots(conn: &mut Conn) -> DbResult<Vec<UnitPath>> {
+    let paths: Vec<String> = sqlx::query_scalar("SELECT path FROM units WHERE parent_id IS NULL")
+        .fetch_all(conn)
+        .await?;
+    Ok(paths.into_iter().map(UnitPath::from_stored).collect())
+}
+
 /// The units inside any of the subtrees `roots`, optionally matching `query` in name or code.
 pub async fn list_within(
     conn: &mut Conn,
