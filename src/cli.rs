@@ -1,4 +1,4 @@
-//! The command line: `serve`, `demo`, `migrate`, `admin …`, `backup`, `audit verify`.
+//! The command line: `serve`, `demo`, `migrate`, `admin …`, `backup`, `audit …` (in `cli_audit`).
 
 use crate::config::{Config, Layer};
 use crate::server;
@@ -184,9 +184,28 @@ enum AdminCommand {
 }
 
 #[derive(Subcommand)]
-enum AuditCommand {
-    /// Check the whole hash chain; exits non-zero if any entry was changed, removed or reordered.
-    Verify,
+pub(crate) enum AuditCommand {
+    /// Check the whole hash chain; exits non-zero if any entry was changed, removed or reordered,
+    /// or, given a signed checkpoint, if the chain was cut or rewritten since it was signed.
+    Verify {
+        /// A checkpoint written by `audit checkpoint`.
+        #[arg(long, requires = "key")]
+        checkpoint: Option<String>,
+        /// The key file that signed it (its public half is enough).
+        #[arg(long)]
+        key: Option<String>,
+    },
+    /// Make a key for signing checkpoints, written to FILE (keep it away from the database and
+    /// its backups); prints its public half.
+    Keygen { file: String },
+    /// Sign the chain's head with the key: prints the checkpoint, logs it, and writes it to
+    /// `--out` if given. Keep, print or mail it where the database's holders cannot reach.
+    Checkpoint {
+        #[arg(long)]
+        key: String,
+        #[arg(long)]
+        out: Option<String>,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -422,22 +441,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
             .await?;
         }
-        Command::Audit {
-            action: AuditCommand::Verify,
-        } => {
-            let db = server::connect(&config).await?;
-            let v = gongjiang_app::audit::verify(&db).await?;
-            db.close().await;
-            if v.is_intact() {
-                println!("audit chain intact: {} entries verified", v.checked);
-            } else {
-                println!(
-                    "AUDIT CHAIN BROKEN after entry {}: {:?} (head matches: {})",
-                    v.checked, v.problem, v.head_matches
-                );
-                return Ok(ExitCode::from(3));
-            }
-        }
+        Command::Audit { action } => return crate::cli_audit::run(&config, action).await,
     }
     Ok(ExitCode::SUCCESS)
 }

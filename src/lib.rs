@@ -9,5 +9,6 @@ pub mod bench_judging;
 pub mod bench_results;
 pub mod bench_search;
 pub mod cli;
+mod cli_audit;
 pub mod config;
 pub mod server;

@@ -172,6 +172,126 @@ async fn tampering_with_the_audit_log_is_detected() {
     assert!(text(&o).contains("Content { seq: 3 }"), "{}", text(&o));
 }
 
+/// Issue 12, finding 5: with its guards dropped, the tail cut and the head reset, the chain
+/// still verifies on its own; a checkpoint signed with a key kept outside the database finds
+/// the cut, and a rewritten tail.
+#[tokio::test]
+async fn a_signed_checkpoint_finds_a_cut_or_rewritten_tail() {
+    let mut app = TestApp::spawn().await;
+    let url = app.config.database_url.clone();
+    app.login("admin").await;
+    app.login("unitadmin").await;
+    app.stop().await;
+    let dir = std::env::temp_dir().join(format!("gj-checkpoint-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = dir.join("audit.key");
+    let key = key.to_str().unwrap();
+    let o = gongjiang(&url, &["audit", "keygen", key]);
+    assert!(o.status.success(), "{}", text(&o));
+    let public = text(&o)
+        .lines()
+        .find_map(|l| l.strip_prefix("public: ").map(str::to_owned))
+        .unwrap();
+    let public_file = dir.join("audit.pub");
+    std::fs::write(&public_file, format!("public: {public}\n")).unwrap();
+    let public_file = public_file.to_str().unwrap();
+    let o = gongjiang(&url, &["audit", "keygen", key]);
+    assert_eq!(o.status.code(), Some(2), "a key is never overwritten");
+
+    let checkpoint = dir.join("checkpoint.txt");
+    let checkpoint = checkpoint.to_str().unwrap();
+    let o = gongjiang(
+        &url,
+        &["audit", "checkpoint", "--key", key, "--out", checkpoint],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let signed = std::fs::read_to_string(checkpoint).unwrap();
+    let seq: i64 = signed
+        .lines()
+        .find_map(|l| l.strip_prefix("seq: "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(seq >= 2, "{signed}");
+    let verify = || {
+        gongjiang(
+            &url,
+            &[
+                "audit",
+                "verify",
+                "--checkpoint",
+                checkpoint,
+                "--key",
+                public_file,
+            ],
+        )
+    };
+    let o = verify();
+    assert!(o.status.success(), "{}", text(&o));
+    // A forged checkpoint (the seq changed) is refused.
+    let forged = dir.join("forged.txt");
+    std::fs::write(&forged, signed.replace(&format!("seq: {seq}"), "seq: 1")).unwrap();
+    let o = gongjiang(
+        &url,
+        &[
+            "audit",
+            "verify",
+            "--checkpoint",
+            forged.to_str().unwrap(),
+            "--key",
+            public_file,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+
+    // Whoever holds the database drops the guards, cuts the last entry and resets the head.
+    let db = gongjiang_app::Database::connect(&url).await.unwrap();
+    let mut tx = db.begin().await.unwrap();
+    let guards: &[&str] = if on_postgres() {
+        &["DROP TRIGGER audit_log_no_update ON audit_log"]
+    } else {
+        &[
+            "DROP TRIGGER audit_log_no_update",
+            "DROP TRIGGER audit_log_no_delete",
+        ]
+    };
+    for guard in guards {
+        sqlx::query(sqlx::AssertSqlSafe(*guard))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    sqlx::query("DELETE FROM audit_log WHERE seq = $1")
+        .bind(seq)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let previous: String = sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+        .bind(seq - 1)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(seq - 1)
+        .bind(&previous)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    db.close().await;
+    let o = gongjiang(&url, &["audit", "verify"]);
+    assert!(
+        o.status.success(),
+        "on its own the cut chain verifies: {}",
+        text(&o)
+    );
+    let o = verify();
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("AUDIT CHAIN CUT"), "{}", text(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[tokio::test]
 async fn backup_makes_a_consistent_copy_of_sqlite() {
     if on_postgres() {

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod achievements;
 pub mod alliances;
 pub mod audit;
+pub mod audit_checkpoints;
 pub mod auth;
 pub mod banks;
 mod caller;
