@@ -116,7 +116,8 @@ pub async fn import(
         let mut conn = db.read().await?;
         managed(&mut conn, caller, bank_id).await?;
     }
-    let mut questions = read_questions(filename, bytes).map_err(ServiceError::ImportRejected)?;
+    let (name, owned) = (filename.to_owned(), bytes.to_vec());
+    let mut questions = crate::parsing::off_thread(move || read_questions(&name, &owned)).await?;
     if questions.is_empty() {
         return Err(ServiceError::ImportRejected(vec![RowError {
             row: 0,

@@ -20,7 +20,7 @@ pub async fn import(
     bytes: &[u8],
 ) -> ServiceResult<ImportReport> {
     caller.ensure_somewhere(Action::EnrolEntrants)?;
-    let sheet = sheets::read_xlsx(bytes).map_err(ServiceError::ImportRejected)?;
+    let sheet = sheets::read_upload(bytes).await?;
     let (rows, labels, mut errors) = plan_entries(&sheet).map_err(ServiceError::ImportRejected)?;
     let mut tx = db.begin().await?;
     let (track, competition) = track_and_competition(&mut tx, track_id).await?;

@@ -54,7 +54,7 @@ pub async fn import_units(
     bytes: &[u8],
 ) -> ServiceResult<ImportReport> {
     caller.ensure_somewhere(Action::ManageUnits)?;
-    let sheet = sheets::read_xlsx(bytes).map_err(ServiceError::ImportRejected)?;
+    let sheet = sheets::read_upload(bytes).await?;
     let existing = existing_units(db).await?;
     let plan = plan_unit_import(&sheet, &existing, |path| {
         caller.may(Action::ManageUnits, path)
@@ -116,7 +116,7 @@ pub async fn import_people(
     bytes: &[u8],
 ) -> ServiceResult<ImportReport> {
     caller.ensure_somewhere(Action::ManagePeople)?;
-    let sheet = sheets::read_xlsx(bytes).map_err(ServiceError::ImportRejected)?;
+    let sheet = sheets::read_upload(bytes).await?;
     let existing = existing_units(db).await?;
     let plan = plan_person_import(&sheet, &existing, |path| {
         caller.may(Action::ManagePeople, path)

@@ -31,6 +31,7 @@ pub mod judging;
 pub mod notices;
 pub(crate) mod panel_scores;
 pub mod papers;
+pub mod parsing;
 pub mod passwords;
 pub mod people;
 pub mod practical;

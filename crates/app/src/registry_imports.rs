@@ -136,7 +136,7 @@ pub async fn import_studios(
     bytes: &[u8],
 ) -> ServiceResult<ImportReport> {
     caller.ensure_somewhere(Action::ManageStudios)?;
-    let sheet = sheets::read_xlsx(bytes).map_err(ServiceError::ImportRejected)?;
+    let sheet = sheets::read_upload(bytes).await?;
     let (rows, labels, mut errors) =
         plan_studios(&sheet, this_year()).map_err(ServiceError::ImportRejected)?;
     let mut tx = db.begin().await?;
@@ -270,7 +270,7 @@ pub async fn import_honours(
     bytes: &[u8],
 ) -> ServiceResult<ImportReport> {
     caller.ensure_somewhere(Action::ManagePeople)?;
-    let sheet = sheets::read_xlsx(bytes).map_err(ServiceError::ImportRejected)?;
+    let sheet = sheets::read_upload(bytes).await?;
     let (rows, labels, mut errors) =
         plan_honours(&sheet, this_year()).map_err(ServiceError::ImportRejected)?;
     let mut tx = db.begin().await?;
@@ -327,7 +327,7 @@ pub async fn import_alliances(
     bytes: &[u8],
 ) -> ServiceResult<ImportReport> {
     caller.ensure_somewhere(Action::ManageAlliances)?;
-    let sheet = sheets::read_xlsx(bytes).map_err(ServiceError::ImportRejected)?;
+    let sheet = sheets::read_upload(bytes).await?;
     let (rows, labels, mut errors) =
         plan_alliances(&sheet, this_year(), &today()).map_err(ServiceError::ImportRejected)?;
     let mut tx = db.begin().await?;
@@ -449,7 +449,7 @@ pub async fn import_achievements(
     bytes: &[u8],
 ) -> ServiceResult<ImportReport> {
     caller.ensure_somewhere(Action::DeclareAchievements)?;
-    let sheet = sheets::read_xlsx(bytes).map_err(ServiceError::ImportRejected)?;
+    let sheet = sheets::read_upload(bytes).await?;
     let (rows, labels, mut errors) =
         plan_achievements(&sheet, this_year()).map_err(ServiceError::ImportRejected)?;
     let mut tx = db.begin().await?;

@@ -18,6 +18,41 @@ fn file_error(code: &str) -> Vec<RowError> {
     }]
 }
 
+/// Reads an uploaded workbook off the async workers (`parsing::off_thread`).
+pub async fn read_upload(bytes: &[u8]) -> crate::ServiceResult<Sheet> {
+    let owned = bytes.to_vec();
+    crate::parsing::off_thread(move || read_xlsx(&owned)).await
+}
+
+/// Uncompressed bytes a workbook may hold in all its parts: a real 20,000-row sheet holds a
+/// few megabytes; a zip bomb of a few megabytes would hold gigabytes.
+pub const MAX_UNCOMPRESSED: u64 = 64 * 1024 * 1024;
+
+/// Inflates every part of the archive into nothing, counting, and refuses the file once the
+/// count passes `MAX_UNCOMPRESSED`: what the archive's directory declares is not believed.
+fn check_uncompressed(bytes: &[u8]) -> Result<(), Vec<RowError>> {
+    use std::io::Read;
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| file_error("not_xlsx"))?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).map_err(|_| file_error("not_xlsx"))?;
+        let left = MAX_UNCOMPRESSED - total;
+        let read = std::io::copy(&mut (&mut part).take(left + 1), &mut std::io::sink())
+            .map_err(|_| file_error("not_xlsx"))?;
+        total += read;
+        if total > MAX_UNCOMPRESSED {
+            return Err(vec![RowError {
+                row: 0,
+                column: String::new(),
+                code: "file_too_large_uncompressed".into(),
+                params: vec![("max".into(), format!("{} MB", MAX_UNCOMPRESSED >> 20))],
+            }]);
+        }
+    }
+    Ok(())
+}
+
 /// Reads the first worksheet: row 1 is the header; empty trailing cells are kept as "".
 pub fn read_xlsx(bytes: &[u8]) -> Result<Sheet, Vec<RowError>> {
     if bytes.is_empty() {
@@ -26,6 +61,7 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Sheet, Vec<RowError>> {
     if bytes.len() > MAX_BYTES {
         return Err(file_error("file_too_large"));
     }
+    check_uncompressed(bytes)?;
     let mut book: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| file_error("not_xlsx"))?;
     let Some(name) = book.sheet_names().first().cloned() else {
@@ -242,6 +278,37 @@ mod tests {
         assert_eq!(sheet.rows[0].number, 2);
         assert_eq!(sheet.rows[0].cells, rows[0]);
         assert_eq!(sheet.rows[1].cells[0], "HJ-02");
+    }
+
+    /// Issue 12, finding 7: a workbook whose shared strings inflate from a fraction of a
+    /// megabyte to hundreds is refused before anything reads them.
+    #[test]
+    fn a_zip_bomb_is_refused_before_it_inflates() {
+        use std::io::Write;
+        let real = write_xlsx("数据", &["名称".to_owned()], &[vec!["甲".to_owned()]]).unwrap();
+        let mut source = zip::ZipArchive::new(Cursor::new(real)).unwrap();
+        let mut bomb = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        for i in 0..source.len() {
+            let part = source.by_index(i).unwrap();
+            let name = part.name().map(|n| n.to_string()).unwrap_or_default();
+            drop(part);
+            if name == "xl/sharedStrings.xml" {
+                continue;
+            }
+            bomb.raw_copy_file(source.by_index(i).unwrap()).unwrap();
+        }
+        bomb.start_file("xl/sharedStrings.xml", deflated).unwrap();
+        let block = vec![b' '; 1 << 20];
+        for _ in 0..(MAX_UNCOMPRESSED >> 20) + 8 {
+            bomb.write_all(&block).unwrap();
+        }
+        let bytes = bomb.finish().unwrap().into_inner();
+        assert!(bytes.len() < 1 << 20, "small on the wire: {}", bytes.len());
+        let errors = read_xlsx(&bytes).unwrap_err();
+        assert_eq!(errors[0].code, "file_too_large_uncompressed");
     }
 
     #[test]
