@@ -30,6 +30,10 @@ pub struct Config {
     pub lockout_minutes: i64,
     /// A tracing filter, e.g. `info` or `gongjiang=debug`.
     pub log: String,
+    /// `text` (the default) or `json`: one JSON object a line, for a log collector.
+    pub log_format: String,
+    /// Serve `/metrics` (Prometheus text format) on this port of `bind` (0: off).
+    pub metrics_port: u16,
     /// The address people reach the site at (the certificates' QR codes open
     /// `{public_url}/verify/…`); empty: `http://{bind}:{port}`.
     pub public_url: String,
@@ -54,6 +58,8 @@ impl Default for Config {
             max_failed_logins: 5,
             lockout_minutes: 15,
             log: "info".into(),
+            log_format: "text".into(),
+            metrics_port: 0,
             public_url: String::new(),
             font_dirs: "/usr/share/fonts:/usr/local/share/fonts".into(),
         }
@@ -78,6 +84,8 @@ pub struct Layer {
     pub max_failed_logins: Option<i64>,
     pub lockout_minutes: Option<i64>,
     pub log: Option<String>,
+    pub log_format: Option<String>,
+    pub metrics_port: Option<u16>,
     pub public_url: Option<String>,
     pub font_dirs: Option<String>,
 }
@@ -97,6 +105,8 @@ const KEYS: &[&str] = &[
     "max_failed_logins",
     "lockout_minutes",
     "log",
+    "log_format",
+    "metrics_port",
     "public_url",
     "font_dirs",
 ];
@@ -121,6 +131,8 @@ impl Config {
             max_failed_logins,
             lockout_minutes,
             log,
+            log_format,
+            metrics_port,
             public_url,
             font_dirs
         );
@@ -224,6 +236,7 @@ fn env_layer(env: &BTreeMap<String, String>) -> Result<Layer, String> {
         }
         let parsed = match key.as_str() {
             "port"
+            | "metrics_port"
             | "proxy_hops"
             | "session_max_hours"
             | "session_idle_minutes"

@@ -65,6 +65,19 @@ pub async fn start(config: &Config) -> anyhow::Result<Running> {
         ),
         api_limits: gongjiang_web::RateLimits::default(),
     });
+    if config.metrics_port != 0 {
+        let metrics = tokio::net::TcpListener::bind((config.bind.as_str(), config.metrics_port))
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot listen for metrics on {}:{}",
+                    config.bind, config.metrics_port
+                )
+            })?;
+        tracing::info!(addr = %metrics.local_addr()?, "metrics at /metrics");
+        let metrics_app = gongjiang_web::telemetry::metrics_app(state.clone());
+        tokio::spawn(async move { axum::serve(metrics, metrics_app).await });
+    }
     let app = gongjiang_web::build(state);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {

@@ -39,5 +39,6 @@ mod schemathesis;
 mod search_recall;
 mod star_cycles;
 mod statistics;
+mod telemetry;
 mod units;
 mod writes;

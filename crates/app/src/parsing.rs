@@ -50,5 +50,11 @@ pub async fn off_thread<T: Send + 'static>(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "upload parsed"
     );
+    gongjiang_telemetry::time(
+        "gongjiang_import_parse_seconds",
+        "Reading an uploaded file (question banks, workbooks), off the async workers.",
+        &[],
+        started.elapsed(),
+    );
     outcome
 }

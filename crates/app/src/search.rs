@@ -187,6 +187,7 @@ pub async fn search(
     filter: &SearchFilter,
     page: Page,
 ) -> ServiceResult<Results> {
+    let started = std::time::Instant::now();
     let query = Query::parse(&gongjiang_domain::error::search_term(text));
     let visible = Visibility {
         roots: caller
@@ -203,5 +204,11 @@ pub async fn search(
             hit,
         })
         .collect();
+    gongjiang_telemetry::time(
+        "gongjiang_search_seconds",
+        "A search of the registry, from the words typed to the marked results.",
+        &[],
+        started.elapsed(),
+    );
     Ok(Results { found, total })
 }

@@ -43,6 +43,7 @@ impl Apply for Jobs {
 struct Request<A: Apply> {
     op: A::Op,
     done: oneshot::Sender<DbResult<A::Out>>,
+    queued_at: std::time::Instant,
 }
 
 /// A handle to the writer tasks; cheap to clone, one per database and kind of write.
@@ -97,7 +98,11 @@ impl<A: Apply> GroupCommit<A> {
     pub async fn write(&self, op: A::Op) -> Result<A::Out, WriteError> {
         let (done, answer) = oneshot::channel();
         self.queue
-            .send(Request { op, done })
+            .send(Request {
+                op,
+                done,
+                queued_at: std::time::Instant::now(),
+            })
             .await
             .map_err(|_| WriteError::Stopped)?;
         answer
@@ -111,7 +116,7 @@ type Receiver<A> = Arc<tokio::sync::Mutex<mpsc::Receiver<Request<A>>>>;
 
 async fn run<A: Apply>(db: Database, applier: Arc<A>, receiver: Receiver<A>, max_batch: usize) {
     loop {
-        let (ops, senders): (Vec<A::Op>, Vec<_>) = {
+        let (ops, senders, oldest): (Vec<A::Op>, Vec<_>, _) = {
             let mut receiver = receiver.lock().await;
             let Some(first) = receiver.recv().await else {
                 return;
@@ -124,7 +129,9 @@ async fn run<A: Apply>(db: Database, applier: Arc<A>, receiver: Receiver<A>, max
                     Err(_) => break,
                 }
             }
-            batch.into_iter().map(|r| (r.op, r.done)).unzip()
+            let oldest = batch[0].queued_at;
+            let (ops, senders) = batch.into_iter().map(|r| (r.op, r.done)).unzip();
+            (ops, senders, oldest)
         };
         let results = match commit_batch(&db, &*applier, &ops).await {
             Ok(outs) if outs.len() == ops.len() => outs.into_iter().map(Ok).collect(),
@@ -132,10 +139,31 @@ async fn run<A: Apply>(db: Database, applier: Arc<A>, receiver: Receiver<A>, max
             // that only the bad one fails.
             _ => one_by_one(&db, &*applier, &ops).await,
         };
+        let writer = [("writer", writer_name::<A>())];
+        gongjiang_telemetry::observe(
+            "gongjiang_group_commit_batch_size",
+            "Writes committed together in one transaction.",
+            &writer,
+            gongjiang_telemetry::SIZES,
+            ops.len() as f64,
+        );
+        gongjiang_telemetry::time(
+            "gongjiang_group_commit_wait_seconds",
+            "From the oldest write of a batch being queued to its commit.",
+            &writer,
+            oldest.elapsed(),
+        );
         for (done, result) in senders.into_iter().zip(results) {
             let _ = done.send(result);
         }
     }
+}
+
+/// The kind of write, for metrics: the applier's type name without its path.
+fn writer_name<A>() -> &'static str {
+    let full = std::any::type_name::<A>();
+    let plain = full.split('<').next().unwrap_or(full);
+    plain.rsplit("::").next().unwrap_or(plain)
 }
 
 async fn commit_batch<A: Apply>(

@@ -106,6 +106,14 @@ pub struct Database {
 }
 
 impl Database {
+    /// The pools' connections (open, idle), for metrics: `writer` and `reader`.
+    pub fn pool_use(&self) -> [(&'static str, u32, usize); 2] {
+        [
+            ("writer", self.writer.size(), self.writer.num_idle()),
+            ("reader", self.reader.size(), self.reader.num_idle()),
+        ]
+    }
+
     /// Connects to the database at `url`, creating an SQLite file (and its folder) if needed.
     pub async fn connect(url: &str) -> DbResult<Database> {
         sqlx::any::install_default_drivers();

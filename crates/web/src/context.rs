@@ -462,6 +462,11 @@ fn render_error_body(
         }
         None => return response,
     };
+    // Every error names its request, so that what a user quotes leads to the log's lines.
+    let info = ErrorInfo {
+        reference: info.reference.or_else(crate::telemetry::request_id),
+        ..info
+    };
     if is_api {
         return crate::api::error_body(&info, tr);
     }

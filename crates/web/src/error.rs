@@ -202,7 +202,8 @@ impl IntoResponse for WebError {
         let (status, code) = self.status_and_code();
         let reference = match &self {
             WebError::Internal(cause) => {
-                let reference = gongjiang_app::auth::random_token("")[..12].to_owned();
+                let reference = crate::telemetry::request_id()
+                    .unwrap_or_else(|| gongjiang_app::auth::random_token("")[..12].to_owned());
                 tracing::error!(%reference, %cause, "internal error");
                 Some(reference)
             }

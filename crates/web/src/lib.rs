@@ -11,6 +11,7 @@ mod form;
 pub mod i18n;
 mod pages;
 mod router;
+pub mod telemetry;
 mod view;
 
 pub use router::build;

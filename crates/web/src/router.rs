@@ -381,6 +381,7 @@ pub fn build(state: AppState) -> Router {
         .route("/assets/{name}", get(assets::serve))
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), context::middleware))
+        .layer(axum::middleware::from_fn(crate::telemetry::middleware))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
 }

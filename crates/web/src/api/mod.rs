@@ -223,7 +223,8 @@ pub struct ApiErrorBody {
     /// For `validation_failed`: each field's problem.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldProblem>,
-    /// For internal errors: the reference written to the server log.
+    /// The request's id (also its `X-Request-Id` header, and on every line the server logged
+    /// for it): quote it when reporting a problem.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
