@@ -613,3 +613,42 @@ async fn moodle_xml_pictures_come_in_and_go_out_with_their_questions() {
     assert_eq!(r.bytes().await.unwrap().as_ref(), crate::role_table::PNG);
     assert_eq!(picture_ids(copied["options"][0].as_str().unwrap()).len(), 1);
 }
+
+/// Issue 12: text files saved by Chinese Office and Notepad (GB18030/GBK, UTF-16) or by
+/// Western tools (Windows-1252) come in as written, and the answer says how they were read.
+#[tokio::test]
+async fn text_files_in_chinese_and_western_encodings_are_read_and_named() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin").await;
+    let bank = new_bank(
+        &app,
+        &admin,
+        json!({"unit_id": app.seed.federation, "name": "编码题库"}),
+    )
+    .await;
+    let aiken = "焊接电流过大易产生？\nA. 咬边\nB. 气孔\nANSWER: A\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(aiken);
+    let r = upload(&app, &admin, bank, "国标.txt", gbk.into_owned()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let done: Value = r.json().await.unwrap();
+    assert_eq!(done, json!({"imported": 1, "encoding": "gb18030"}));
+    let gift = "::Fusion:: La température de fusion de l'acier ? {=1538 °C ~1200 °C}\n";
+    let (cp1252, _, _) = encoding_rs::WINDOWS_1252.encode(gift);
+    let r = upload(&app, &admin, bank, "acier.gift", cp1252.into_owned()).await;
+    let done: Value = r.json().await.unwrap();
+    assert_eq!(done["encoding"], "windows-1252");
+    let listed = app
+        .get_json(&admin, &format!("/api/v1/banks/{bank}/questions"))
+        .await;
+    let stems: Vec<String> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["question"]["stem"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        stems.contains(&"焊接电流过大易产生？".to_owned()),
+        "{stems:?}"
+    );
+    assert!(stems.iter().any(|s| s.contains("température")), "{stems:?}");
+}

@@ -70,25 +70,26 @@ pub async fn list(db: &Database, caller: &Caller) -> ServiceResult<Vec<BankRecor
     Ok(banks::list_banks(&mut conn, &caller.scope(Action::ManageBanks)).await?)
 }
 
+/// What a question file held: its questions, and for a text file the encoding it was read in.
+pub struct ReadQuestions {
+    pub questions: Vec<ImportedQuestion>,
+    pub encoding: Option<&'static str>,
+}
+
 /// Reads questions from a file, the format told by its name: `.xlsx` (the Chinese template),
-/// `.xml` (Moodle XML), `.gift`, or `.txt` (Aiken, or GIFT when it has answer blocks).
-pub fn read_questions(
-    filename: &str,
-    bytes: &[u8],
-) -> Result<Vec<ImportedQuestion>, Vec<RowError>> {
+/// `.xml` (Moodle XML), `.gift`, or `.txt` (Aiken, or GIFT when it has answer blocks). A text
+/// file may be UTF-8, UTF-16, GB18030 (GBK) or Windows-1252 (`text_encoding::decode`).
+pub fn read_questions(filename: &str, bytes: &[u8]) -> Result<ReadQuestions, Vec<RowError>> {
     let lower = filename.to_ascii_lowercase();
     if lower.ends_with(".xlsx") {
-        return parse_question_sheet(&sheets::read_xlsx(bytes)?);
+        return Ok(ReadQuestions {
+            questions: parse_question_sheet(&sheets::read_xlsx(bytes)?)?,
+            encoding: None,
+        });
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        vec![RowError {
-            row: 0,
-            column: String::new(),
-            code: "not_utf8".into(),
-            params: vec![],
-        }]
-    })?;
-    if lower.ends_with(".xml") {
+    let (text, encoding) = gongjiang_domain::text_encoding::decode(bytes);
+    let text = text.as_str();
+    let questions = if lower.ends_with(".xml") {
         parse_moodle_xml(text)
     } else if lower.ends_with(".gift") || (lower.ends_with(".txt") && text.contains('{')) {
         parse_gift(text)
@@ -101,7 +102,21 @@ pub fn read_questions(
             code: "unknown_question_format".into(),
             params: vec![("value".into(), filename.to_owned())],
         }])
-    }
+    }?;
+    Ok(ReadQuestions {
+        questions,
+        encoding: Some(encoding),
+    })
+}
+
+/// What an import added.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Imported {
+    /// Questions added.
+    pub imported: usize,
+    /// For a text file: the encoding it was read in (`UTF-8`, `UTF-16LE`, `gb18030`,
+    /// `windows-1252`).
+    pub encoding: Option<&'static str>,
 }
 
 /// Adds every question of a file to the bank, or none if any has a problem.
@@ -111,13 +126,14 @@ pub async fn import(
     bank_id: i64,
     filename: &str,
     bytes: &[u8],
-) -> ServiceResult<usize> {
+) -> ServiceResult<Imported> {
     {
         let mut conn = db.read().await?;
         managed(&mut conn, caller, bank_id).await?;
     }
     let (name, owned) = (filename.to_owned(), bytes.to_vec());
-    let mut questions = crate::parsing::off_thread(move || read_questions(&name, &owned)).await?;
+    let read = crate::parsing::off_thread(move || read_questions(&name, &owned)).await?;
+    let (mut questions, encoding) = (read.questions, read.encoding);
     if questions.is_empty() {
         return Err(ServiceError::ImportRejected(vec![RowError {
             row: 0,
@@ -157,7 +173,8 @@ pub async fn import(
         )
         .await?;
     }
-    let summary = serde_json::json!({ "file": filename, "questions": questions.len() });
+    let summary = serde_json::json!({ "file": filename, "questions": questions.len(),
+        "encoding": encoding });
     record(
         &mut tx,
         caller,
@@ -165,7 +182,10 @@ pub async fn import(
     )
     .await?;
     gongjiang_db::commit(tx).await?;
-    Ok(questions.len())
+    Ok(Imported {
+        imported: questions.len(),
+        encoding,
+    })
 }
 
 /// A stored question with its parsed content.

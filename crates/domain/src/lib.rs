@@ -12,6 +12,7 @@ pub mod import;
 pub mod person;
 pub mod registry;
 pub mod review;
+pub mod text_encoding;
 pub mod token_scope;
 pub mod unit;
 

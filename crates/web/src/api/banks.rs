@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use gongjiang_app::banks::{self, ExportFormat};
+use gongjiang_app::banks::{self, ExportFormat, Imported};
 use gongjiang_db::banks::BankRecord;
 use gongjiang_domain::exam::question::Question;
 use serde::{Deserialize, Serialize};
@@ -108,13 +108,9 @@ pub async fn questions(
     Ok(Json(page.answer(items, total)))
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct Imported {
-    pub imported: usize,
-}
-
 /// Adds the questions of a file (multipart field `file`; `.xlsx` template, Moodle `.xml`,
-/// `.gift`, or Aiken `.txt`), all or nothing.
+/// `.gift`, or Aiken `.txt`, a text file in UTF-8, UTF-16, GB18030/GBK or Windows-1252, found
+/// and named in the answer), all or nothing.
 #[utoipa::path(post, path = "/api/v1/banks/{id}/import", tag = "exams", params(("id" = i64, Path)), request_body(content = super::kit::Upload, content_type = "multipart/form-data", description = "field `file`: the question file (.xlsx template, Moodle .xml, .gift or Aiken .txt), with its name"), responses((status = 200, body = Imported), (status = 422, body = super::ApiError)))]
 pub async fn import(
     State(state): State<AppState>,
@@ -125,9 +121,9 @@ pub async fn import(
     let file = crate::view::uploaded_file(&mut multipart).await?;
     let (name, bytes) = file
         .ok_or_else(|| WebError::Invalid(gongjiang_domain::Invalid::one("file", "empty_file")))?;
-    Ok(Json(Imported {
-        imported: banks::import(&state.db, &me.caller, id, &name, &bytes).await?,
-    }))
+    Ok(Json(
+        banks::import(&state.db, &me.caller, id, &name, &bytes).await?,
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -232,8 +232,15 @@ pub async fn import(
     let file = crate::view::uploaded_file(&mut multipart).await?;
     let (name, bytes) = file.unwrap_or_default();
     match banks::import(&state.db, &me.caller, id, &name, &bytes).await {
-        Ok(n) => {
-            let message = me.ctx.tr.tf("banks.imported", &[("n", &n.to_string())]);
+        Ok(done) => {
+            let n = done.imported.to_string();
+            let message = match done.encoding {
+                Some(encoding) => me
+                    .ctx
+                    .tr
+                    .tf("banks.imported_text", &[("n", &n), ("encoding", encoding)]),
+                None => me.ctx.tr.tf("banks.imported", &[("n", &n)]),
+            };
             bank_page(
                 &state,
                 &me,
