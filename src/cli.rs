@@ -52,6 +52,20 @@ enum Command {
     },
     /// Write a consistent copy of a live SQLite database to FILE.
     Backup { file: String },
+    /// Feed every importer mutated files for SECONDS: no panic, no input over 1 s or 256 MiB.
+    /// Failing inputs are saved to OUT; `--replay FILE --target NAME` runs one again.
+    Fuzz {
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        #[arg(long, default_value = "fuzz-failures")]
+        out: String,
+        #[arg(long, requires = "target")]
+        replay: Option<String>,
+        #[arg(long)]
+        target: Option<String>,
+    },
     /// Work with the audit log.
     Audit {
         #[command(subcommand)]
@@ -452,6 +466,33 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .await?;
         }
         Command::Audit { action } => return crate::cli_audit::run(&config, action).await,
+        Command::Fuzz {
+            seconds,
+            seed,
+            out,
+            replay,
+            target,
+        } => {
+            if let (Some(file), Some(target)) = (replay, target) {
+                let took = crate::fuzz::replay(&target, std::path::Path::new(&file))
+                    .map_err(|e| anyhow::anyhow!(e))?;
+                println!("{target}: {file} read in {} ms", took.as_millis());
+                return Ok(ExitCode::SUCCESS);
+            }
+            let report = tokio::task::spawn_blocking(move || {
+                crate::fuzz::run(seconds, seed, std::path::Path::new(&out))
+            })
+            .await?;
+            for line in &report.lines {
+                println!("{line}");
+            }
+            for failure in &report.failures {
+                println!("FAILED {failure}");
+            }
+            if !report.failures.is_empty() {
+                return Ok(ExitCode::from(1));
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -11,4 +11,5 @@ pub mod bench_search;
 pub mod cli;
 mod cli_audit;
 pub mod config;
+pub mod fuzz;
 pub mod server;
