@@ -142,6 +142,14 @@ impl TestApp {
             .expect("second instance starts")
     }
 
+    /// On PostgreSQL: the server's administration URL and this test's database name.
+    pub fn postgres_database(&self) -> Option<(String, String)> {
+        match &self.backend {
+            Backend::Postgres { admin_url, name } => Some((admin_url.clone(), name.clone())),
+            Backend::Sqlite { .. } => None,
+        }
+    }
+
     pub fn db(&self) -> &gongjiang_app::Database {
         &self.running.as_ref().expect("running").db
     }

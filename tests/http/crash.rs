@@ -17,7 +17,7 @@ use std::time::Duration;
 const ENTRANTS: usize = 24;
 const CHANGES: i64 = 40;
 
-fn serve(url: &str, port: u16) -> Child {
+pub fn serve(url: &str, port: u16) -> Child {
     Command::new(env!("CARGO_BIN_EXE_gongjiang"))
         .arg("serve")
         .env("GONGJIANG_DATABASE_URL", url)
@@ -29,7 +29,7 @@ fn serve(url: &str, port: u16) -> Child {
         .expect("the server starts")
 }
 
-async fn ready(base: &str) {
+pub async fn ready(base: &str) {
     let client = Client::new();
     for _ in 0..300 {
         if let Ok(r) = client.get(format!("{base}/readyz")).send().await
@@ -56,17 +56,18 @@ fn answer(question: &Value, seq: i64) -> Value {
     }
 }
 
-struct Outcome {
-    attempt: i64,
+pub struct Outcome {
+    pub attempt: i64,
     /// What the server acknowledged: position → highest acknowledged seq.
-    acked: HashMap<i64, i64>,
+    pub acked: HashMap<i64, i64>,
     /// The last seq the client gave each position.
-    last: HashMap<i64, i64>,
+    pub last: HashMap<i64, i64>,
 }
 
 /// One entrant: changes answers one after another, sending everything not yet acknowledged
-/// each time (in order, retrying through errors), then submits.
-async fn entrant(
+/// each time (in order, retrying through errors and 503s, as the exam page does), then
+/// submits.
+pub async fn entrant(
     app_base: String,
     client: Client,
     csrf: String,
@@ -131,8 +132,10 @@ async fn entrant(
                     }
                     break;
                 }
-                Ok(r) => panic!("save refused: {} {}", r.status(), r.text().await.unwrap()),
-                Err(_) => {
+                Ok(r) if r.status() != StatusCode::SERVICE_UNAVAILABLE => {
+                    panic!("save refused: {} {}", r.status(), r.text().await.unwrap())
+                }
+                _ => {
                     errors.fetch_add(1, Ordering::Relaxed);
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
@@ -148,8 +151,10 @@ async fn entrant(
         .await;
         match r {
             Ok(r) if r.status() == StatusCode::OK => break,
-            Ok(r) => panic!("submit refused: {} {}", r.status(), r.text().await.unwrap()),
-            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            Ok(r) if r.status() != StatusCode::SERVICE_UNAVAILABLE => {
+                panic!("submit refused: {} {}", r.status(), r.text().await.unwrap())
+            }
+            _ => tokio::time::sleep(Duration::from_millis(100)).await,
         }
     }
     Outcome {

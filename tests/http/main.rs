@@ -22,6 +22,7 @@ mod entries;
 mod exam_pages;
 mod exams;
 mod exhibitions;
+mod faults;
 mod hardening;
 mod imports;
 mod instances;

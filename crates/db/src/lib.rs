@@ -77,6 +77,42 @@ impl DbError {
             _ => false,
         }
     }
+
+    /// Whether the database refused a write for want of space: SQLite's `SQLITE_FULL` ("database
+    /// or disk is full"), PostgreSQL's `disk_full` (53100), or the system's "no space left".
+    pub fn is_storage_full(&self) -> bool {
+        match self {
+            DbError::Sqlx(sqlx::Error::Database(e)) => {
+                let code = e.code().unwrap_or_default();
+                code == "13" || code == "53100" || e.message().contains("disk is full")
+            }
+            DbError::Sqlx(sqlx::Error::Io(e)) => e.raw_os_error() == Some(28),
+            _ => false,
+        }
+    }
+
+    /// Whether the database cannot be reached just now (a connection refused, lost or ended by
+    /// a restart, a pool that timed out): the request may be tried again in a moment.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            DbError::Sqlx(
+                sqlx::Error::Io(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed
+                | sqlx::Error::Tls(_),
+            ) => true,
+            // PostgreSQL: connection exceptions (08…), shutting down or not yet up (57P…), a
+            // database closed to connections for maintenance.
+            DbError::Sqlx(sqlx::Error::Database(e)) => {
+                let code = e.code().unwrap_or_default();
+                code.starts_with("08")
+                    || code.starts_with("57P")
+                    || e.message().contains("not currently accepting connections")
+            }
+            _ => false,
+        }
+    }
 }
 
 pub type DbResult<T> = Result<T, DbError>;
@@ -167,6 +203,21 @@ impl Database {
                 Box::pin(async move {
                     conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;").await?;
                     Ok(())
+                })
+            })
+            // A write that failed at the disk (full, failing) can leave SQLite inside its
+            // transaction while sqlx believes it ended; later "commits" would then release only
+            // a savepoint and nothing would reach the file. The writer is kept only if it can
+            // start a transaction of its own, else closed (which rolls back) and replaced.
+            .after_release(|conn, _| {
+                Box::pin(async move {
+                    let clean = conn.execute("BEGIN IMMEDIATE").await.is_ok();
+                    if clean {
+                        conn.execute("ROLLBACK").await?;
+                    } else {
+                        tracing::warn!("the SQLite writer was left inside a transaction: replaced");
+                    }
+                    Ok(clean)
                 })
             })
             .connect_with(options.clone())

@@ -33,6 +33,8 @@ pub enum WebError {
     TokenOutOfScope,
     /// A part the service needs (the database) does not answer.
     Unavailable,
+    /// The database has no room left for a write.
+    StorageFull,
     Internal(String),
 }
 
@@ -76,6 +78,7 @@ impl WebError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 ErrorCode::DatabaseUnavailable,
             ),
+            WebError::StorageFull => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::StorageFull),
             WebError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }
@@ -101,12 +104,13 @@ pub enum ErrorCode {
     IdempotencyKeyReused,
     IdempotencyKeyInUse,
     DatabaseUnavailable,
+    StorageFull,
     Internal,
     Conflict(gongjiang_app::Conflict),
 }
 
 impl ErrorCode {
-    const PLAIN: [ErrorCode; 17] = [
+    const PLAIN: [ErrorCode; 18] = [
         ErrorCode::BadRequest,
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
@@ -123,6 +127,7 @@ impl ErrorCode {
         ErrorCode::IdempotencyKeyReused,
         ErrorCode::IdempotencyKeyInUse,
         ErrorCode::DatabaseUnavailable,
+        ErrorCode::StorageFull,
         ErrorCode::Internal,
     ];
 
@@ -144,6 +149,7 @@ impl ErrorCode {
             ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
             ErrorCode::IdempotencyKeyInUse => "idempotency_key_in_use",
             ErrorCode::DatabaseUnavailable => "database_unavailable",
+            ErrorCode::StorageFull => "storage_full",
             ErrorCode::Internal => "internal",
             ErrorCode::Conflict(c) => c.code(),
         }
@@ -186,6 +192,14 @@ impl From<ServiceError> for WebError {
             ServiceError::Conflict(code) => WebError::Conflict(code),
             ServiceError::Stale => WebError::Stale,
             ServiceError::RateLimited => WebError::RateLimited,
+            ServiceError::Db(e) if e.is_storage_full() => {
+                tracing::error!(error = %e, "the database is out of space: writes are refused");
+                WebError::StorageFull
+            }
+            ServiceError::Db(e) if e.is_unreachable() => {
+                tracing::warn!(error = %e, "the database is not reachable");
+                WebError::Unavailable
+            }
             other => WebError::Internal(format!("{other:#}")),
         }
     }
@@ -223,6 +237,12 @@ impl IntoResponse for WebError {
             reference,
         };
         let mut response = status.into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
+        }
         response.extensions_mut().insert(info);
         response
     }

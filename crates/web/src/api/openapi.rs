@@ -60,7 +60,7 @@ const TOO_MANY: Shared = Shared {
 const UNAVAILABLE: Shared = Shared {
     status: "503",
     name: "Unavailable",
-    description: "The database does not answer; retry later. Code `database_unavailable`.",
+    description: "The database does not answer (code `database_unavailable`) or has no room left for a write (code `storage_full`): nothing was changed; retry after `Retry-After` seconds.",
 };
 
 const ALL: [&Shared; 9] = [
