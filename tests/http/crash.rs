@@ -66,9 +66,10 @@ pub struct Outcome {
 
 /// One entrant: changes answers one after another, sending everything not yet acknowledged
 /// each time (in order, retrying through errors and 503s, as the exam page does), then
-/// submits.
+/// submits. Given several instances (`bases`), it moves to the next when one stops answering,
+/// as a load balancer would.
 pub async fn entrant(
-    app_base: String,
+    bases: Vec<String>,
     client: Client,
     csrf: String,
     attempt: i64,
@@ -77,7 +78,7 @@ pub async fn entrant(
 ) -> Outcome {
     let view: Value = loop {
         match client
-            .get(format!("{app_base}/api/v1/attempts/{attempt}"))
+            .get(format!("{}/api/v1/attempts/{attempt}", bases[0]))
             .send()
             .await
         {
@@ -86,6 +87,7 @@ pub async fn entrant(
         }
     };
     let questions = view["questions"].as_array().unwrap().clone();
+    let mut on = 0;
     // Everyone surges together.
     go.wait().await;
     let mut pending: HashMap<i64, (i64, Value)> = HashMap::new();
@@ -115,7 +117,10 @@ pub async fn entrant(
                 .collect();
             batch.sort_by_key(|a| a["seq"].as_i64());
             let r = send(
-                format!("{app_base}/api/v1/attempts/{attempt}/answers"),
+                format!(
+                    "{}/api/v1/attempts/{attempt}/answers",
+                    bases[on % bases.len()]
+                ),
                 json!({ "answers": batch }),
             )
             .await;
@@ -137,6 +142,7 @@ pub async fn entrant(
                 }
                 _ => {
                     errors.fetch_add(1, Ordering::Relaxed);
+                    on += 1;
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
             }
@@ -145,7 +151,10 @@ pub async fn entrant(
     }
     loop {
         let r = send(
-            format!("{app_base}/api/v1/attempts/{attempt}/submit"),
+            format!(
+                "{}/api/v1/attempts/{attempt}/submit",
+                bases[on % bases.len()]
+            ),
             json!({"answers": []}),
         )
         .await;
@@ -154,7 +163,10 @@ pub async fn entrant(
             Ok(r) if r.status() != StatusCode::SERVICE_UNAVAILABLE => {
                 panic!("submit refused: {} {}", r.status(), r.text().await.unwrap())
             }
-            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+            _ => {
+                on += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
         }
     }
     Outcome {
@@ -220,7 +232,7 @@ async fn a_killed_server_loses_no_acknowledged_answer_and_clients_finish() {
             .as_i64()
             .unwrap();
         tasks.push(tokio::spawn(entrant(
-            app.base.clone(),
+            vec![app.base.clone()],
             client,
             csrf,
             attempt,

@@ -65,9 +65,11 @@ async fn entrants(app: &TestApp, n: usize) -> Vec<String> {
     usernames
 }
 
-/// Logs each entrant in through `base`, starts their attempt and sets them going on `bases`.
+/// Logs each entrant in through `app.base`, starts their attempt and sets them going on
+/// `bases` (the first, then the next when one stops answering).
 async fn sit(
     app: &TestApp,
+    bases: &[String],
     usernames: &[String],
     session: i64,
     errors: &Arc<AtomicUsize>,
@@ -86,7 +88,7 @@ async fn sit(
             .as_i64()
             .unwrap();
         tasks.push(tokio::spawn(entrant(
-            app.base.clone(),
+            bases.to_vec(),
             client,
             csrf,
             attempt,
@@ -117,7 +119,7 @@ async fn postgres_going_away_mid_exam_loses_nothing_acknowledged() {
     )
     .await;
     let errors = Arc::new(AtomicUsize::new(0));
-    let (tasks, go) = sit(&app, &usernames, exam.session, &errors).await;
+    let (tasks, go) = sit(&app, &[app.base.clone()], &usernames, exam.session, &errors).await;
     go.wait().await;
     tokio::time::sleep(Duration::from_millis(200)).await;
 
@@ -307,4 +309,59 @@ async fn a_full_disk_refuses_writes_clearly_and_recovers() {
     db.close().await;
     let _ = std::process::Command::new("umount").arg(&disk).output();
     let _ = std::fs::remove_dir_all(&disk);
+}
+
+/// Two instances serve the same entrants; one is killed outright in the middle of a surge and
+/// the entrants go on through the other: nothing acknowledged by the dead one is lost.
+#[tokio::test]
+async fn an_instance_killed_while_another_serves_loses_nothing_acknowledged() {
+    let mut app = TestApp::spawn().await;
+    let usernames = entrants(&app, 12).await;
+    let now = now_ms();
+    let exam = exam(
+        &app,
+        now - 60_000,
+        now + 3_600_000,
+        json!({"grace_seconds": 5}),
+    )
+    .await;
+    let url = app.config.database_url.clone();
+    app.stop().await;
+    let port = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
+    let (first, second) = (port(), port());
+    let bases = [
+        format!("http://127.0.0.1:{first}"),
+        format!("http://127.0.0.1:{second}"),
+    ];
+    let mut doomed = serve(&url, first);
+    let mut survivor = serve(&url, second);
+    ready(&bases[0]).await;
+    ready(&bases[1]).await;
+    app.base = bases[0].clone();
+
+    let errors = Arc::new(AtomicUsize::new(0));
+    let (tasks, go) = sit(&app, &bases, &usernames, exam.session, &errors).await;
+    go.wait().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    doomed.kill().unwrap();
+    doomed.wait().unwrap();
+    let mut outcomes = Vec::new();
+    for t in tasks {
+        outcomes.push(t.await.unwrap());
+    }
+    survivor.kill().unwrap();
+    survivor.wait().unwrap();
+    assert!(
+        errors.load(Ordering::Relaxed) > 0,
+        "the kill met clients in the middle of their saves"
+    );
+    let db = gongjiang_app::Database::connect(&url).await.unwrap();
+    assert!(nothing_acknowledged_lost(&db, &outcomes).await >= usernames.len());
+    db.close().await;
 }
