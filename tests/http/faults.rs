@@ -119,7 +119,8 @@ async fn postgres_going_away_mid_exam_loses_nothing_acknowledged() {
     )
     .await;
     let errors = Arc::new(AtomicUsize::new(0));
-    let (tasks, go) = sit(&app, &[app.base.clone()], &usernames, exam.session, &errors).await;
+    let bases = [app.base.clone()];
+    let (tasks, go) = sit(&app, &bases, &usernames, exam.session, &errors).await;
     go.wait().await;
     tokio::time::sleep(Duration::from_millis(200)).await;
 
