@@ -296,6 +296,17 @@ impl TestApp {
     }
 }
 
+/// The session token a login answer set in its `gj_session` cookie.
+pub fn session_token(r: &Response) -> String {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("gj_session="))
+        .map(|c| c.split(';').next().unwrap_or_default().to_owned())
+        .expect("a session cookie")
+}
+
 pub fn csrf_in(html: &str) -> Option<String> {
     let marker = "name=\"_csrf\" value=\"";
     let start = html.find(marker)? + marker.len();

@@ -176,29 +176,35 @@ pub async fn entrant(
     }
 }
 
-#[tokio::test]
-async fn a_killed_server_loses_no_acknowledged_answer_and_clients_finish() {
-    let mut app = TestApp::spawn().await;
+/// `n` people of the seed's branch with accounts `entrant00`, `entrant01`, …
+pub async fn entrants(app: &TestApp, n: usize) -> Vec<String> {
     let caller = Caller::system("test");
     let mut usernames = Vec::new();
-    for n in 0..ENTRANTS {
+    for i in 0..n {
         let person = people::create(
             app.db(),
             &caller,
             people::PersonInput {
                 unit_id: app.seed.branch,
-                name: format!("考生{n:02}"),
+                name: format!("考生{i:02}"),
                 ..Default::default()
             },
         )
         .await
         .unwrap();
-        let username = format!("entrant{n:02}");
+        let username = format!("entrant{i:02}");
         accounts::create_for_person(app.db(), &caller, person.id, &username, Some(PASSWORD))
             .await
             .unwrap();
         usernames.push(username);
     }
+    usernames
+}
+
+#[tokio::test]
+async fn a_killed_server_loses_no_acknowledged_answer_and_clients_finish() {
+    let mut app = TestApp::spawn().await;
+    let usernames = entrants(&app, ENTRANTS).await;
     let now = now_ms();
     let exam = exam(
         &app,

@@ -2,10 +2,9 @@
 //! middle of an exam, the disk filling up under SQLite, an instance killed while another keeps
 //! serving the same entrants. In each, no acknowledged answer is lost.
 
-use crate::common::{PASSWORD, TestApp, on_postgres};
-use crate::crash::{Outcome, entrant, ready, serve};
+use crate::common::{TestApp, on_postgres};
+use crate::crash::{Outcome, entrant, entrants, ready, serve};
 use crate::exams::{exam, start};
-use gongjiang_app::{Caller, accounts, people};
 use gongjiang_domain::clock::now_ms;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -39,30 +38,6 @@ async fn nothing_acknowledged_lost(db: &gongjiang_app::Database, outcomes: &[Out
         }
     }
     checked
-}
-
-async fn entrants(app: &TestApp, n: usize) -> Vec<String> {
-    let caller = Caller::system("test");
-    let mut usernames = Vec::new();
-    for i in 0..n {
-        let person = people::create(
-            app.db(),
-            &caller,
-            people::PersonInput {
-                unit_id: app.seed.branch,
-                name: format!("考生{i:02}"),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-        let username = format!("entrant{i:02}");
-        accounts::create_for_person(app.db(), &caller, person.id, &username, Some(PASSWORD))
-            .await
-            .unwrap();
-        usernames.push(username);
-    }
-    usernames
 }
 
 /// Logs each entrant in through `app.base`, starts their attempt and sets them going on

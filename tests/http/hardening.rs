@@ -221,14 +221,7 @@ async fn the_session_cache_never_keeps_what_a_commit_replaces() {
     let app = TestApp::spawn().await;
     let client = app.client();
     let r = app.try_login(&client, "target", PASSWORD).await;
-    let token = r
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix("gj_session="))
-        .map(|c| c.split(';').next().unwrap().to_owned())
-        .expect("session cookie");
+    let token = crate::common::session_token(&r);
     let db = app.db();
     let settings = gongjiang_app::auth::AuthSettings::default();
     let cache = gongjiang_app::session_cache::SessionCache::new(60_000);
@@ -442,14 +435,7 @@ async fn a_session_ends_at_its_absolute_lifetime() {
     let app = TestApp::spawn().await;
     let client = app.client();
     let r = app.try_login(&client, "worker", PASSWORD).await;
-    let token = r
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix("gj_session="))
-        .map(|c| c.split(';').next().unwrap().to_owned())
-        .expect("session cookie");
+    let token = crate::common::session_token(&r);
     let settings = gongjiang_app::auth::AuthSettings {
         session_max_ms: 1_500,
         ..Default::default()

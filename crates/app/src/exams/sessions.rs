@@ -114,6 +114,20 @@ pub(crate) async fn keys_open(
     Ok(now > clock_of(session).last_answer_ms(&arrangements))
 }
 
+/// A session the caller runs (they manage banks where it is held).
+async fn managed(
+    conn: &mut gongjiang_db::Conn,
+    caller: &Caller,
+    id: i64,
+) -> ServiceResult<SessionRecord> {
+    let session = exams::get(conn, id).await?.ok_or(ServiceError::NotFound)?;
+    caller.ensure(
+        Action::ManageBanks,
+        &UnitPath::from_stored(session.unit_path.clone()),
+    )?;
+    Ok(session)
+}
+
 pub(crate) fn clock_of(s: &SessionRecord) -> SessionClock {
     SessionClock {
         window: Window {
@@ -240,13 +254,7 @@ impl Exams {
         input: EntrantsInput,
     ) -> ServiceResult<SessionView> {
         let mut tx = self.db.begin().await?;
-        let session = exams::get(&mut tx, id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        caller.ensure(
-            Action::ManageBanks,
-            &UnitPath::from_stored(session.unit_path.clone()),
-        )?;
+        let session = managed(&mut tx, caller, id).await?;
         if input.unit_ids.is_empty() && input.person_ids.is_empty() {
             return Err(FieldError::new("entrants", "required").into());
         }
@@ -277,13 +285,7 @@ impl Exams {
         input: ArrangementInput,
     ) -> ServiceResult<()> {
         let mut tx = self.db.begin().await?;
-        let session = exams::get(&mut tx, id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        caller.ensure(
-            Action::ManageBanks,
-            &UnitPath::from_stored(session.unit_path.clone()),
-        )?;
+        managed(&mut tx, caller, id).await?;
         let person = people::get(&mut tx, input.person_id)
             .await?
             .ok_or_else(|| FieldError::new("person_id", "not_found"))?;
@@ -330,13 +332,7 @@ impl Exams {
     /// entrant has finished, say). Recorded; releasing twice changes nothing.
     pub async fn release_keys(&self, caller: &Caller, id: i64) -> ServiceResult<SessionRecord> {
         let mut tx = self.db.begin().await?;
-        let session = exams::get(&mut tx, id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        caller.ensure(
-            Action::ManageBanks,
-            &UnitPath::from_stored(session.unit_path.clone()),
-        )?;
+        let session = managed(&mut tx, caller, id).await?;
         if session.keys_released_at.is_none() {
             let now = now_ms();
             exams::release_keys(&mut tx, id, now).await?;
