@@ -504,6 +504,14 @@ async fn a_worker_takes_an_exam_on_a_phone_through_a_lost_connection_and_a_reloa
         score, "3.5 / 4",
         "three right answers and half of the multiple choice"
     );
+    // The keys wait until the session is over for everyone, or until staff release them.
+    wait_text(c, "答案与解析将在本场考试全部结束后公布").await;
+    let exams = gongjiang_app::exams::Exams::start(app.db().clone());
+    exams
+        .release_keys(&gongjiang_app::Caller::system("test"), session)
+        .await
+        .expect("keys released");
+    c.refresh().await.expect("reload");
     wait_text(c, "正确答案").await;
     let mut conn = app.db().read().await.expect("conn");
     let done = gongjiang_db::attempts::get(&mut conn, attempt)

@@ -461,6 +461,17 @@ async fn api_tokens_work_until_revoked() {
 async fn disabled_accounts_cannot_log_in_and_lose_their_sessions() {
     let app = TestApp::spawn().await;
     let target = app.login("target").await;
+    let r = app
+        .post_form(&target, "/account/tokens", &[("name", "脚本")])
+        .await;
+    let token = shown_once(&r.text().await.unwrap(), "new-token");
+    let me = || {
+        reqwest::Client::new()
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+    };
+    assert_eq!(me().await.unwrap().status(), StatusCode::OK);
     let admin = app.login("admin").await;
     let r = app
         .post_form(
@@ -474,6 +485,8 @@ async fn disabled_accounts_cannot_log_in_and_lose_their_sessions() {
         app.get(&target, "/account").await.status(),
         StatusCode::SEE_OTHER
     );
+    // Its tokens are revoked, not merely unusable (issue 12, finding 8).
+    assert_eq!(me().await.unwrap().status(), StatusCode::UNAUTHORIZED);
     let r = app.try_login(&app.client(), "target", PASSWORD).await;
     assert_eq!(r.status(), StatusCode::OK, "refused as any wrong login is");
     assert!(r.text().await.unwrap().contains("用户名或密码不正确"));
