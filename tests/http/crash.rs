@@ -176,6 +176,36 @@ pub async fn entrant(
     }
 }
 
+/// Every answer a client saw acknowledged is stored (at that seq or a later one).
+pub async fn nothing_acknowledged_lost(
+    db: &gongjiang_app::Database,
+    outcomes: &[Outcome],
+) -> usize {
+    let mut conn = db.read().await.unwrap();
+    let mut checked = 0;
+    for o in outcomes {
+        let stored: HashMap<i64, i64> = gongjiang_db::attempts::answers(&mut conn, o.attempt)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.position, a.client_seq))
+            .collect();
+        for (position, seq) in &o.acked {
+            assert!(
+                stored.get(position).is_some_and(|s| s >= seq),
+                "attempt {} position {position}: acknowledged {seq}, stored {:?}",
+                o.attempt,
+                stored.get(position)
+            );
+            checked += 1;
+        }
+        for (position, seq) in &o.last {
+            assert_eq!(stored.get(position), Some(seq), "the client's last change");
+        }
+    }
+    checked
+}
+
 /// `n` people of the seed's branch with accounts `entrant00`, `entrant01`, …
 pub async fn entrants(app: &TestApp, n: usize) -> Vec<String> {
     let caller = Caller::system("test");
@@ -278,28 +308,10 @@ async fn a_killed_server_loses_no_acknowledged_answer_and_clients_finish() {
     );
 
     let db = gongjiang_app::Database::connect(&url).await.unwrap();
+    assert!(nothing_acknowledged_lost(&db, &outcomes).await >= ENTRANTS);
+    // Every attempt was submitted by its entrant, and graded.
     let mut conn = db.read().await.unwrap();
-    let mut checked = 0;
     for o in &outcomes {
-        let stored: HashMap<i64, i64> = gongjiang_db::attempts::answers(&mut conn, o.attempt)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|a| (a.position, a.client_seq))
-            .collect();
-        for (position, seq) in &o.acked {
-            assert!(
-                stored.get(position).is_some_and(|s| s >= seq),
-                "attempt {} position {position}: acknowledged seq {seq}, stored {:?}",
-                o.attempt,
-                stored.get(position)
-            );
-            checked += 1;
-        }
-        // Every change the client made ended up stored, and the attempt was submitted.
-        for (position, seq) in &o.last {
-            assert_eq!(stored.get(position), Some(seq));
-        }
         let attempt = gongjiang_db::attempts::get(&mut conn, o.attempt)
             .await
             .unwrap()
@@ -307,7 +319,6 @@ async fn a_killed_server_loses_no_acknowledged_answer_and_clients_finish() {
         assert_eq!(attempt.submitted_by.as_deref(), Some("entrant"));
         assert!(attempt.score.is_some());
     }
-    assert!(checked >= ENTRANTS);
     drop(conn);
     db.close().await;
 }

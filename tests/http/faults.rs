@@ -3,42 +3,14 @@
 //! serving the same entrants. In each, no acknowledged answer is lost.
 
 use crate::common::{TestApp, on_postgres};
-use crate::crash::{Outcome, entrant, entrants, ready, serve};
+use crate::crash::{Outcome, entrant, entrants, nothing_acknowledged_lost, ready, serve};
 use crate::exams::{exam, start};
 use gongjiang_domain::clock::now_ms;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-
-/// Every answer a client saw acknowledged is stored (at that seq or a later one).
-async fn nothing_acknowledged_lost(db: &gongjiang_app::Database, outcomes: &[Outcome]) -> usize {
-    let mut conn = db.read().await.unwrap();
-    let mut checked = 0;
-    for o in outcomes {
-        let stored: HashMap<i64, i64> = gongjiang_db::attempts::answers(&mut conn, o.attempt)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|a| (a.position, a.client_seq))
-            .collect();
-        for (position, seq) in &o.acked {
-            assert!(
-                stored.get(position).is_some_and(|s| s >= seq),
-                "attempt {} position {position}: acknowledged {seq}, stored {:?}",
-                o.attempt,
-                stored.get(position)
-            );
-            checked += 1;
-        }
-        for (position, seq) in &o.last {
-            assert_eq!(stored.get(position), Some(seq), "the client's last change");
-        }
-    }
-    checked
-}
 
 /// Logs each entrant in through `app.base`, starts their attempt and sets them going on
 /// `bases` (the first, then the next when one stops answering).
