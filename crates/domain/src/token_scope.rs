@@ -61,7 +61,7 @@ pub fn area_of(segment: &str) -> Area {
         "studios" | "studio-members" | "achievements" | "achievement-files" | "alliances"
         | "alliance-members" | "groups" | "honours" | "exhibitions" | "mentorships"
         | "star-cycles" | "declarations" | "search" | "public" | "innovation" | "showcase"
-        | "studio-pictures" => Registry,
+        | "studio-pictures" | "files" => Registry,
         "banks" | "questions" | "papers" | "exam-sessions" | "attempts" | "exams" => Exams,
         "competitions"
         | "tracks"
@@ -71,7 +71,8 @@ pub fn area_of(segment: &str) -> Area {
         | "objections"
         | "certificates"
         | "certificate-batches"
-        | "judging" => Competitions,
+        | "judging"
+        | "notices" => Competitions,
         _ => return Area::Unclaimed,
     };
     Area::In(module)
@@ -175,6 +176,12 @@ mod tests {
             exams.allows(false, "me"),
             "the own account is in every scope"
         );
+        let registry = scope("read", &["registry"]);
+        assert!(
+            registry.allows(false, "files"),
+            "an achievement's files, whose URLs the API gives"
+        );
+        assert!(scope("read", &["competitions"]).allows(false, "notices"));
         assert!(!exams.allows(false, "something-new"));
         assert!(scope("write", &[]).allows(true, "something-new"));
         assert_eq!(exams.stored(), "write:exams");
