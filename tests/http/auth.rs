@@ -3,6 +3,25 @@
 use crate::common::{PASSWORD, TestApp, shown_once};
 use reqwest::StatusCode;
 
+/// Posts the password form: the current password, and a new one typed twice.
+async fn change_password(
+    app: &TestApp,
+    client: &reqwest::Client,
+    current: &str,
+    new: &str,
+) -> reqwest::Response {
+    app.post_form(
+        client,
+        "/account/password",
+        &[
+            ("current_password", current),
+            ("new_password", new),
+            ("repeat_password", new),
+        ],
+    )
+    .await
+}
+
 #[tokio::test]
 async fn login_sets_a_safe_session_cookie_and_logout_ends_it() {
     let app = TestApp::spawn().await;
@@ -138,42 +157,12 @@ async fn changing_the_password_ends_other_sessions() {
     let app = TestApp::spawn().await;
     let phone = app.login("worker").await;
     let desk = app.login("worker").await;
-    let r = app
-        .post_form(
-            &desk,
-            "/account/password",
-            &[
-                ("current_password", "wrong-one-123"),
-                ("new_password", "新密码-2026-abc"),
-                ("repeat_password", "新密码-2026-abc"),
-            ],
-        )
-        .await;
+    let r = change_password(&app, &desk, "wrong-one-123", "新密码-2026-abc").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("当前密码不正确"));
-    let r = app
-        .post_form(
-            &desk,
-            "/account/password",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", "short1"),
-                ("repeat_password", "short1"),
-            ],
-        )
-        .await;
+    let r = change_password(&app, &desk, PASSWORD, "short1").await;
     assert!(r.text().await.unwrap().contains("密码至少 10 个字符"));
-    let r = app
-        .post_form(
-            &desk,
-            "/account/password",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", "新密码-2026-abc"),
-                ("repeat_password", "新密码-2026-abc"),
-            ],
-        )
-        .await;
+    let r = change_password(&app, &desk, PASSWORD, "新密码-2026-abc").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         app.get(&desk, "/account").await.status(),
@@ -239,17 +228,7 @@ async fn an_admin_reset_forces_a_new_password_at_next_login() {
         "/account#password",
         "no token first"
     );
-    let r = app
-        .post_form(
-            &client,
-            "/account/password",
-            &[
-                ("current_password", temporary.as_str()),
-                ("new_password", "Hanjie-2026-new"),
-                ("repeat_password", "Hanjie-2026-new"),
-            ],
-        )
-        .await;
+    let r = change_password(&app, &client, &temporary, "Hanjie-2026-new").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.get(&client, "/").await.status(), StatusCode::OK);
     let entries = app.audit("account.reset_password").await;
@@ -316,17 +295,9 @@ async fn login_answers_tell_nothing_and_every_attempt_is_recorded() {
     let change = |current: &'static str| {
         let (app, worker) = (&app, &worker);
         async move {
-            app.post_form(
-                worker,
-                "/account/password",
-                &[
-                    ("current_password", current),
-                    ("new_password", "Hanjie-2026-new"),
-                    ("repeat_password", "Hanjie-2026-new"),
-                ],
-            )
-            .await
-            .status()
+            change_password(app, worker, current, "Hanjie-2026-new")
+                .await
+                .status()
         }
     };
     for _ in 0..5 {

@@ -201,12 +201,30 @@ async fn a_signed_checkpoint_finds_a_cut_or_rewritten_tail() {
 
     let checkpoint = dir.join("checkpoint.txt");
     let checkpoint = checkpoint.to_str().unwrap();
-    let o = gongjiang(
-        &url,
-        &["audit", "checkpoint", "--key", key, "--out", checkpoint],
-    );
+    // Signed, and logged (here as JSON lines, `log_format = "json"`).
+    let o = Command::new(env!("CARGO_BIN_EXE_gongjiang"))
+        .args(["audit", "checkpoint", "--key", key, "--out", checkpoint])
+        .env("GONGJIANG_DATABASE_URL", &url)
+        .env("GONGJIANG_LOG", "info")
+        .env("GONGJIANG_LOG_FORMAT", "json")
+        .env_remove("GONGJIANG_CONFIG")
+        .output()
+        .expect("the gongjiang binary runs");
     assert!(o.status.success(), "{}", text(&o));
+    let logged = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|l| l["fields"]["message"] == "audit checkpoint signed")
+        .unwrap_or_else(|| panic!("a JSON log line of the checkpoint: {}", text(&o)));
+    assert_eq!(logged["level"], "INFO");
     let signed = std::fs::read_to_string(checkpoint).unwrap();
+    assert_eq!(
+        logged["fields"]["seq"].to_string(),
+        signed
+            .lines()
+            .find_map(|l| l.strip_prefix("seq: "))
+            .unwrap()
+    );
     let seq: i64 = signed
         .lines()
         .find_map(|l| l.strip_prefix("seq: "))

@@ -17,6 +17,15 @@ use std::time::Duration;
 const ENTRANTS: usize = 24;
 const CHANGES: i64 = 40;
 
+/// A port nobody listens on, for a server started as its own process.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 pub fn serve(url: &str, port: u16) -> Child {
     Command::new(env!("CARGO_BIN_EXE_gongjiang"))
         .arg("serve")
@@ -247,11 +256,7 @@ async fn a_killed_server_loses_no_acknowledged_answer_and_clients_finish() {
     app.stop().await;
 
     // The server as its own process, so that it can be killed outright.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     app.base = format!("http://127.0.0.1:{port}");
     let mut server = serve(&url, port);
     ready(&app.base).await;

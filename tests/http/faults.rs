@@ -3,7 +3,9 @@
 //! serving the same entrants. In each, no acknowledged answer is lost.
 
 use crate::common::{TestApp, on_postgres};
-use crate::crash::{Outcome, entrant, entrants, nothing_acknowledged_lost, ready, serve};
+use crate::crash::{
+    Outcome, entrant, entrants, free_port, nothing_acknowledged_lost, ready, serve,
+};
 use crate::exams::{exam, start};
 use gongjiang_domain::clock::now_ms;
 use reqwest::{Client, StatusCode};
@@ -162,11 +164,7 @@ async fn a_full_disk_refuses_writes_clearly_and_recovers() {
         }
     }
     let url = format!("sqlite://{}/gongjiang.db", disk.display());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     app.base = format!("http://127.0.0.1:{port}");
     let mut server = serve(&url, port);
     ready(&app.base).await;
@@ -275,14 +273,7 @@ async fn an_instance_killed_while_another_serves_loses_nothing_acknowledged() {
     .await;
     let url = app.config.database_url.clone();
     app.stop().await;
-    let port = || {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    };
-    let (first, second) = (port(), port());
+    let (first, second) = (free_port(), free_port());
     let bases = [
         format!("http://127.0.0.1:{first}"),
         format!("http://127.0.0.1:{second}"),
