@@ -36,6 +36,14 @@ const MOODLE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
     <answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer></question>
   <question type="shortanswer"><questiontext><text>手工电弧焊的缩写</text></questiontext><answer fraction="100"><text>SMAW</text></answer></question>
   <question type="essay"><questiontext><text>简述预热的作用。</text></questiontext></question>
+  <question type="numerical"><questiontext><text>板长</text></questiontext>
+    <answer fraction="100"><text>1500</text><tolerance>50</tolerance></answer>
+    <units><unit><multiplier>0.001</multiplier><unit_name>m</unit_name></unit></units></question>
+  <question type="matching"><questiontext><text>连线</text></questiontext>
+    <subquestion><text>咬边</text><answer><text>电流大</text></answer></subquestion>
+    <subquestion><text>气孔</text><answer><text>受潮</text></answer></subquestion>
+    <subquestion><text></text><answer><text>干扰项</text></answer></subquestion></question>
+  <question type="cloze"><questiontext><text><![CDATA[缩写{1:SHORTANSWER:=SMAW~%50%MMA#近}，单位{1:MULTICHOICE:=V~A}，强度{2:NUMERICAL:=235:5}]]></text></questiontext></question>
 </quiz>
 "#;
 
@@ -83,6 +91,18 @@ const TOKENS: &[&str] = &[
     "判断题",
     "填空题",
     "简答题",
+    "数值题",
+    "匹配题",
+    "综合填空题",
+    "{1:SHORTANSWER:=",
+    "{2:MULTICHOICE:",
+    "{1:NUMERICAL:=",
+    ":0.5}",
+    "{#1}",
+    "..",
+    "±",
+    "→",
+    "单位: m=0.001",
     "HJ",
     "2026-11-22",
 ];
@@ -128,6 +148,12 @@ const CELLS: &[&str] = &[
     "A\nB",
     "、",
     ";",
+    "计算题",
+    "连线题",
+    "综合填空",
+    "1500±50; 1500±200 (50%)",
+    "甲→A | 乙→B",
+    "{1:SHORTANSWER:=甲}{1:MULTICHOICE:=乙~丙}",
 ];
 
 struct Target {

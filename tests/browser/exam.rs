@@ -169,7 +169,7 @@ async fn waiting_on_device(c: &Client, attempt: i64) -> Vec<i64> {
 }
 
 /// Waits until the sync indicator says `class` (and, for `ok`, nothing waits on the device).
-async fn wait_sync(c: &Client, attempt: i64, class: &str) {
+pub(crate) async fn wait_sync(c: &Client, attempt: i64, class: &str) {
     let mut last = String::new();
     // Long enough for the script's back-off (it doubles up to 30 s) after the network returns.
     for _ in 0..200 {
@@ -204,7 +204,7 @@ async fn shown(c: &Client) -> Vec<(i64, String)> {
 }
 
 /// The one question a phone shows now.
-async fn current(c: &Client) -> (i64, String) {
+pub(crate) async fn current(c: &Client) -> (i64, String) {
     let on_screen = shown(c).await;
     assert_eq!(on_screen.len(), 1, "one question per screen on a phone");
     on_screen[0].clone()
@@ -261,7 +261,7 @@ async fn answer_current(c: &Client) -> (i64, Value) {
     (position, response)
 }
 
-async fn next(c: &Client) {
+pub(crate) async fn next(c: &Client) {
     let (position, _) = current(c).await;
     c.find(Locator::Css(&format!("#q{position} .q-nav .next")))
         .await
@@ -273,7 +273,7 @@ async fn next(c: &Client) {
 }
 
 /// What the server holds for the attempt: position → response.
-async fn stored(app: &TestApp, attempt: i64) -> BTreeMap<i64, Value> {
+pub(crate) async fn stored(app: &TestApp, attempt: i64) -> BTreeMap<i64, Value> {
     let mut conn = app.db().read().await.expect("conn");
     gongjiang_db::attempts::answers(&mut conn, attempt)
         .await

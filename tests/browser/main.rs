@@ -10,6 +10,7 @@ mod common;
 mod competition;
 mod exam;
 mod judging;
+mod question_kinds;
 mod registry;
 
 use common::{PASSWORD, TestApp, xlsx};

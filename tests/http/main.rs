@@ -29,6 +29,7 @@ mod instances;
 mod notices;
 mod people;
 mod practical;
+mod question_kinds;
 mod registry;
 mod registry_imports;
 mod role_api;

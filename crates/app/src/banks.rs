@@ -150,9 +150,8 @@ pub async fn import(
         for p in std::mem::take(&mut q.pictures) {
             let id = banks::insert_image(&mut tx, bank_id, p.content_type, &p.bytes, now).await?;
             let (from, to) = (picture::file_marker(&p.name), picture::marker(id));
-            q.question.stem = q.question.stem.replace(&from, &to);
-            for o in &mut q.question.options {
-                *o = o.replace(&from, &to);
+            for text in q.question.texts_mut() {
+                *text = text.replace(&from, &to);
             }
         }
         let body = serde_json::to_string(&q.question)
@@ -272,8 +271,7 @@ async fn pictures_for_export(
     bank_id: i64,
     question: &mut Question,
 ) -> ServiceResult<Vec<ImportedPicture>> {
-    let mut texts = vec![question.stem.clone()];
-    texts.extend(question.options.iter().cloned());
+    let texts: Vec<String> = question.texts().cloned().collect();
     let mut out = Vec::new();
     for id in texts.iter().flat_map(|t| {
         picture::pieces(t).into_iter().filter_map(|p| match p {
@@ -296,9 +294,8 @@ async fn pictures_for_export(
         let extension = content_type.trim_start_matches("image/");
         let name = format!("picture-{id}.{extension}");
         let (from, to) = (picture::marker(id), picture::file_marker(&name));
-        question.stem = question.stem.replace(&from, &to);
-        for o in &mut question.options {
-            *o = o.replace(&from, &to);
+        for text in question.texts_mut() {
+            *text = text.replace(&from, &to);
         }
         out.push((
             id,

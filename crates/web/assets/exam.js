@@ -40,6 +40,11 @@
   var sections = Array.prototype.slice.call(root.querySelectorAll("section.question"));
   function section(position) { return root.querySelector("#q" + position); }
 
+  // The fields of a question's prompts or parts, `a<position>_<n>`, in order.
+  function numbered(sec) {
+    return Array.prototype.slice.call(sec.querySelectorAll("[name^=a" + sec.dataset.position + "_]"));
+  }
+
   function responseOf(sec) {
     var kind = sec.dataset.kind;
     var pos = sec.dataset.position;
@@ -57,6 +62,19 @@
       sec.querySelectorAll("input[type=text]").forEach(function (i) { blanks.push(i.value); });
       return { type: "fill_in", blanks: blanks };
     }
+    if (kind === "numerical") {
+      return { type: "numerical", value: sec.querySelector("input[name=a" + pos + "]").value };
+    }
+    if (kind === "matching") {
+      var chosen = [];
+      numbered(sec).forEach(function (s) { chosen.push(s.value === "" ? null : Number(s.value)); });
+      return { type: "matching", chosen: chosen };
+    }
+    if (kind === "cloze") {
+      var parts = [];
+      numbered(sec).forEach(function (p) { parts.push(p.value); });
+      return { type: "cloze", parts: parts };
+    }
     return { type: "text", text: sec.querySelector("textarea").value };
   }
 
@@ -71,6 +89,12 @@
       sec.querySelectorAll("input[type=text]").forEach(function (i, k) { i.value = r.blanks[k] || ""; });
     } else if (r.type === "text") {
       sec.querySelector("textarea").value = r.text;
+    } else if (r.type === "numerical") {
+      sec.querySelector("input[name=a" + pos + "]").value = r.value;
+    } else if (r.type === "matching") {
+      numbered(sec).forEach(function (s, k) { var c = r.chosen[k]; s.value = c === null || c === undefined ? "" : String(c); });
+    } else if (r.type === "cloze") {
+      numbered(sec).forEach(function (p, k) { p.value = r.parts[k] || ""; });
     }
   }
 
@@ -80,6 +104,9 @@
     if (r.type === "choice") return r.selected.length > 0;
     if (r.type === "fill_in") return r.blanks.some(function (b) { return b.trim() !== ""; });
     if (r.type === "text") return r.text.trim() !== "";
+    if (r.type === "numerical") return r.value.trim() !== "";
+    if (r.type === "matching") return r.chosen.some(function (c) { return c !== null; });
+    if (r.type === "cloze") return r.parts.some(function (p) { return p.trim() !== ""; });
     return true;
   }
 

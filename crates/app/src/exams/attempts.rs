@@ -12,6 +12,7 @@ use gongjiang_db::exams::{self, ArrangementRecord};
 use gongjiang_db::{papers, people};
 use gongjiang_domain::FieldError;
 use gongjiang_domain::clock::now_ms;
+use gongjiang_domain::exam::cloze::ClozePart;
 use gongjiang_domain::exam::draw::{self, DrawRule, PoolQuestion};
 use gongjiang_domain::exam::question::{AnswerKey, QuestionKind, Response};
 use gongjiang_domain::exam::timing::{Arrangement, StartRefused, Window};
@@ -38,10 +39,17 @@ pub struct ShownOption {
 pub struct ShownQuestion {
     pub position: usize,
     pub kind: QuestionKind,
+    /// A cloze question's stem marks where each part goes: `{#1}`, `{#2}` …
     pub stem: String,
-    /// In the order this entrant sees them.
+    /// In the order this entrant sees them (for matching: the answers prompts choose from).
     pub options: Vec<ShownOption>,
     pub blanks: usize,
+    /// A matching question's prompts, in order (an answer gives an option for each).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub prompts: Vec<String>,
+    /// A cloze question's parts, in order (an answer gives a text for each).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<ClozePart>,
     pub points: i64,
 }
 
@@ -249,6 +257,8 @@ impl Exams {
                     })
                     .collect(),
                 blanks: q.blank_count(),
+                prompts: q.prompts.clone(),
+                parts: q.parts.clone(),
                 points: q.points,
             })
             .collect();

@@ -24,7 +24,7 @@ mod results;
 mod sessions;
 mod submission;
 
-pub use attempts::{AnswerInput, AttemptView, Saved, ShownOption, ShownQuestion};
+pub use attempts::{AnswerInput, AttemptView, Review, Saved, ShownOption, ShownQuestion};
 pub use grading::{ManualGrade, RegradeReport};
 pub use results::{ExportLabels, PendingAnswer, QuestionStats, ResultRow, SessionResults};
 pub use sessions::{

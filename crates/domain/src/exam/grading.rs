@@ -1,5 +1,6 @@
 //! Grading an answer against a key, with the partial-credit rules common in skills exams.
 
+use super::numeric;
 use super::question::{AnswerKey, Centipoints, Question, Response, normalize};
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +64,35 @@ pub fn grade(question: &Question, response: Option<&Response>, rule: PartialCred
             Grade::Scored(points * right / n)
         }
         (AnswerKey::Manual { .. }, _) => Grade::Manual,
+        (AnswerKey::Numerical { answers, units }, Response::Numerical { value }) => {
+            Grade::Scored(points * i64::from(numeric::credit(answers, units, value)) / 100)
+        }
+        (AnswerKey::Matching { correct }, Response::Matching { chosen }) => {
+            // Each prompt is worth an equal share, as in Moodle.
+            let n = correct.len().max(1) as i64;
+            let right = correct
+                .iter()
+                .enumerate()
+                .filter(|(i, c)| chosen.get(*i).copied().flatten() == Some(**c))
+                .count() as i64;
+            Grade::Scored(points * right / n)
+        }
+        (AnswerKey::Cloze { parts }, Response::Cloze { parts: given }) => {
+            // Each part by its weight; its credit in percent.
+            let total: i64 = parts.iter().map(|p| i64::from(p.weight())).sum();
+            if total == 0 {
+                return Grade::Scored(0);
+            }
+            let earned: i64 = parts
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let answer = given.get(i).map(String::as_str).unwrap_or("");
+                    i64::from(p.weight()) * i64::from(p.credit(answer))
+                })
+                .sum();
+            Grade::Scored(points * earned / (100 * total))
+        }
         _ => Grade::Scored(0),
     }
 }
@@ -105,6 +135,8 @@ mod tests {
 
     fn multiple(correct: Vec<usize>, options: usize, points: i64) -> Question {
         Question {
+            prompts: Vec::new(),
+            parts: Vec::new(),
             kind: QuestionKind::MultipleChoice,
             stem: "以下哪些属于焊接缺陷？".into(),
             options: (0..options).map(|i| format!("选项{i}")).collect(),
@@ -169,6 +201,8 @@ mod tests {
     #[test]
     fn fill_in_matches_as_configured_and_shares_points_by_blank() {
         let q = Question {
+            prompts: Vec::new(),
+            parts: Vec::new(),
             kind: QuestionKind::FillIn,
             stem: "二氧化碳气体保护焊的英文缩写是____，焊丝型号常用____。".into(),
             options: vec![],
@@ -205,6 +239,111 @@ mod tests {
             grade(&q, answer("", "").as_ref(), PartialCredit::AllOrNothing),
             Grade::Scored(0)
         );
+    }
+
+    fn of_kind(kind: QuestionKind, key: AnswerKey, points: i64) -> Question {
+        Question {
+            kind,
+            stem: "题".into(),
+            options: (0..4).map(|i| format!("答{i}")).collect(),
+            prompts: (0..3).map(|i| format!("问{i}")).collect(),
+            parts: Vec::new(),
+            key,
+            points,
+            difficulty: 3,
+            explanation: String::new(),
+            tags: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn numerical_matching_and_cloze_earn_their_shares() {
+        let n = of_kind(
+            QuestionKind::Numerical,
+            AnswerKey::Numerical {
+                answers: vec![
+                    numeric::NumericAnswer {
+                        value: 1_500_000_000,
+                        tolerance: 50_000_000,
+                        credit: 100,
+                    },
+                    numeric::NumericAnswer {
+                        value: 1_500_000_000,
+                        tolerance: 200_000_000,
+                        credit: 50,
+                    },
+                ],
+                units: vec![],
+            },
+            300,
+        );
+        let value = |v: &str| {
+            Some(Response::Numerical {
+                value: v.to_owned(),
+            })
+        };
+        let rule = PartialCredit::AllOrNothing;
+        assert_eq!(grade(&n, value("1520").as_ref(), rule), Grade::Scored(300));
+        assert_eq!(grade(&n, value("1650").as_ref(), rule), Grade::Scored(150));
+        assert_eq!(grade(&n, value("两千").as_ref(), rule), Grade::Scored(0));
+        let m = of_kind(
+            QuestionKind::Matching,
+            AnswerKey::Matching {
+                correct: vec![2, 0, 1],
+            },
+            300,
+        );
+        let chosen = |c: Vec<Option<usize>>| Some(Response::Matching { chosen: c });
+        assert_eq!(
+            grade(&m, chosen(vec![Some(2), Some(0), Some(1)]).as_ref(), rule),
+            Grade::Scored(300)
+        );
+        assert_eq!(
+            grade(&m, chosen(vec![Some(2), None]).as_ref(), rule),
+            Grade::Scored(100)
+        );
+        let parsed = super::super::cloze::parse("{1:SA:=甲}{1:MC:=乙~丙}{2:NM:=10:1}").unwrap();
+        let mut c = of_kind(
+            QuestionKind::Cloze,
+            AnswerKey::Cloze { parts: parsed.keys },
+            400,
+        );
+        c.parts = parsed.parts;
+        let parts = |p: &[&str]| {
+            Some(Response::Cloze {
+                parts: p.iter().map(|s| s.to_string()).collect(),
+            })
+        };
+        assert_eq!(
+            grade(&c, parts(&["甲", "0", "10.5"]).as_ref(), rule),
+            Grade::Scored(400)
+        );
+        assert_eq!(
+            grade(&c, parts(&["甲", "1", "10"]).as_ref(), rule),
+            Grade::Scored(300)
+        );
+        assert_eq!(
+            grade(&c, parts(&["", "0"]).as_ref(), rule),
+            Grade::Scored(100)
+        );
+        // An answer of another kind scores nothing.
+        assert_eq!(grade(&c, value("10").as_ref(), rule), Grade::Scored(0));
+    }
+
+    proptest! {
+        #[test]
+        fn matching_scores_stay_within_bounds_and_full_only_for_the_key(
+            chosen in proptest::collection::vec(proptest::option::of(0usize..6), 0..5),
+            points in 1i64..10_000,
+        ) {
+            let key = vec![2, 0, 1];
+            let q = of_kind(QuestionKind::Matching, AnswerKey::Matching { correct: key.clone() }, points);
+            let r = Response::Matching { chosen: chosen.clone() };
+            let Grade::Scored(s) = grade(&q, Some(&r), PartialCredit::AllOrNothing) else { panic!() };
+            prop_assert!((0..=points).contains(&s));
+            let exact = chosen.len() >= 3 && chosen[..3].iter().zip(&key).all(|(c, k)| *c == Some(*k));
+            prop_assert_eq!(s == points, exact);
+        }
     }
 
     proptest! {

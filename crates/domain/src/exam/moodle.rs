@@ -1,12 +1,17 @@
-//! Moodle XML question banks: import (multichoice, truefalse, shortanswer, essay, categories)
-//! and export, so that a bank moves between Moodle and gongjiang both ways.
+//! Moodle XML question banks: import (multichoice, truefalse, shortanswer, essay, numerical,
+//! matching, cloze, categories); export is in `moodle_write.rs`. A bank moves between Moodle
+//! and gongjiang both ways.
 
 use super::formats::{DEFAULT_DIFFICULTY, DEFAULT_POINTS, ImportedQuestion, problem};
-use super::moodle_files::{XmlFile, pictures_of, plugin_file, text_with_files};
+use super::moodle_files::{XmlFile, pictures_of, plugin_file};
+use super::numeric::{NumericAnswer, NumericUnit, parse_decimal};
 use super::picture;
 use super::question::{AnswerKey, Matching, Question, QuestionKind};
+use super::{cloze, numeric};
 use crate::import::RowError;
 use serde::Deserialize;
+
+pub use super::moodle_write::write_moodle_xml;
 
 #[derive(Deserialize)]
 struct Quiz {
@@ -37,6 +42,33 @@ struct XmlAnswer {
     text: Option<String>,
     #[serde(rename = "file", default)]
     files: Vec<XmlFile>,
+    #[serde(default)]
+    tolerance: Option<String>,
+}
+
+/// A prompt of a matching question with its answer (no text: a distractor).
+#[derive(Deserialize)]
+struct XmlSubquestion {
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(rename = "file", default)]
+    files: Vec<XmlFile>,
+    #[serde(default)]
+    answer: Option<TextNode>,
+}
+
+#[derive(Deserialize, Default)]
+struct XmlUnits {
+    #[serde(default)]
+    unit: Vec<XmlUnit>,
+}
+
+#[derive(Deserialize)]
+struct XmlUnit {
+    #[serde(default)]
+    multiplier: Option<String>,
+    #[serde(default)]
+    unit_name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -63,6 +95,10 @@ struct XmlQuestion {
     answers: Vec<XmlAnswer>,
     #[serde(default)]
     tags: Option<XmlTags>,
+    #[serde(rename = "subquestion", default)]
+    subquestions: Vec<XmlSubquestion>,
+    #[serde(default)]
+    units: Option<XmlUnits>,
 }
 
 #[derive(Deserialize)]
@@ -153,6 +189,93 @@ fn grade(raw: Option<&str>) -> Option<i64> {
     }
 }
 
+/// The kinds beyond Moodle's basic four: (kind, options, key, prompts, parts, stem if new).
+type Structured = (
+    QuestionKind,
+    Vec<String>,
+    AnswerKey,
+    Vec<String>,
+    Vec<cloze::ClozePart>,
+    Option<String>,
+);
+
+fn numerical(q: &XmlQuestion) -> Result<Structured, &'static str> {
+    let mut answers = Vec::new();
+    for a in &q.answers {
+        let fraction = a.fraction.trim().parse::<f64>().unwrap_or(0.0);
+        let text = html_to_text(a.text.as_deref().unwrap_or(""));
+        // `*` with no credit is Moodle's "any other answer", there for its feedback.
+        if fraction <= 0.0 || text == "*" {
+            continue;
+        }
+        let tolerance = a.tolerance.as_deref().unwrap_or("0");
+        answers.push(NumericAnswer {
+            value: parse_decimal(&text).ok_or("invalid_numeric_answer")?,
+            tolerance: parse_decimal(tolerance)
+                .ok_or("invalid_numeric_answer")?
+                .abs(),
+            credit: fraction.clamp(0.0, 100.0).round() as u8,
+        });
+    }
+    let mut units = Vec::new();
+    for u in q.units.iter().flat_map(|u| u.unit.iter()) {
+        let name = u.unit_name.as_deref().unwrap_or("").trim().to_owned();
+        let multiplier = parse_decimal(u.multiplier.as_deref().unwrap_or("1"))
+            .ok_or("invalid_numeric_answer")?;
+        units.push(NumericUnit { name, multiplier });
+    }
+    numeric::check(&answers, &units).map_err(|_| "numeric_without_full_answer")?;
+    Ok((
+        QuestionKind::Numerical,
+        vec![],
+        AnswerKey::Numerical { answers, units },
+        vec![],
+        vec![],
+        None,
+    ))
+}
+
+fn matching(q: &XmlQuestion) -> Structured {
+    let mut prompts = Vec::new();
+    let mut options: Vec<String> = Vec::new();
+    let mut correct = Vec::new();
+    for sub in &q.subquestions {
+        let answer = sub.answer.as_ref().map(TextNode::plain).unwrap_or_default();
+        let index = options
+            .iter()
+            .position(|o| *o == answer)
+            .unwrap_or_else(|| {
+                options.push(answer);
+                options.len() - 1
+            });
+        let prompt = html_to_text(sub.text.as_deref().unwrap_or(""));
+        if !prompt.is_empty() {
+            prompts.push(prompt);
+            correct.push(index);
+        }
+    }
+    (
+        QuestionKind::Matching,
+        options,
+        AnswerKey::Matching { correct },
+        prompts,
+        vec![],
+        None,
+    )
+}
+
+fn cloze_of(stem: &str) -> Result<Structured, (String, Vec<(String, String)>)> {
+    let c = cloze::parse(stem).map_err(|e| (e.code, e.params))?;
+    Ok((
+        QuestionKind::Cloze,
+        vec![],
+        AnswerKey::Cloze { parts: c.keys },
+        vec![],
+        c.parts,
+        Some(c.stem),
+    ))
+}
+
 pub fn parse_moodle_xml(xml: &str) -> Result<Vec<ImportedQuestion>, Vec<RowError>> {
     let xml = xml.trim_start_matches('\u{FEFF}');
     let quiz: Quiz = quick_xml::de::from_str(xml).map_err(|e| {
@@ -185,97 +308,110 @@ pub fn parse_moodle_xml(xml: &str) -> Result<Vec<ImportedQuestion>, Vec<RowError
             })
             .collect();
         let parsed = match q.kind.as_str() {
-            "category" => {
-                let path = q.category.as_ref().map(TextNode::plain).unwrap_or_default();
-                let path = path
-                    .trim_start_matches("$course$/")
-                    .trim_start_matches("$system$/")
-                    .trim_start_matches("top/")
-                    .trim_start_matches("top")
-                    .trim_matches('/')
-                    .to_owned();
-                category = (!path.is_empty()).then_some(path);
-                continue;
-            }
-            "multichoice" => {
-                let options: Vec<String> = fractions.iter().map(|(_, t)| t.clone()).collect();
-                let correct: Vec<usize> = fractions
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, (f, _))| *f > 0.0)
-                    .map(|(i, _)| i)
-                    .collect();
-                let single = q.single.as_deref().map(str::trim) != Some("false");
-                let kind = if single && correct.len() == 1 {
-                    QuestionKind::SingleChoice
-                } else {
-                    QuestionKind::MultipleChoice
-                };
-                Ok((kind, options, AnswerKey::Choice { correct }))
-            }
-            "truefalse" => {
-                let right = fractions
-                    .iter()
-                    .find(|(f, _)| *f > 0.0)
-                    .map(|(_, t)| t.to_ascii_lowercase());
-                match right.as_deref() {
-                    Some("true" | "正确" | "对") => Ok((
-                        QuestionKind::TrueFalse,
+            "numerical" => numerical(q).map_err(|c| (c.to_owned(), vec![])),
+            "matching" => Ok(matching(q)),
+            "cloze" => cloze_of(&stem),
+            _ => {
+                let basic = match q.kind.as_str() {
+                    "category" => {
+                        let path = q.category.as_ref().map(TextNode::plain).unwrap_or_default();
+                        let path = path
+                            .trim_start_matches("$course$/")
+                            .trim_start_matches("$system$/")
+                            .trim_start_matches("top/")
+                            .trim_start_matches("top")
+                            .trim_matches('/')
+                            .to_owned();
+                        category = (!path.is_empty()).then_some(path);
+                        continue;
+                    }
+                    "multichoice" => {
+                        let options: Vec<String> =
+                            fractions.iter().map(|(_, t)| t.clone()).collect();
+                        let correct: Vec<usize> = fractions
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, (f, _))| *f > 0.0)
+                            .map(|(i, _)| i)
+                            .collect();
+                        let single = q.single.as_deref().map(str::trim) != Some("false");
+                        let kind = if single && correct.len() == 1 {
+                            QuestionKind::SingleChoice
+                        } else {
+                            QuestionKind::MultipleChoice
+                        };
+                        Ok((kind, options, AnswerKey::Choice { correct }))
+                    }
+                    "truefalse" => {
+                        let right = fractions
+                            .iter()
+                            .find(|(f, _)| *f > 0.0)
+                            .map(|(_, t)| t.to_ascii_lowercase());
+                        match right.as_deref() {
+                            Some("true" | "正确" | "对") => Ok((
+                                QuestionKind::TrueFalse,
+                                vec![],
+                                AnswerKey::TrueFalse { correct: true },
+                            )),
+                            Some("false" | "错误" | "错") => Ok((
+                                QuestionKind::TrueFalse,
+                                vec![],
+                                AnswerKey::TrueFalse { correct: false },
+                            )),
+                            _ => Err("answer_not_an_option"),
+                        }
+                    }
+                    "shortanswer" => {
+                        let accepted: Vec<String> = fractions
+                            .iter()
+                            .filter(|(f, _)| *f >= 100.0)
+                            .map(|(_, t)| t.clone())
+                            .collect();
+                        let matching = Matching {
+                            case_insensitive: q.usecase.as_deref().map(str::trim) != Some("1"),
+                            width_insensitive: true,
+                        };
+                        Ok((
+                            QuestionKind::FillIn,
+                            vec![],
+                            AnswerKey::FillIn {
+                                blanks: vec![accepted],
+                                matching,
+                            },
+                        ))
+                    }
+                    "essay" => Ok((
+                        QuestionKind::ShortAnswer,
                         vec![],
-                        AnswerKey::TrueFalse { correct: true },
+                        AnswerKey::Manual {
+                            reference: q
+                                .graderinfo
+                                .as_ref()
+                                .map(TextNode::plain)
+                                .unwrap_or_default(),
+                        },
                     )),
-                    Some("false" | "错误" | "错") => Ok((
-                        QuestionKind::TrueFalse,
-                        vec![],
-                        AnswerKey::TrueFalse { correct: false },
-                    )),
-                    _ => Err("answer_not_an_option"),
-                }
-            }
-            "shortanswer" => {
-                let accepted: Vec<String> = fractions
-                    .iter()
-                    .filter(|(f, _)| *f >= 100.0)
-                    .map(|(_, t)| t.clone())
-                    .collect();
-                let matching = Matching {
-                    case_insensitive: q.usecase.as_deref().map(str::trim) != Some("1"),
-                    width_insensitive: true,
+                    _ => Err("unsupported_question_type"),
                 };
-                Ok((
-                    QuestionKind::FillIn,
-                    vec![],
-                    AnswerKey::FillIn {
-                        blanks: vec![accepted],
-                        matching,
-                    },
-                ))
+                basic
+                    .map(|(kind, options, key)| (kind, options, key, vec![], vec![], None))
+                    .map_err(|code| (code.to_owned(), vec![("value".into(), q.kind.clone())]))
             }
-            "essay" => Ok((
-                QuestionKind::ShortAnswer,
-                vec![],
-                AnswerKey::Manual {
-                    reference: q
-                        .graderinfo
-                        .as_ref()
-                        .map(TextNode::plain)
-                        .unwrap_or_default(),
-                },
-            )),
-            _ => Err("unsupported_question_type"),
         };
         let points = grade(q.defaultgrade.as_deref());
         match (parsed, points) {
-            (Err(code), _) => errors.push(RowError {
-                params: vec![("value".into(), q.kind.clone())],
-                ..problem(line, code)
+            (Err((code, params)), _) => errors.push(RowError {
+                params,
+                ..problem(line, &code)
             }),
             (_, None) => errors.push(problem(line, "invalid_points")),
-            (Ok((kind, options, key)), Some(points)) => {
+            (Ok((kind, options, key, prompts, parts, cloze_stem)), Some(points)) => {
                 let question = Question {
                     kind,
-                    stem,
+                    stem: cloze_stem.unwrap_or(stem),
                     options,
+                    prompts,
+                    parts,
                     key,
                     points,
                     difficulty: DEFAULT_DIFFICULTY,
@@ -299,8 +435,8 @@ pub fn parse_moodle_xml(xml: &str) -> Result<Vec<ImportedQuestion>, Vec<RowError
                 let mut files: Vec<&XmlFile> =
                     q.questiontext.iter().flat_map(|t| t.files.iter()).collect();
                 files.extend(q.answers.iter().flat_map(|a| a.files.iter()));
-                let mut texts: Vec<&str> = vec![question.stem.as_str()];
-                texts.extend(question.options.iter().map(String::as_str));
+                files.extend(q.subquestions.iter().flat_map(|s| s.files.iter()));
+                let texts: Vec<&str> = question.texts().map(String::as_str).collect();
                 let pictures = match pictures_of(&texts, &files) {
                     Ok(p) => p,
                     Err(e) => {
@@ -333,248 +469,6 @@ pub fn parse_moodle_xml(xml: &str) -> Result<Vec<ImportedQuestion>, Vec<RowError
     }
 }
 
-pub(super) fn cdata(text: &str) -> String {
-    format!("<![CDATA[{}]]>", text.replace("]]>", "]]]]><![CDATA[>"))
-}
-
-pub(super) fn escape_attr(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('"', "&quot;")
-}
-
-/// Writes questions (with their categories) as Moodle XML.
-pub fn write_moodle_xml(questions: &[ImportedQuestion]) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<quiz>\n");
-    let mut current: Option<&str> = None;
-    for item in questions {
-        if item.category.as_deref() != current {
-            current = item.category.as_deref();
-            if let Some(c) = current {
-                out.push_str(&format!("  <question type=\"category\">\n    <category><text>{}</text></category>\n  </question>\n", cdata(&format!("$course$/top/{c}"))));
-            }
-        }
-        let q = &item.question;
-        let (kind, extra, answers): (&str, String, Vec<(i64, String)>) = match &q.key {
-            AnswerKey::Choice { correct } => {
-                let share = if correct.is_empty() {
-                    0
-                } else {
-                    100 / correct.len() as i64
-                };
-                let single = q.kind == QuestionKind::SingleChoice;
-                let answers = q
-                    .options
-                    .iter()
-                    .enumerate()
-                    .map(|(i, o)| (if correct.contains(&i) { share } else { 0 }, o.clone()))
-                    .collect();
-                (
-                    "multichoice",
-                    format!(
-                        "    <single>{single}</single>\n    <shuffleanswers>true</shuffleanswers>\n"
-                    ),
-                    answers,
-                )
-            }
-            AnswerKey::TrueFalse { correct } => (
-                "truefalse",
-                String::new(),
-                vec![
-                    (if *correct { 100 } else { 0 }, "true".into()),
-                    (if *correct { 0 } else { 100 }, "false".into()),
-                ],
-            ),
-            AnswerKey::FillIn { blanks, matching } => {
-                // Moodle's short answer has one blank: the accepted answers of the first.
-                let answers = blanks
-                    .first()
-                    .map(|b| b.iter().map(|a| (100, a.clone())).collect())
-                    .unwrap_or_default();
-                (
-                    "shortanswer",
-                    format!(
-                        "    <usecase>{}</usecase>\n",
-                        if matching.case_insensitive { 0 } else { 1 }
-                    ),
-                    answers,
-                )
-            }
-            AnswerKey::Manual { reference } => (
-                "essay",
-                format!(
-                    "    <graderinfo format=\"plain_text\"><text>{}</text></graderinfo>\n",
-                    cdata(reference)
-                ),
-                vec![],
-            ),
-        };
-        out.push_str(&format!("  <question type=\"{kind}\">\n"));
-        out.push_str(&format!(
-            "    <name><text>{}</text></name>\n",
-            cdata(if item.title.is_empty() {
-                &q.stem
-            } else {
-                &item.title
-            })
-        ));
-        out.push_str(&format!(
-            "    <questiontext {}</questiontext>\n",
-            text_with_files(&q.stem, &item.pictures)
-        ));
-        out.push_str(&format!(
-            "    <generalfeedback format=\"plain_text\"><text>{}</text></generalfeedback>\n",
-            cdata(&q.explanation)
-        ));
-        if !q.tags.is_empty() {
-            out.push_str("    <tags>\n");
-            for t in &q.tags {
-                out.push_str(&format!("      <tag><text>{}</text></tag>\n", cdata(t)));
-            }
-            out.push_str("    </tags>\n");
-        }
-        out.push_str(&format!(
-            "    <defaultgrade>{}.{:02}</defaultgrade>\n",
-            q.points / 100,
-            q.points % 100
-        ));
-        out.push_str(&extra);
-        for (fraction, text) in answers {
-            out.push_str(&format!(
-                "    <answer fraction=\"{}\" {}</answer>\n",
-                escape_attr(&fraction.to_string()),
-                text_with_files(&text, &item.pictures)
-            ));
-        }
-        out.push_str("  </question>\n");
-    }
-    out.push_str("</quiz>\n");
-    out
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Issue 12, finding 7: the lines of 200,000 questions are found in one pass (counting
-    /// from the start for each took minutes of CPU).
-    #[test]
-    fn question_lines_are_counted_in_one_pass() {
-        let xml = "<question type=\"x\"/>\n".repeat(200_000);
-        let lines = question_lines(&xml);
-        assert_eq!(lines.len(), 200_000);
-        assert_eq!(lines[0], 1);
-        assert_eq!(lines[199_999], 200_000);
-    }
-
-    const SAMPLE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
-<quiz>
-  <question type="category">
-    <category><text>$course$/top/焊接/安全</text></category>
-  </question>
-  <question type="multichoice">
-    <name><text>电流</text></name>
-    <questiontext format="html"><text><![CDATA[<p>焊接电流过大易产生&nbsp;<b>哪种</b>缺陷？</p>]]></text></questiontext>
-    <generalfeedback format="html"><text>电流大熔池深。</text></generalfeedback>
-    <defaultgrade>2.0000000</defaultgrade>
-    <single>true</single>
-    <answer fraction="100" format="html"><text>咬边</text></answer>
-    <answer fraction="0" format="html"><text>未熔合</text></answer>
-  </question>
-  <question type="multichoice">
-    <questiontext format="html"><text>防护用品有？</text></questiontext>
-    <single>false</single>
-    <answer fraction="50"><text>面罩</text></answer>
-    <answer fraction="50"><text>手套</text></answer>
-    <answer fraction="-100"><text>拖鞋</text></answer>
-  </question>
-  <question type="truefalse">
-    <questiontext format="html"><text>动火作业需要审批。</text></questiontext>
-    <answer fraction="100"><text>true</text></answer>
-    <answer fraction="0"><text>false</text></answer>
-  </question>
-  <question type="shortanswer">
-    <questiontext format="html"><text>CO2 焊的保护气是？</text></questiontext>
-    <usecase>0</usecase>
-    <answer fraction="100"><text>二氧化碳</text></answer>
-    <answer fraction="100"><text>CO2</text></answer>
-  </question>
-  <question type="essay">
-    <questiontext format="html"><text>简述预防焊接变形的措施。</text></questiontext>
-    <defaultgrade>10</defaultgrade>
-  </question>
-</quiz>"#;
-
-    #[test]
-    fn a_moodle_bank_reads_and_round_trips() {
-        let qs = parse_moodle_xml(SAMPLE).unwrap();
-        assert_eq!(qs.len(), 5);
-        assert_eq!(qs[0].question.stem, "焊接电流过大易产生 哪种缺陷？");
-        assert_eq!(qs[0].category.as_deref(), Some("焊接/安全"));
-        assert_eq!((qs[0].question.points, qs[0].line), (200, 6));
-        assert_eq!(
-            qs[1].question.key,
-            AnswerKey::Choice {
-                correct: vec![0, 1]
-            }
-        );
-        assert_eq!(qs[2].question.key, AnswerKey::TrueFalse { correct: true });
-        assert!(
-            matches!(&qs[3].question.key, AnswerKey::FillIn { blanks, .. } if blanks[0] == vec!["二氧化碳", "CO2"])
-        );
-        assert_eq!(qs[4].question.kind, QuestionKind::ShortAnswer);
-        let again = parse_moodle_xml(&write_moodle_xml(&qs)).unwrap();
-        assert_eq!(
-            again
-                .iter()
-                .map(|q| (&q.question, &q.category))
-                .collect::<Vec<_>>(),
-            qs.iter()
-                .map(|q| (&q.question, &q.category))
-                .collect::<Vec<_>>()
-        );
-    }
-
-    #[test]
-    fn problems_name_the_line_of_their_question() {
-        let bad = "<quiz>\n<question type=\"numerical\"><questiontext><text>1+1?</text></questiontext></question>\n<question type=\"multichoice\">\n<questiontext><text>只有一个选项</text></questiontext>\n<answer fraction=\"100\"><text>甲</text></answer>\n</question>\n</quiz>";
-        let errors = parse_moodle_xml(bad).unwrap_err();
-        let got: Vec<(usize, &str)> = errors.iter().map(|e| (e.row, e.code.as_str())).collect();
-        assert_eq!(
-            got,
-            vec![(2, "unsupported_question_type"), (3, "options_count")]
-        );
-        assert_eq!(
-            parse_moodle_xml("not xml at all <").unwrap_err()[0].code,
-            "not_moodle_xml"
-        );
-    }
-
-    #[test]
-    fn tags_survive_a_round_trip() {
-        let question = Question {
-            kind: QuestionKind::TrueFalse,
-            stem: "动火作业前必须办理动火证。".into(),
-            options: vec![],
-            key: AnswerKey::TrueFalse { correct: true },
-            points: 100,
-            difficulty: DEFAULT_DIFFICULTY,
-            explanation: String::new(),
-            tags: vec!["安全".into(), "动火".into()],
-        };
-        let xml = write_moodle_xml(&[ImportedQuestion {
-            line: 1,
-            category: None,
-            title: String::new(),
-            question: question.clone(),
-            pictures: vec![],
-        }]);
-        let back = parse_moodle_xml(&xml).unwrap();
-        assert_eq!(back[0].question.tags, question.tags);
-        assert_eq!(
-            super::super::question::parse_tags("tags", "焊接，安全、焊接；").unwrap(),
-            vec!["焊接".to_owned(), "安全".to_owned()]
-        );
-        assert!(super::super::question::parse_tags("tags", &"长".repeat(31)).is_err());
-    }
-}
+#[path = "moodle_tests.rs"]
+mod tests;

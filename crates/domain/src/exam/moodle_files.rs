@@ -3,7 +3,7 @@
 //! with their checked bytes; on export, stored pictures are written back the same way.
 
 use super::formats::{ImportedPicture, problem};
-use super::moodle::{cdata, escape_attr};
+use super::moodle_write::{cdata, escape_attr};
 use super::picture;
 use crate::import::RowError;
 use serde::Deserialize;
@@ -139,6 +139,8 @@ mod tests {
     fn pictures_travel_inside_the_file_both_ways() {
         let name = "焊缝 1.png";
         let question = Question {
+            prompts: Vec::new(),
+            parts: Vec::new(),
             kind: QuestionKind::SingleChoice,
             stem: format!("图中缺陷是？\n{}", picture::file_marker(name)),
             options: vec![

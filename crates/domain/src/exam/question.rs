@@ -1,5 +1,7 @@
 //! Questions of a bank and their answer keys, and how answers are compared with keys.
 
+use super::cloze::{self, ClozeKey, ClozePart};
+use super::numeric::{self, NumericAnswer, NumericUnit};
 use crate::error::{FieldError, text};
 use serde::{Deserialize, Serialize};
 
@@ -15,15 +17,24 @@ pub enum QuestionKind {
     FillIn,
     /// Graded by a person.
     ShortAnswer,
+    /// A number, right within a tolerance (数值题, Moodle's numerical).
+    Numerical,
+    /// Prompts each matched to one of the options (匹配题 / 连线题).
+    Matching,
+    /// A text with questions inside it (综合填空, Moodle's embedded answers).
+    Cloze,
 }
 
 impl QuestionKind {
-    pub const ALL: [QuestionKind; 5] = [
+    pub const ALL: [QuestionKind; 8] = [
         QuestionKind::SingleChoice,
         QuestionKind::MultipleChoice,
         QuestionKind::TrueFalse,
         QuestionKind::FillIn,
         QuestionKind::ShortAnswer,
+        QuestionKind::Numerical,
+        QuestionKind::Matching,
+        QuestionKind::Cloze,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -33,6 +44,9 @@ impl QuestionKind {
             QuestionKind::TrueFalse => "true_false",
             QuestionKind::FillIn => "fill_in",
             QuestionKind::ShortAnswer => "short_answer",
+            QuestionKind::Numerical => "numerical",
+            QuestionKind::Matching => "matching",
+            QuestionKind::Cloze => "cloze",
         }
     }
 
@@ -43,6 +57,9 @@ impl QuestionKind {
             QuestionKind::TrueFalse => "判断题",
             QuestionKind::FillIn => "填空题",
             QuestionKind::ShortAnswer => "简答题",
+            QuestionKind::Numerical => "数值题",
+            QuestionKind::Matching => "匹配题",
+            QuestionKind::Cloze => "综合填空题",
         }
     }
 
@@ -55,6 +72,11 @@ impl QuestionKind {
             "判断" | "判断题" => Some(QuestionKind::TrueFalse),
             "填空" | "填空题" => Some(QuestionKind::FillIn),
             "简答" | "简答题" | "问答题" => Some(QuestionKind::ShortAnswer),
+            "数值" | "数值题" | "计算" | "计算题" => Some(QuestionKind::Numerical),
+            "匹配" | "匹配题" | "连线" | "连线题" => Some(QuestionKind::Matching),
+            "综合填空" | "综合填空题" | "完形填空" | "完形填空题" => {
+                Some(QuestionKind::Cloze)
+            }
             _ => QuestionKind::ALL.into_iter().find(|k| k.as_str() == v),
         };
         kind.ok_or_else(|| FieldError::new(field, "unknown_question_kind").with("value", v))
@@ -90,6 +112,21 @@ pub enum AnswerKey {
     Manual {
         reference: String,
     },
+    /// The accepted values (the best one the answer falls within counts) and the units an
+    /// answer may carry.
+    Numerical {
+        answers: Vec<NumericAnswer>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        units: Vec<NumericUnit>,
+    },
+    /// For each prompt, the index of its option.
+    Matching {
+        correct: Vec<usize>,
+    },
+    /// The key of each part of a cloze question.
+    Cloze {
+        parts: Vec<ClozeKey>,
+    },
 }
 
 /// A question as stored in a version: what an attempt shows and grades against.
@@ -97,8 +134,15 @@ pub enum AnswerKey {
 pub struct Question {
     pub kind: QuestionKind,
     pub stem: String,
-    /// Options of choice questions, in their original order.
+    /// Options of choice questions (and the answers a matching question's prompts choose
+    /// from), in their original order.
     pub options: Vec<String>,
+    /// The prompts of a matching question, each matched to one option.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prompts: Vec<String>,
+    /// The parts of a cloze question, whose places the stem marks `{#1}`, `{#2}` …
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<ClozePart>,
     pub key: AnswerKey,
     pub points: Centipoints,
     /// 1 (easy) to 5 (hard).
@@ -136,10 +180,30 @@ pub fn parse_tags(field: &str, raw: &str) -> Result<Vec<String>, FieldError> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Response {
-    Choice { selected: Vec<usize> },
-    TrueFalse { value: bool },
-    FillIn { blanks: Vec<String> },
-    Text { text: String },
+    Choice {
+        selected: Vec<usize>,
+    },
+    TrueFalse {
+        value: bool,
+    },
+    FillIn {
+        blanks: Vec<String>,
+    },
+    Text {
+        text: String,
+    },
+    /// A number as typed, optionally with a unit (`1,500`, `1.5 m`).
+    Numerical {
+        value: String,
+    },
+    /// For each prompt, the option chosen (or none yet).
+    Matching {
+        chosen: Vec<Option<usize>>,
+    },
+    /// For each part of a cloze question, the text typed or a choice part's option index.
+    Cloze {
+        parts: Vec<String>,
+    },
 }
 
 impl Question {
@@ -160,6 +224,16 @@ impl Question {
                 given.len() <= blanks.len() && given.iter().all(|g| g.chars().count() <= 500)
             }
             (AnswerKey::Manual { .. }, Response::Text { text }) => text.chars().count() <= 20_000,
+            (AnswerKey::Numerical { .. }, Response::Numerical { value }) => {
+                value.chars().count() <= 100
+            }
+            (AnswerKey::Matching { correct }, Response::Matching { chosen }) => {
+                chosen.len() <= correct.len()
+                    && chosen.iter().flatten().all(|&i| i < self.options.len())
+            }
+            (AnswerKey::Cloze { parts }, Response::Cloze { parts: given }) => {
+                given.len() <= parts.len() && given.iter().all(|g| g.chars().count() <= 500)
+            }
             _ => false,
         }
     }
@@ -223,8 +297,67 @@ impl Question {
                 Ok(())
             }
             (QuestionKind::ShortAnswer, AnswerKey::Manual { .. }) => Ok(()),
+            (QuestionKind::Numerical, AnswerKey::Numerical { answers, units }) => {
+                numeric::check(answers, units)
+            }
+            (QuestionKind::Matching, AnswerKey::Matching { correct }) => {
+                self.check_matching(correct)
+            }
+            (QuestionKind::Cloze, AnswerKey::Cloze { parts }) => {
+                cloze::check(&self.parts, parts)?;
+                let every_marker_once =
+                    (1..=parts.len()).all(|n| self.stem.matches(&cloze::marker(n)).count() == 1);
+                if !every_marker_once {
+                    return Err(FieldError::new("stem", "cloze_marker_missing"));
+                }
+                Ok(())
+            }
             _ => Err(FieldError::new("answer", "key_does_not_fit_kind")),
         }
+    }
+}
+
+impl Question {
+    /// Every text that may show a picture: the stem, options, prompts, cloze parts' options.
+    pub fn texts(&self) -> impl Iterator<Item = &String> {
+        std::iter::once(&self.stem)
+            .chain(&self.options)
+            .chain(&self.prompts)
+            .chain(self.parts.iter().flat_map(|p| &p.options))
+    }
+
+    /// The same texts, to place pictures' markers in.
+    pub fn texts_mut(&mut self) -> impl Iterator<Item = &mut String> {
+        std::iter::once(&mut self.stem)
+            .chain(&mut self.options)
+            .chain(&mut self.prompts)
+            .chain(self.parts.iter_mut().flat_map(|p| &mut p.options))
+    }
+
+    /// 2 to 26 prompts, each with an option; at least as many options as are used, none empty.
+    fn check_matching(&self, correct: &[usize]) -> Result<(), FieldError> {
+        if self.prompts.len() < 2 || self.prompts.len() > 26 {
+            return Err(FieldError::new("answer", "prompts_count")
+                .with("min", 2)
+                .with("max", 26));
+        }
+        if self.options.len() < 2 || self.options.len() > 26 {
+            return Err(FieldError::new("options", "options_count")
+                .with("min", 2)
+                .with("max", 26));
+        }
+        if self
+            .options
+            .iter()
+            .chain(&self.prompts)
+            .any(|o| o.trim().is_empty())
+        {
+            return Err(FieldError::new("options", "empty_option"));
+        }
+        if correct.len() != self.prompts.len() || correct.iter().any(|&i| i >= self.options.len()) {
+            return Err(FieldError::new("answer", "answer_not_an_option"));
+        }
+        Ok(())
     }
 }
 
@@ -291,6 +424,8 @@ mod tests {
     #[test]
     fn questions_are_checked_whole() {
         let q = Question {
+            prompts: Vec::new(),
+            parts: Vec::new(),
             kind: QuestionKind::SingleChoice,
             stem: "焊接电流过大会导致什么缺陷？".into(),
             options: vec!["咬边".into(), "未焊透".into()],

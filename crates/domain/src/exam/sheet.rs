@@ -1,9 +1,10 @@
 //! The common Chinese Excel question template (题型, 题干, 选项A…H, 答案, 解析, 难度, 分值, 分类),
 //! read row by row with every problem named by row and column, and written back for export.
 
-use super::formats::{DEFAULT_DIFFICULTY, DEFAULT_POINTS, ImportedQuestion};
+use super::formats::ImportedQuestion;
 use super::question::{AnswerKey, Matching, Question, QuestionKind};
-use crate::error::FieldError;
+use super::sheet_cells::{blanks, difficulty, letters, pairs, points, true_false};
+use super::{cloze, numeric};
 use crate::import::{Column, Layout, RowError, RowErrors, Sheet, check_size, non_blank_rows};
 
 pub const OPTION_LETTERS: &[char] = &['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
@@ -111,96 +112,6 @@ const OPTION_KEYS: &[&str] = &[
     "option_a", "option_b", "option_c", "option_d", "option_e", "option_f", "option_g", "option_h",
 ];
 
-/// `A`, `ABD`, `A,B,D`, `A、B、D` → option indices.
-fn letters(raw: &str, options: usize) -> Result<Vec<usize>, FieldError> {
-    let mut out: Vec<usize> = Vec::new();
-    for c in raw
-        .chars()
-        .filter(|c| !matches!(c, ',' | '，' | '、' | ' ' | ';' | '；'))
-    {
-        let upper = c.to_ascii_uppercase();
-        match OPTION_LETTERS.iter().position(|&l| l == upper) {
-            Some(i) if i < options && !out.contains(&i) => out.push(i),
-            _ => {
-                return Err(
-                    FieldError::new("answer", "answer_not_an_option").with("value", raw.trim())
-                );
-            }
-        }
-    }
-    if out.is_empty() {
-        return Err(FieldError::new("answer", "required"));
-    }
-    out.sort_unstable();
-    Ok(out)
-}
-
-fn true_false(raw: &str) -> Result<bool, FieldError> {
-    match raw.trim().to_ascii_uppercase().as_str() {
-        "对" | "正确" | "是" | "√" | "✓" | "T" | "TRUE" | "Y" | "A" => Ok(true),
-        "错" | "错误" | "否" | "×" | "✗" | "F" | "FALSE" | "N" | "B" => Ok(false),
-        _ => Err(FieldError::new("answer", "invalid_true_false").with("value", raw.trim())),
-    }
-}
-
-/// Blanks apart by `|`; accepted answers of one blank apart by `;` or `；`.
-fn blanks(raw: &str) -> Result<Vec<Vec<String>>, FieldError> {
-    let out: Vec<Vec<String>> = raw
-        .split(['|', '｜'])
-        .map(|blank| {
-            blank
-                .split([';', '；'])
-                .map(|a| a.trim().to_owned())
-                .filter(|a| !a.is_empty())
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    if out.iter().any(|b| b.is_empty()) {
-        return Err(FieldError::new("answer", "blank_without_answer"));
-    }
-    Ok(out)
-}
-
-fn difficulty(raw: &str) -> Result<u8, FieldError> {
-    match raw.trim() {
-        "" => Ok(DEFAULT_DIFFICULTY),
-        "易" | "容易" => Ok(1),
-        "较易" => Ok(2),
-        "中" | "中等" => Ok(3),
-        "较难" => Ok(4),
-        "难" | "困难" => Ok(5),
-        other => other
-            .parse::<u8>()
-            .ok()
-            .filter(|d| (1..=5).contains(d))
-            .ok_or_else(|| FieldError::new("difficulty", "invalid_difficulty")),
-    }
-}
-
-/// `2`, `2.5`, `0.25` → hundredths; empty → the default.
-fn points(raw: &str) -> Result<i64, FieldError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(DEFAULT_POINTS);
-    }
-    let (whole, frac) = raw.split_once('.').unwrap_or((raw, ""));
-    let valid = !whole.is_empty()
-        && whole.chars().all(|c| c.is_ascii_digit())
-        && frac.len() <= 2
-        && frac.chars().all(|c| c.is_ascii_digit());
-    let value = valid
-        .then(|| {
-            whole
-                .parse::<i64>()
-                .ok()
-                .map(|w| w * 100 + format!("{frac:0<2}").parse::<i64>().unwrap_or(0))
-        })
-        .flatten();
-    value
-        .filter(|p| (1..=10_000).contains(p))
-        .ok_or_else(|| FieldError::new("points", "invalid_points"))
-}
-
 /// Reads every row; any problem anywhere rejects the whole sheet, each named by row and column.
 pub fn parse_question_sheet(sheet: &Sheet) -> Result<Vec<ImportedQuestion>, Vec<RowError>> {
     let layout = Layout::new(QUESTION_COLUMNS, &sheet.headers)?;
@@ -227,6 +138,9 @@ pub fn parse_question_sheet(sheet: &Sheet) -> Result<Vec<ImportedQuestion>, Vec<
         let difficulty = errs.check(n, difficulty(layout.cell(row, "difficulty")));
         let points = errs.check(n, points(layout.cell(row, "points")));
         let Some(kind) = kind else { continue };
+        let mut stem = layout.cell(row, "stem").trim().to_owned();
+        let mut prompts = Vec::new();
+        let mut parts = Vec::new();
         let key = match kind {
             QuestionKind::SingleChoice | QuestionKind::MultipleChoice => {
                 letters(answer, options.len()).map(|correct| AnswerKey::Choice { correct })
@@ -244,13 +158,25 @@ pub fn parse_question_sheet(sheet: &Sheet) -> Result<Vec<ImportedQuestion>, Vec<
             QuestionKind::ShortAnswer => Ok(AnswerKey::Manual {
                 reference: answer.trim().to_owned(),
             }),
+            QuestionKind::Numerical => numeric::parse_key_text(answer)
+                .map(|(answers, units)| AnswerKey::Numerical { answers, units }),
+            QuestionKind::Matching => pairs(answer, options.len()).map(|(p, correct)| {
+                prompts = p;
+                AnswerKey::Matching { correct }
+            }),
+            // The parts and their answers are written inside the stem, as in Moodle.
+            QuestionKind::Cloze => cloze::parse(&stem).map(|c| {
+                stem = c.stem;
+                parts = c.parts;
+                AnswerKey::Cloze { parts: c.keys }
+            }),
         };
         let Some(key) = errs.check(n, key) else {
             continue;
         };
         let options = if matches!(
             kind,
-            QuestionKind::SingleChoice | QuestionKind::MultipleChoice
+            QuestionKind::SingleChoice | QuestionKind::MultipleChoice | QuestionKind::Matching
         ) {
             options
         } else {
@@ -265,8 +191,10 @@ pub fn parse_question_sheet(sheet: &Sheet) -> Result<Vec<ImportedQuestion>, Vec<
         };
         let question = Question {
             kind,
-            stem: layout.cell(row, "stem").trim().to_owned(),
+            stem,
             options,
+            prompts,
+            parts,
             key,
             points,
             difficulty,
@@ -314,6 +242,19 @@ pub fn question_row(q: &Question, category: &str) -> Vec<String> {
             .collect::<Vec<_>>()
             .join("|"),
         AnswerKey::Manual { reference } => reference.clone(),
+        AnswerKey::Numerical { answers, units } => numeric::key_text(answers, units),
+        AnswerKey::Matching { correct } => q
+            .prompts
+            .iter()
+            .zip(correct)
+            .map(|(p, &c)| format!("{p}→{}", OPTION_LETTERS.get(c).copied().unwrap_or('?')))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        AnswerKey::Cloze { .. } => String::new(),
+    };
+    let stem = match &q.key {
+        AnswerKey::Cloze { parts } => cloze::write(&q.stem, &q.parts, parts),
+        _ => q.stem.clone(),
     };
     let points = if q.points % 100 == 0 {
         (q.points / 100).to_string()
@@ -322,7 +263,7 @@ pub fn question_row(q: &Question, category: &str) -> Vec<String> {
             .trim_end_matches('0')
             .to_owned()
     };
-    let mut row = vec![q.kind.label_zh().to_owned(), q.stem.clone()];
+    let mut row = vec![q.kind.label_zh().to_owned(), stem];
     row.extend(options);
     row.extend([
         answer,
@@ -451,9 +392,74 @@ mod tests {
                 "10",
                 "",
             ],
+            &[
+                "计算题",
+                "Q235 钢的屈服强度约为多少 MPa？",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "235±5; 235±20 (50%); 单位: MPa=1",
+                "",
+                "",
+                "2",
+                "",
+            ],
+            &[
+                "连线题",
+                "将焊接方法与其代号连线。",
+                "111",
+                "121",
+                "135",
+                "141",
+                "",
+                "",
+                "",
+                "",
+                "焊条电弧焊→A | 埋弧焊→B | 熔化极气体保护焊->C",
+                "",
+                "",
+                "3",
+                "",
+            ],
+            &[
+                "综合填空",
+                "焊条电弧焊的英文缩写是{1:SHORTANSWER:=SMAW}，电压单位是{1:MULTICHOICE:=V~A}。",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "2",
+                "",
+            ],
         ]);
         let qs = parse_question_sheet(&s).unwrap();
-        assert_eq!(qs.len(), 5);
+        assert_eq!(qs.len(), 8);
+        assert_eq!(qs[5].question.kind, QuestionKind::Numerical);
+        assert_eq!(qs[6].question.prompts.len(), 3);
+        assert_eq!(qs[6].question.options.len(), 4);
+        assert_eq!(
+            qs[6].question.key,
+            AnswerKey::Matching {
+                correct: vec![0, 1, 2]
+            }
+        );
+        assert_eq!(qs[7].question.parts.len(), 2);
+        assert_eq!(
+            qs[7].question.stem,
+            "焊条电弧焊的英文缩写是{#1}，电压单位是{#2}。"
+        );
         assert_eq!(qs[0].category.as_deref(), Some("焊接/工艺"));
         assert_eq!(
             qs[1].question.key,

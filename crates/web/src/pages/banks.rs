@@ -1,6 +1,7 @@
 //! Pages for question banks: the list with a form to create one, and a bank's page with its
 //! questions and an import form (the exam sessions come with the exam module).
 
+use super::exam_questions::kind_key;
 use super::{Posted, UnitOption, unit_options};
 use crate::AppState;
 use crate::context::Me;
@@ -126,17 +127,6 @@ struct BankPage {
 pub struct PageQuery {
     #[serde(default)]
     page: String,
-}
-
-fn kind_key(kind: gongjiang_domain::exam::question::QuestionKind) -> &'static str {
-    use gongjiang_domain::exam::question::QuestionKind::*;
-    match kind {
-        SingleChoice => "question_kind.single_choice",
-        MultipleChoice => "question_kind.multiple_choice",
-        TrueFalse => "question_kind.true_false",
-        FillIn => "question_kind.fill_in",
-        ShortAnswer => "question_kind.short_answer",
-    }
 }
 
 /// The bank's page again, with the problems of its paper form.

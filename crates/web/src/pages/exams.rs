@@ -3,6 +3,7 @@
 //! and the result.
 
 use super::Posted;
+use super::exam_questions::{QuestionView, answer_from_form, points, question_view};
 use crate::AppState;
 use crate::context::Me;
 use crate::error::WebResult;
@@ -14,8 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongjiang_app::exams::{AnswerInput, AttemptView};
 use gongjiang_domain::clock::{format_datetime, now_ms};
-use gongjiang_domain::exam::picture::{Piece, pieces};
-use gongjiang_domain::exam::question::{AnswerKey, QuestionKind, Response as Answer};
+use gongjiang_domain::exam::picture::Piece;
 
 pub struct MyLine {
     pub id: i64,
@@ -82,30 +82,6 @@ pub async fn start(
     Ok(Redirect::to(&format!("/exams/attempts/{attempt}")).into_response())
 }
 
-pub struct OptionView {
-    pub index: usize,
-    pub letter: char,
-    pub pieces: Vec<Piece>,
-    pub checked: bool,
-}
-
-pub struct QuestionView {
-    pub position: usize,
-    pub number: usize,
-    pub kind: &'static str,
-    pub kind_key: &'static str,
-    pub stem: Vec<Piece>,
-    pub points: String,
-    pub options: Vec<OptionView>,
-    pub truth: Option<bool>,
-    pub blanks: Vec<String>,
-    pub text: String,
-    /// After submission: points scored and the key, when the session shows them.
-    pub scored: Option<String>,
-    pub key: String,
-    pub explanation: String,
-}
-
 #[derive(Template)]
 #[template(path = "exams/take.html")]
 struct TakePage {
@@ -116,39 +92,6 @@ struct TakePage {
     saved_json: String,
     submitted_at: String,
     score: String,
-}
-
-fn kind_name(kind: QuestionKind) -> (&'static str, &'static str) {
-    match kind {
-        QuestionKind::SingleChoice => ("single_choice", "question_kind.single_choice"),
-        QuestionKind::MultipleChoice => ("multiple_choice", "question_kind.multiple_choice"),
-        QuestionKind::TrueFalse => ("true_false", "question_kind.true_false"),
-        QuestionKind::FillIn => ("fill_in", "question_kind.fill_in"),
-        QuestionKind::ShortAnswer => ("short_answer", "question_kind.short_answer"),
-    }
-}
-
-fn points(p: i64) -> String {
-    format!("{}", p as f64 / 100.0)
-}
-
-fn key_text(key: &AnswerKey, options: &[OptionView], tr: crate::i18n::Tr) -> String {
-    match key {
-        AnswerKey::Choice { correct } => options
-            .iter()
-            .filter(|o| correct.contains(&o.index))
-            .map(|o| o.letter.to_string())
-            .collect(),
-        AnswerKey::TrueFalse { correct } => {
-            tr.t_string(if *correct { "take.true" } else { "take.false" })
-        }
-        AnswerKey::FillIn { blanks, .. } => blanks
-            .iter()
-            .map(|b| b.join(" / "))
-            .collect::<Vec<_>>()
-            .join("；"),
-        AnswerKey::Manual { reference } => reference.clone(),
-    }
 }
 
 pub async fn take(
@@ -166,54 +109,11 @@ pub async fn take(
                 .iter()
                 .find(|a| a.position == q.position as i64)
                 .map(|a| &a.response);
-            let selected: &[usize] = match saved {
-                Some(Answer::Choice { selected }) => selected,
-                _ => &[],
-            };
-            let options: Vec<OptionView> = q
-                .options
-                .iter()
-                .enumerate()
-                .map(|(i, o)| OptionView {
-                    index: o.index,
-                    letter: char::from(b'A' + (i as u8 % 26)),
-                    pieces: pieces(&o.text),
-                    checked: selected.contains(&o.index),
-                })
-                .collect();
-            let mut blanks = match saved {
-                Some(Answer::FillIn { blanks }) => blanks.clone(),
-                _ => Vec::new(),
-            };
-            blanks.resize(q.blanks, String::new());
             let review = v
                 .review
                 .as_ref()
                 .and_then(|r| r.iter().find(|r| r.position == q.position));
-            let (kind, kind_key) = kind_name(q.kind);
-            QuestionView {
-                position: q.position,
-                number: q.position + 1,
-                kind,
-                kind_key,
-                stem: pieces(&q.stem),
-                points: points(q.points),
-                truth: match saved {
-                    Some(Answer::TrueFalse { value }) => Some(*value),
-                    _ => None,
-                },
-                text: match saved {
-                    Some(Answer::Text { text }) => text.clone(),
-                    _ => String::new(),
-                },
-                blanks,
-                scored: review.map(|r| r.points.map(points).unwrap_or_else(|| "—".into())),
-                key: review
-                    .map(|r| key_text(&r.key, &options, me.ctx.tr))
-                    .unwrap_or_default(),
-                explanation: review.map(|r| r.explanation.clone()).unwrap_or_default(),
-                options,
-            }
+            question_view(q, saved, review, me.ctx.tr)
         })
         .collect();
     let saved: Vec<serde_json::Value> = v
@@ -238,8 +138,7 @@ pub async fn take(
     )
 }
 
-/// The form's fields: `a<position>` (option indices, `true`/`false`, or text) and
-/// `a<position>_<blank>` for fill-in blanks. Used when the page works without its script.
+/// The form as posted when the page works without its script (see `answer_from_form`).
 pub async fn submit(
     State(state): State<AppState>,
     me: Me,
@@ -253,36 +152,10 @@ pub async fn submit(
         .questions
         .iter()
         .filter_map(|q| {
-            let name = format!("a{}", q.position);
-            let values = posted.all(&name);
-            let response = match q.kind {
-                QuestionKind::SingleChoice | QuestionKind::MultipleChoice => {
-                    let selected: Vec<usize> =
-                        values.iter().filter_map(|v| v.parse().ok()).collect();
-                    (!selected.is_empty()).then_some(Answer::Choice { selected })
-                }
-                QuestionKind::TrueFalse => values
-                    .first()
-                    .map(|v| Answer::TrueFalse { value: v == "true" }),
-                QuestionKind::FillIn => {
-                    let blanks: Vec<String> = (0..q.blanks)
-                        .map(|b| posted.get(&format!("{name}_{b}")))
-                        .collect();
-                    blanks
-                        .iter()
-                        .any(|b| !b.trim().is_empty())
-                        .then_some(Answer::FillIn { blanks })
-                }
-                QuestionKind::ShortAnswer => values
-                    .into_iter()
-                    .next()
-                    .filter(|v| !v.trim().is_empty())
-                    .map(|text| Answer::Text { text }),
-            }?;
             Some(AnswerInput {
                 position: q.position as i64,
                 seq,
-                response,
+                response: answer_from_form(q, &posted)?,
             })
         })
         .collect();

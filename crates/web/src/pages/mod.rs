@@ -12,6 +12,7 @@ pub mod certificates;
 pub mod competitions;
 pub mod entries;
 pub mod errors;
+mod exam_questions;
 pub mod exams;
 pub mod exhibitions;
 pub mod groups;
