@@ -64,6 +64,7 @@ pub async fn start(config: &Config) -> anyhow::Result<Running> {
             config.session_cache_seconds * 1_000,
         ),
         api_limits: gongjiang_web::RateLimits::default(),
+        public_pages: gongjiang_web::PageCache::new(gongjiang_db::public_changes::watch(&db)),
     });
     if config.metrics_port != 0 {
         let metrics = tokio::net::TcpListener::bind((config.bind.as_str(), config.metrics_port))

@@ -82,3 +82,100 @@ async fn failed_logins_count_across_instances() {
     assert_eq!(app.audit("account.lock").await.len(), 1);
     second.stop().await;
 }
+
+/// Issue 13: public pages are kept rendered on each instance; a change made anywhere shows on
+/// every instance within a second (here through the services, as another instance would).
+#[tokio::test]
+async fn public_pages_kept_by_each_instance_change_everywhere_within_a_second() {
+    let app = TestApp::spawn().await;
+    let second = app.another_instance().await;
+    let bases = [app.url(""), format!("http://{}", second.addr)];
+    let id = app
+        .fx()
+        .achievement_from(crate::common::fixtures::AchievementSpec {
+            published: true,
+            ..app.fx().achievement_spec("缓存测试成果甲")
+        })
+        .await;
+    let page = format!("/showcase/achievements/{id}");
+    let visitor = reqwest::Client::new();
+    for base in &bases {
+        for _ in 0..2 {
+            let r = visitor.get(format!("{base}{page}")).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            assert!(r.text().await.unwrap().contains("缓存测试成果甲"));
+        }
+    }
+    // A visitor's browser asks again with the ETag: 304, nothing sent; gzip when offered.
+    let r = visitor
+        .get(format!("{}{page}", bases[1]))
+        .send()
+        .await
+        .unwrap();
+    let etag = r.headers()["etag"].clone();
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+    let again = visitor
+        .get(format!("{}{page}", bases[1]))
+        .header("if-none-match", etag.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    let zipped = visitor
+        .get(format!("{}{page}", bases[0]))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+
+    // Unpublished: gone from both instances' pages and searches within a second.
+    // The query is echoed in the search box: it is a part of the title, not all of it.
+    let search = format!("/search?q={}", crate::common::urlencode("缓存测试"));
+    let shows = |base: String, path: String| {
+        let visitor = visitor.clone();
+        async move {
+            let r = visitor.get(format!("{base}{path}")).send().await.unwrap();
+            // (Search results mark the words found: the rest of the title is whole.)
+            r.status() == StatusCode::OK && r.text().await.unwrap().contains("成果甲")
+        }
+    };
+    for base in &bases {
+        assert!(shows(base.clone(), search.clone()).await);
+    }
+    let system = gongjiang_app::Caller::system("test");
+    for published in [false, true] {
+        gongjiang_app::achievements::publish(app.db(), &system, id, published)
+            .await
+            .unwrap();
+        let changed = std::time::Instant::now();
+        for base in &bases {
+            for path in [&page, &search] {
+                while shows(base.clone(), path.clone()).await != published {
+                    assert!(
+                        changed.elapsed() < std::time::Duration::from_secs(1),
+                        "{base}{path} still shows what was {}",
+                        if published {
+                            "unpublished"
+                        } else {
+                            "published"
+                        }
+                    );
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+            }
+        }
+    }
+    let back = visitor
+        .get(format!("{}{page}", bases[1]))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        back.status(),
+        StatusCode::NOT_MODIFIED,
+        "the same page again"
+    );
+    second.stop().await;
+}

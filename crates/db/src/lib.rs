@@ -23,6 +23,7 @@ pub mod notices;
 pub mod papers;
 pub mod people;
 pub mod practical;
+pub mod public_changes;
 pub mod rate_limits;
 pub mod score_writes;
 pub mod search;
@@ -139,6 +140,8 @@ pub struct Database {
     writer: AnyPool,
     reader: AnyPool,
     backend: Backend,
+    /// Where it is, for a connection of its own (PostgreSQL's listener of changes).
+    url: std::sync::Arc<str>,
 }
 
 impl Database {
@@ -173,6 +176,7 @@ impl Database {
                 writer,
                 reader,
                 backend: Backend::Postgres,
+                url: url.into(),
             })
         } else {
             Err(DbError::UnsupportedUrl(url.to_owned()))
@@ -237,6 +241,7 @@ impl Database {
             writer,
             reader,
             backend: Backend::Sqlite,
+            url: url.as_str().into(),
         })
     }
 

@@ -168,6 +168,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 23,
+        name: "public_changes",
+        common: include_str!("../../../migrations/0023_public_changes.sql"),
+        sqlite: include_str!("../../../migrations/0023_public_changes.sqlite.sql"),
+        postgres: include_str!("../../../migrations/0023_public_changes.postgres.sql"),
+    },
 ];
 
 fn render(m: &Migration, backend: Backend) -> String {

@@ -8,6 +8,8 @@ mod charts;
 mod context;
 mod error;
 mod form;
+mod page_cache;
+pub use page_cache::PageCache;
 pub mod i18n;
 mod pages;
 mod router;
@@ -64,6 +66,8 @@ pub struct Services {
     pub api_limits: api::limits::RateLimits,
     /// Printing certificates: the renderer and where links and batches go.
     pub certificates: gongjiang_app::certificates::Certificates,
+    /// Public pages as rendered for visitors, until public data changes (see `page_cache`).
+    pub public_pages: PageCache,
 }
 
 /// The API's OpenAPI document, as served at `/api/openapi.json`.

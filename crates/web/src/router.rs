@@ -380,6 +380,10 @@ pub fn build(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/assets/{name}", get(assets::serve))
         .fallback(not_found)
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::page_cache::middleware,
+        ))
         .layer(from_fn_with_state(state.clone(), context::middleware))
         .layer(axum::middleware::from_fn(crate::telemetry::middleware))
         .layer(DefaultBodyLimit::max(MAX_BODY))

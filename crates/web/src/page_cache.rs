@@ -1,0 +1,236 @@
+//! Rendered public pages (the showcase, its lists and records, exhibitions, search) kept in
+//! memory for visitors who are not signed in, with an `ETag` (a revalidation answers 304) and a
+//! gzip copy made once. A page is kept under the generation of public data it was rendered in
+//! (`gongjiang_db::public_changes`): once a commit anywhere changes what public pages show,
+//! every instance's generation moves on within a fraction of a second and its pages are
+//! rendered again.
+
+use crate::AppState;
+use crate::context::Ctx;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use gongjiang_db::public_changes::Generation;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::{Arc, RwLock};
+
+/// Pages larger than this are served but not kept.
+const MOST_BYTES_A_PAGE: usize = 2 << 20;
+/// All pages kept together, before the cache starts again empty.
+const MOST_BYTES: usize = 256 << 20;
+
+struct Cached {
+    headers: HeaderMap,
+    etag: HeaderValue,
+    plain: Bytes,
+    gzip: Option<Bytes>,
+}
+
+#[derive(Default)]
+struct Pages {
+    generation: u64,
+    bytes: usize,
+    map: HashMap<String, Arc<Cached>>,
+}
+
+pub struct PageCache {
+    generation: Generation,
+    pages: RwLock<Pages>,
+}
+
+impl PageCache {
+    pub fn new(generation: Generation) -> PageCache {
+        PageCache {
+            generation,
+            pages: RwLock::default(),
+        }
+    }
+
+    fn get(&self, key: &str, generation: u64) -> Option<Arc<Cached>> {
+        let pages = self.pages.read().ok()?;
+        (pages.generation == generation)
+            .then(|| pages.map.get(key).cloned())
+            .flatten()
+    }
+
+    fn put(&self, key: String, generation: u64, page: Arc<Cached>) {
+        let Ok(mut pages) = self.pages.write() else {
+            return;
+        };
+        // A page rendered under an older generation may show what has changed since.
+        if generation < pages.generation {
+            return;
+        }
+        let size = page.plain.len() + page.gzip.as_ref().map_or(0, Bytes::len);
+        if generation > pages.generation || pages.bytes + size > MOST_BYTES {
+            *pages = Pages {
+                generation,
+                ..Pages::default()
+            };
+        }
+        pages.bytes += size;
+        pages.map.insert(key, page);
+    }
+}
+
+/// Whether `path` is a public page this cache keeps.
+fn cacheable(path: &str) -> bool {
+    path == "/search" || path == "/showcase" || path.starts_with("/showcase/")
+}
+
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|e| {
+            let mut parts = e.split(';');
+            let name = parts.next().unwrap_or("").trim();
+            let refused = parts.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+            (name == "gzip" || name == "*") && !refused
+        })
+}
+
+fn matches_etag(headers: &HeaderMap, etag: &HeaderValue) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| t.trim() == "*" || t.trim() == etag.to_str().unwrap_or(""))
+}
+
+fn respond(page: &Cached, request: &HeaderMap) -> Response {
+    let mut headers = page.headers.clone();
+    headers.insert(header::ETAG, page.etag.clone());
+    // Kept by browsers, asked again each time: a change shows at once, an unchanged page is a 304.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept-Encoding, Accept-Language, Cookie"),
+    );
+    if matches_etag(request, &page.etag) {
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
+            if let Some(v) = headers.get(&name) {
+                response.headers_mut().insert(name, v.clone());
+            }
+        }
+        return response;
+    }
+    let body = match &page.gzip {
+        Some(gzip) if accepts_gzip(request) => {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            gzip.clone()
+        }
+        _ => page.plain.clone(),
+    };
+    headers.remove(header::CONTENT_LENGTH);
+    let mut response = Response::new(Body::from(body));
+    *response.headers_mut() = headers;
+    response
+}
+
+fn gzip(bytes: &[u8]) -> Option<Bytes> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    encoder.write_all(bytes).ok()?;
+    let out = encoder.finish().ok()?;
+    (out.len() < bytes.len()).then(|| Bytes::from(out))
+}
+
+/// Serves a public page from the cache, or renders it and keeps it. Runs inside the context
+/// middleware, so it knows who asks and in which language.
+pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let (anonymous, key) = match req.extensions().get::<Ctx>() {
+        Some(ctx) => (
+            ctx.me.is_none(),
+            format!("{} {}", ctx.tr.locale.code(), ctx.here),
+        ),
+        None => (false, String::new()),
+    };
+    if !anonymous
+        || !matches!(*req.method(), Method::GET | Method::HEAD)
+        || !cacheable(req.uri().path())
+    {
+        return next.run(req).await;
+    }
+    let cache = &state.public_pages;
+    // Read before rendering: what is rendered is at least as new as this generation.
+    let generation = cache.generation.current();
+    if let Some(page) = cache.get(&key, generation) {
+        return respond(&page, req.headers());
+    }
+    let request_headers = req.headers().clone();
+    let response = next.run(req).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if response.status() != StatusCode::OK
+        || !is_html
+        || response.headers().contains_key(header::SET_COOKIE)
+        || response.headers().contains_key(header::CONTENT_ENCODING)
+    {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let plain = match axum::body::to_bytes(body, MOST_BYTES_A_PAGE).await {
+        Ok(b) => b,
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let digest = Sha256::digest(&plain);
+    let etag = HeaderValue::from_str(&format!("\"{}\"", hex::encode(&digest[..12])))
+        .unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
+    let page = Arc::new(Cached {
+        gzip: gzip(&plain),
+        headers: parts.headers,
+        etag,
+        plain,
+    });
+    cache.put(key, generation, page.clone());
+    respond(&page, &request_headers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_is_taken_only_when_offered() {
+        let with = |v: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(v));
+            accepts_gzip(&h)
+        };
+        assert!(with("gzip, deflate, br"));
+        assert!(with("br;q=1.0, gzip;q=0.8"));
+        assert!(!with("gzip;q=0"));
+        assert!(!with("br"));
+        assert!(!accepts_gzip(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn an_older_generation_never_replaces_a_newer_one() {
+        let cache = PageCache::new(Generation::default());
+        let page = |text: &'static str| {
+            Arc::new(Cached {
+                headers: HeaderMap::new(),
+                etag: HeaderValue::from_static("\"x\""),
+                plain: Bytes::from_static(text.as_bytes()),
+                gzip: None,
+            })
+        };
+        cache.put("a".into(), 2, page("new"));
+        cache.put("a".into(), 1, page("old"));
+        assert_eq!(cache.get("a", 2).unwrap().plain, "new");
+        assert!(cache.get("a", 3).is_none(), "a newer generation drops it");
+        cache.put("b".into(), 3, page("b"));
+        assert!(cache.get("a", 3).is_none());
+    }
+}

@@ -1,0 +1,3 @@
+-- What public pages show changes with these tables: every commit that writes one tells every
+-- instance, so that each drops its cache of rendered public pages (issue 13). SQLite bumps a
+-- counter in the same transaction (instances poll it); PostgreSQL notifies listeners at commit.
