@@ -11,6 +11,9 @@ use sqlx::AssertSqlSafe;
 /// Searches count their matches up to this many ("more than 1,000").
 pub const COUNT_CAP: i64 = 1000;
 
+/// Searches rank at most this many of the newest matches in titles, and as many anywhere.
+pub const RANKED_CANDIDATES: i64 = 2000;
+
 /// What is indexed of one record.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
@@ -99,22 +102,31 @@ pub async fn search(
     }
     let sqlite = conn.backend_name() == "SQLite";
     let mut w = Where::default();
-    let (from, rank) = if sqlite {
+    let from = if sqlite {
         let p = w.text(&query.fts5());
         w.and(format!("search_fts MATCH {p}"));
-        (
-            " FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid".to_owned(),
-            "bm25(search_fts, 5.0, 1.0)".to_owned(),
-        )
+        " FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid"
     } else {
         let p = w.text(&query.tsquery());
         w.and(format!("d.tsv @@ to_tsquery('simple', {p})"));
-        (
-            " FROM search_docs d".to_owned(),
-            format!("-ts_rank(d.tsv, to_tsquery('simple', {p}))"),
-        )
+        " FROM search_docs d"
     };
-    // Published records, or those inside the searcher's subtrees.
+    restrict(&mut w, filter, visible);
+    let cond = w.sql();
+    // Counting every match of a common word costs as much as ranking them: count up to a cap.
+    let total: i64 = w
+        .bind_scalar(sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM (SELECT 1{from}{cond} LIMIT {COUNT_CAP}) capped"
+        ))))
+        .fetch_one(&mut *conn)
+        .await?;
+    let hits = ranked(conn, query, sqlite, filter, visible, page).await?;
+    Ok((hits, total))
+}
+
+/// What the searcher may see (published records, or those inside their subtrees) and the
+/// filters, on the documents `d`.
+fn restrict(w: &mut Where, filter: &SearchFilter, visible: &Visibility) {
     let mut seen = vec!["d.published = 1".to_owned()];
     for root in &visible.roots {
         let p = w.text(&crate::like_prefix(root.as_str()));
@@ -143,23 +155,53 @@ pub async fn search(
         let p = w.int(year);
         w.and(format!("d.year = {p}"));
     }
-    let cond = w.sql();
-    // Counting every match of a common word costs as much as ranking them: count up to a cap.
-    let total: i64 = w
-        .bind_scalar(sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM (SELECT 1{from}{cond} LIMIT {COUNT_CAP}) capped"
-        ))))
-        .fetch_one(&mut *conn)
-        .await?;
+}
+
+/// The page of hits, in tiers — the query whole in the title; all its words in the title; the
+/// query whole in the body; the rest — and by relevance within a tier (bm25 or `ts_rank`, the
+/// title weighted above the body). Only the newest matches are ranked, in the title and
+/// anywhere, at most [`RANKED_CANDIDATES`] of each: a common word costs the same as a rare one.
+async fn ranked(
+    conn: &mut Conn,
+    query: &Query,
+    sqlite: bool,
+    filter: &SearchFilter,
+    visible: &Visibility,
+    page: Page,
+) -> DbResult<Vec<Hit>> {
+    let mut w = Where::default();
+    let phrase = w.text(&query.phrase);
+    let candidates = if sqlite {
+        let all = w.text(&query.fts5());
+        let title = w.text(&format!("{{title_words}} : ({})", query.fts5()));
+        format!(
+            "SELECT id, MAX(in_title) AS in_title, COALESCE(MIN(CASE WHEN in_title = 1 THEN score END), MIN(score)) AS score FROM (\
+             SELECT * FROM (SELECT rowid AS id, 1 AS in_title, bm25(search_fts, 5.0, 1.0) AS score FROM search_fts WHERE search_fts MATCH {title} ORDER BY rowid DESC LIMIT {RANKED_CANDIDATES}) \
+             UNION ALL SELECT * FROM (SELECT rowid AS id, 0 AS in_title, bm25(search_fts, 5.0, 1.0) AS score FROM search_fts WHERE search_fts MATCH {all} ORDER BY rowid DESC LIMIT {RANKED_CANDIDATES})\
+             ) found GROUP BY id"
+        )
+    } else {
+        let all = w.text(&query.tsquery());
+        let title = w.text(&query.tsquery_in_title());
+        format!(
+            "SELECT id, MAX(in_title) AS in_title, MIN(score) AS score FROM (\
+             SELECT * FROM (SELECT id, 1 AS in_title, -ts_rank(tsv, to_tsquery('simple', {all})) AS score FROM search_docs WHERE tsv @@ to_tsquery('simple', {title}) ORDER BY id DESC LIMIT {RANKED_CANDIDATES}) t \
+             UNION ALL SELECT * FROM (SELECT id, 0 AS in_title, -ts_rank(tsv, to_tsquery('simple', {all})) AS score FROM search_docs WHERE tsv @@ to_tsquery('simple', {all}) ORDER BY id DESC LIMIT {RANKED_CANDIDATES}) a\
+             ) found GROUP BY id"
+        )
+    };
+    let place = if sqlite { "instr" } else { "strpos" };
+    restrict(&mut w, filter, visible);
+    let filters = w.sql();
     let sql = format!(
-        "SELECT d.entity, d.entity_id, d.title, d.body, d.year, d.kind, d.level, d.tier{from}{cond} ORDER BY {rank}, d.id LIMIT {} OFFSET {}",
+        "SELECT d.entity, d.entity_id, d.title, d.body, d.year, d.kind, d.level, d.tier FROM ({candidates}) c JOIN search_docs d ON d.id = c.id{filters} \
+         ORDER BY CASE WHEN {place}(lower(d.title), {phrase}) > 0 THEN 0 WHEN c.in_title = 1 THEN 1 WHEN {place}(lower(d.body), {phrase}) > 0 THEN 2 ELSE 3 END, c.score, d.id \
+         LIMIT {} OFFSET {}",
         page.limit, page.offset
     );
-    let hits = w
-        .bind_as(sqlx::query_as(AssertSqlSafe(sql)))
+    Ok(w.bind_as(sqlx::query_as(AssertSqlSafe(sql)))
         .fetch_all(&mut *conn)
-        .await?;
-    Ok((hits, total))
+        .await?)
 }
 
 /// How many documents the index holds (for checks that it agrees with the data).

@@ -132,6 +132,9 @@ pub struct Term {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
     pub terms: Vec<Term>,
+    /// The query as typed (trimmed, letters lower-case and half-width): a record that holds it
+    /// whole ranks above one that holds its words apart.
+    pub phrase: String,
 }
 
 impl Query {
@@ -162,7 +165,10 @@ impl Query {
         }
         terms.dedup_by(|a, b| a.word == b.word);
         terms.truncate(12);
-        Query { terms }
+        Query {
+            terms,
+            phrase: normalise_latin(text.trim()).chars().take(100).collect(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -205,12 +211,27 @@ impl Query {
 
     /// The query in PostgreSQL's `to_tsquery('simple', …)` syntax.
     pub fn tsquery(&self) -> String {
-        let quote = |w: &str| format!("'{w}'");
+        self.tsquery_weighted("")
+    }
+
+    /// The same, matching only the title's words (weighted `A` in the index).
+    pub fn tsquery_in_title(&self) -> String {
+        self.tsquery_weighted("A")
+    }
+
+    fn tsquery_weighted(&self, weights: &str) -> String {
+        let quote = |w: &str| {
+            if weights.is_empty() {
+                format!("'{w}'")
+            } else {
+                format!("'{w}':{weights}")
+            }
+        };
         self.terms
             .iter()
             .map(|t| {
                 let word = if t.prefix {
-                    format!("{}:*", quote(&t.word))
+                    format!("'{}':*{weights}", t.word)
                 } else {
                     quote(&t.word)
                 };

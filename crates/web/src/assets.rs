@@ -1,8 +1,11 @@
 //! Static files shipped inside the binary: nothing is fetched from the internet.
 
-use axum::extract::Path;
-use axum::http::{HeaderValue, header};
+use axum::extract::{Path, Query};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::sync::OnceLock;
 
 use crate::error::WebError;
 
@@ -34,18 +37,91 @@ const FILES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-pub async fn serve(Path(name): Path<String>) -> Result<Response, WebError> {
-    let (_, content_type, body) = FILES
+/// An asset as served: its bytes, a gzip copy when smaller, and its fingerprint.
+struct Shipped {
+    content_type: &'static str,
+    plain: &'static str,
+    gzip: Option<Vec<u8>>,
+    fingerprint: String,
+}
+
+fn shipped() -> &'static [Shipped] {
+    static SHIPPED: OnceLock<Vec<Shipped>> = OnceLock::new();
+    SHIPPED.get_or_init(|| {
+        FILES
+            .iter()
+            .map(|(_, content_type, plain)| {
+                let mut encoder =
+                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+                let gzip = encoder
+                    .write_all(plain.as_bytes())
+                    .ok()
+                    .and_then(|()| encoder.finish().ok())
+                    .filter(|g| g.len() < plain.len());
+                Shipped {
+                    content_type,
+                    plain,
+                    gzip,
+                    fingerprint: hex::encode(&Sha256::digest(plain.as_bytes())[..6]),
+                }
+            })
+            .collect()
+    })
+}
+
+/// The URL of a shipped file, with its fingerprint: `/assets/app.css?v=1a2b3c4d5e6f`. Pages
+/// name their assets this way, so browsers keep them for a year and fetch a new one when it
+/// changes.
+pub fn url(name: &str) -> String {
+    match FILES.iter().position(|(n, _, _)| *n == name) {
+        Some(i) => format!("/assets/{name}?v={}", shipped()[i].fingerprint),
+        None => format!("/assets/{name}"),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct Version {
+    #[serde(default)]
+    v: String,
+}
+
+pub async fn serve(
+    Path(name): Path<String>,
+    Query(version): Query<Version>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let i = FILES
         .iter()
-        .find(|(n, _, _)| *n == name)
+        .position(|(n, _, _)| *n == name)
         .ok_or(WebError::NotFound)?;
-    let mut response = (*body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    response.headers_mut().insert(
+    let file = &shipped()[i];
+    let gzip_ok = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
+    let mut response = match &file.gzip {
+        Some(g) if gzip_ok => {
+            let mut r = g.clone().into_response();
+            r.headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            r
+        }
+        _ => file.plain.into_response(),
+    };
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(file.content_type),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    // The fingerprinted URL never changes its content: kept for a year.
+    h.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=3600"),
+        HeaderValue::from_static(if version.v == file.fingerprint {
+            "public, max-age=31536000, immutable"
+        } else {
+            "public, max-age=300"
+        }),
     );
     Ok(response)
 }

@@ -56,6 +56,11 @@ impl Layout {
         }
     }
 
+    /// A shipped file's fingerprinted URL (see `assets::url`).
+    pub fn asset(&self, name: &str) -> String {
+        crate::assets::url(name)
+    }
+
     pub fn t<'a>(&self, key: &'a str) -> &'a str
     where
         'static: 'a,
