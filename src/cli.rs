@@ -26,6 +26,13 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+enum SearchCommand {
+    /// Rewrite every search document from its record (the server also does it by itself when
+    /// records have no document or the segmenter changed).
+    Rebuild,
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Run the web server.
     Serve {
@@ -70,6 +77,11 @@ enum Command {
     Audit {
         #[command(subcommand)]
         action: AuditCommand,
+    },
+    /// Work with the search index.
+    Search {
+        #[command(subcommand)]
+        action: SearchCommand,
     },
     /// Measure (results in docs/benchmarks.md).
     Bench {
@@ -466,6 +478,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .await?;
         }
         Command::Audit { action } => return crate::cli_audit::run(&config, action).await,
+        Command::Search {
+            action: SearchCommand::Rebuild,
+        } => {
+            let db = server::connect(&config).await?;
+            let done = gongjiang_app::search_index::rebuild(&db).await;
+            db.close().await;
+            let done = done.map_err(explain)?;
+            println!(
+                "search index rebuilt: {} documents written, {} of records that are gone removed, in {:.1} s",
+                done.documents, done.removed, done.seconds
+            );
+        }
         Command::Fuzz {
             seconds,
             seed,

@@ -44,6 +44,14 @@ pub async fn start(config: &Config) -> anyhow::Result<Running> {
         tracing::info!(swept, "overdue attempts submitted");
     }
     let sweeper = exams.spawn_sweeper();
+    // A lost or outdated search index is rebuilt while the server already answers: searches
+    // meanwhile find what the old documents say.
+    let index_db = db.clone();
+    tokio::spawn(async move {
+        if let Err(e) = gongjiang_app::search_index::ensure_current(&index_db).await {
+            tracing::error!(error = %e, "the search index could not be checked or rebuilt");
+        }
+    });
     let interrupted = gongjiang_app::certificate_batches::fail_interrupted(&db)
         .await
         .context("cannot read certificate batches")?;

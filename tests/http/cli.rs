@@ -525,3 +525,56 @@ async fn the_demo_loads_the_same_believable_federation_every_time() {
     crate::common::remove(first_backend);
     crate::common::remove(second_backend);
 }
+
+/// Issue 13: the search index is rebuilt from the records by a command, and by the server
+/// itself at start when records have no document; what was found is found again.
+#[tokio::test]
+async fn a_lost_search_index_is_rebuilt_by_the_command_and_at_start() {
+    let app = TestApp::spawn().await;
+    let id = app
+        .fx()
+        .achievement_from(crate::common::fixtures::AchievementSpec {
+            published: true,
+            ..app.fx().achievement_spec("索引重建测试成果")
+        })
+        .await;
+    let found = || async {
+        let r = gongjiang_app::search::search(
+            app.db(),
+            None,
+            "索引重建",
+            &Default::default(),
+            gongjiang_db::Page::new(1, 20),
+        )
+        .await
+        .unwrap();
+        r.found.iter().any(|f| f.hit.entity_id == id)
+    };
+    let lose = || async {
+        let mut tx = app.db().begin().await.unwrap();
+        sqlx::query("DELETE FROM search_docs")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        gongjiang_db::commit(tx).await.unwrap();
+    };
+    assert!(found().await);
+    lose().await;
+    assert!(!found().await, "the index is gone");
+    let o = gongjiang(&app.config.database_url, &["search", "rebuild"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("search index rebuilt"), "{}", text(&o));
+    assert!(found().await, "found again after the command");
+
+    lose().await;
+    let second = app.another_instance().await;
+    let started = std::time::Instant::now();
+    while !found().await {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the server did not rebuild the index at start"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    second.stop().await;
+}

@@ -223,3 +223,50 @@ pub async fn entities_under(conn: &mut Conn, path: &UnitPath) -> DbResult<Vec<(S
     .fetch_all(conn)
     .await?)
 }
+
+/// The kinds of record indexed, with their tables.
+pub const ENTITIES: [(&str, &str); 3] = [
+    ("studio", "studios"),
+    ("achievement", "achievements"),
+    ("person", "people"),
+];
+
+/// Every record's id of an entity (`ENTITIES`), in order.
+pub async fn record_ids(conn: &mut Conn, entity: &str) -> DbResult<Vec<i64>> {
+    let Some((_, table)) = ENTITIES.iter().find(|(e, _)| *e == entity) else {
+        return Ok(Vec::new());
+    };
+    Ok(
+        sqlx::query_scalar(AssertSqlSafe(format!("SELECT id FROM {table} ORDER BY id")))
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// How many studios and achievements have no document (the index is missing or behind).
+pub async fn unindexed(conn: &mut Conn) -> DbResult<i64> {
+    let mut missing = 0;
+    for (entity, table) in &ENTITIES[..2] {
+        let n: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM {table} r WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.entity = '{entity}' AND d.entity_id = r.id)"
+        )))
+        .fetch_one(&mut *conn)
+        .await?;
+        missing += n;
+    }
+    Ok(missing)
+}
+
+/// Removes the documents of records that no longer exist; how many.
+pub async fn remove_orphans(conn: &mut Conn) -> DbResult<u64> {
+    let mut removed = 0;
+    for (entity, table) in ENTITIES {
+        removed += sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM search_docs WHERE entity = '{entity}' AND NOT EXISTS (SELECT 1 FROM {table} r WHERE r.id = search_docs.entity_id)"
+        )))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    }
+    Ok(removed)
+}

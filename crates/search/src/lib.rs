@@ -28,6 +28,20 @@ fn jieba() -> &'static Jieba {
     })
 }
 
+/// Names the way texts become words: the segmentation rules (bump `RULES` when
+/// `index_words` changes) and the dictionary's content. An index built under another
+/// fingerprint is rebuilt (`gongjiang_app::search_index`).
+pub fn fingerprint() -> String {
+    const RULES: u32 = 1;
+    // FNV-1a: stable across toolchains, unlike the standard library's hasher.
+    let hash = dictionary::WORDS
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("{RULES}-{hash:016x}")
+}
+
 /// Loads the dictionary now (about a fifth of a second) rather than on the first search.
 pub fn warm_up() {
     let _ = jieba();
