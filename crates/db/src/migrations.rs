@@ -175,6 +175,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/0023_public_changes.sqlite.sql"),
         postgres: include_str!("../../../migrations/0023_public_changes.postgres.sql"),
     },
+    Migration {
+        version: 24,
+        name: "search_filters",
+        common: include_str!("../../../migrations/0024_search_filters.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn render(m: &Migration, backend: Backend) -> String {

@@ -12,7 +12,11 @@ use sqlx::AssertSqlSafe;
 pub const COUNT_CAP: i64 = 1000;
 
 /// Searches rank at most this many of the newest matches in titles, and as many anywhere.
-pub const RANKED_CANDIDATES: i64 = 2000;
+pub const RANKED_CANDIDATES: i64 = 600;
+
+/// Beyond the page asked for, how many of the best-ranked candidates are read whole to find
+/// the query as a phrase in their text.
+const PHRASE_WINDOW: i64 = 300;
 
 /// What is indexed of one record.
 #[derive(Debug, Clone, Default)]
@@ -105,7 +109,7 @@ pub async fn search(
     let from = if sqlite {
         let p = w.text(&query.fts5());
         w.and(format!("search_fts MATCH {p}"));
-        " FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid"
+        " FROM search_fts JOIN search_docs d INDEXED BY search_docs_seen ON d.id = search_fts.rowid"
     } else {
         let p = w.text(&query.tsquery());
         w.and(format!("d.tsv @@ to_tsquery('simple', {p})"));
@@ -193,9 +197,19 @@ async fn ranked(
     let place = if sqlite { "instr" } else { "strpos" };
     restrict(&mut w, filter, visible);
     let filters = w.sql();
+    // The filters read the narrow index, not the documents' text; only the best candidates'
+    // text is read, to find the phrase.
+    let narrow = if sqlite {
+        " INDEXED BY search_docs_seen"
+    } else {
+        ""
+    };
+    let window = page.offset + page.limit + PHRASE_WINDOW;
     let sql = format!(
-        "SELECT d.entity, d.entity_id, d.title, d.body, d.year, d.kind, d.level, d.tier FROM ({candidates}) c JOIN search_docs d ON d.id = c.id{filters} \
-         ORDER BY CASE WHEN {place}(lower(d.title), {phrase}) > 0 THEN 0 WHEN c.in_title = 1 THEN 1 WHEN {place}(lower(d.body), {phrase}) > 0 THEN 2 ELSE 3 END, c.score, d.id \
+        "SELECT r.entity, r.entity_id, r.title, r.body, r.year, r.kind, r.level, r.tier FROM (\
+         SELECT c.id, c.in_title, c.score FROM ({candidates}) c JOIN search_docs d{narrow} ON d.id = c.id{filters} \
+         ORDER BY c.in_title DESC, c.score, c.id LIMIT {window}) top JOIN search_docs r ON r.id = top.id \
+         ORDER BY CASE WHEN {place}(lower(r.title), {phrase}) > 0 THEN 0 WHEN top.in_title = 1 THEN 1 WHEN {place}(lower(r.body), {phrase}) > 0 THEN 2 ELSE 3 END, top.score, r.id \
          LIMIT {} OFFSET {}",
         page.limit, page.offset
     );
