@@ -71,9 +71,22 @@ async fn post_json(app: &TestApp, client: &reqwest::Client, path: &str, body: Va
 }
 
 /// A bank with the four questions, a fixed paper of them in order (options shuffled, pass
-/// mark 3, partial credit for a multiple choice with nothing wrong chosen) and a session for the branch, where `worker` is,
-/// open from a minute ago for an hour with a limit of 30 minutes. Returns the session's id.
+/// mark 3, partial credit for a multiple choice with nothing wrong chosen) and a session for the
+/// branch. Returns the session's id.
 async fn exam_for_the_branch(app: &TestApp) -> i64 {
+    session_from_file(
+        app,
+        "q.gift",
+        GIFT.as_bytes(),
+        json!({"pass_mark": 300, "partial_credit": "proportional_if_no_wrong"}),
+    )
+    .await
+}
+
+/// A bank of the questions in `file` (named `name`), a fixed paper of them in order (with the
+/// `paper` settings added) and a session for the branch, where `worker` is, open from a minute
+/// ago for an hour with a limit of 30 minutes. Returns the session's id.
+pub(crate) async fn session_from_file(app: &TestApp, name: &str, file: &[u8], paper: Value) -> i64 {
     let admin = app.login("unitadmin").await;
     let bank = post_json(
         app,
@@ -88,7 +101,7 @@ async fn exam_for_the_branch(app: &TestApp) -> i64 {
         .text("_csrf", app.token(&admin).await)
         .part(
             "file",
-            reqwest::multipart::Part::bytes(GIFT.as_bytes().to_vec()).file_name("q.gift"),
+            reqwest::multipart::Part::bytes(file.to_vec()).file_name(name.to_owned()),
         );
     let r = admin
         .post(app.url(&format!("/api/v1/banks/{bank}/import")))
@@ -107,15 +120,12 @@ async fn exam_for_the_branch(app: &TestApp) -> i64 {
         .filter_map(|q| q["id"].as_i64())
         .collect();
     questions.sort_unstable();
-    assert_eq!(questions.len(), 4);
-    let paper = post_json(
-        app,
-        &admin,
-        "/api/v1/papers",
-        json!({"bank_id": bank, "name": "焊工理论试卷", "mode": "fixed", "question_ids": questions,
-               "shuffle_questions": false, "pass_mark": 300, "partial_credit": "proportional_if_no_wrong"}),
-    )
-    .await["id"]
+    let mut body = json!({"bank_id": bank, "name": "焊工理论试卷", "mode": "fixed",
+        "question_ids": questions, "shuffle_questions": false});
+    for (k, v) in paper.as_object().expect("settings") {
+        body[k] = v.clone();
+    }
+    let paper = post_json(app, &admin, "/api/v1/papers", body).await["id"]
         .as_i64()
         .expect("paper id");
     let now = now_ms();

@@ -4,12 +4,10 @@
 //! server's.
 
 use crate::common::TestApp;
-use crate::exam::{current, js, next, stored, tap, wait_sync};
+use crate::exam::{current, js, next, session_from_file, stored, tap, wait_sync};
 use crate::{Screen, browser, fits_the_screen, log_in, screenshot, wait_for};
 use fantoccini::{Client, Locator};
-use gongjiang_domain::clock::{format_datetime, now_ms};
-use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::collections::BTreeMap;
 
 /// 1 point, 3 points (three prompts, one distractor), 4 points (parts weighted 1, 1, 2).
@@ -32,74 +30,6 @@ const MOODLE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
     <defaultgrade>4</defaultgrade>
   </question>
 </quiz>"#;
-
-async fn created(app: &TestApp, client: &reqwest::Client, path: &str, body: Value) -> i64 {
-    let csrf = app.token(client).await;
-    let r = client
-        .post(app.url(path))
-        .header("x-csrf-token", csrf)
-        .json(&body)
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(r.status(), StatusCode::CREATED, "{path}");
-    r.json::<Value>().await.expect("json")["id"]
-        .as_i64()
-        .expect("id")
-}
-
-/// The bank, a paper of the three in order, a session open for the branch. Its id.
-async fn session_of_new_kinds(app: &TestApp) -> i64 {
-    let admin = app.login("unitadmin").await;
-    let bank = created(
-        app,
-        &admin,
-        "/api/v1/banks",
-        json!({"unit_id": app.seed.enterprise, "name": "新题型", "trade": "焊工"}),
-    )
-    .await;
-    let form = reqwest::multipart::Form::new()
-        .text("_csrf", app.token(&admin).await)
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(MOODLE.as_bytes().to_vec()).file_name("q.xml"),
-        );
-    let r = admin
-        .post(app.url(&format!("/api/v1/banks/{bank}/import")))
-        .multipart(form)
-        .send()
-        .await
-        .expect("import");
-    assert!(r.status().is_success(), "{}", r.text().await.expect("body"));
-    let listed = app
-        .get_json(&admin, &format!("/api/v1/banks/{bank}/questions"))
-        .await;
-    let mut questions: Vec<i64> = listed["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .filter_map(|q| q["id"].as_i64())
-        .collect();
-    questions.sort_unstable();
-    let paper = created(
-        app,
-        &admin,
-        "/api/v1/papers",
-        json!({"bank_id": bank, "name": "新题型试卷", "mode": "fixed", "question_ids": questions,
-               "shuffle_questions": false}),
-    )
-    .await;
-    let now = now_ms();
-    created(
-        app,
-        &admin,
-        "/api/v1/exam-sessions",
-        json!({"paper_id": paper, "name": "新题型考试", "opens": format_datetime(now - 60_000),
-               "closes": format_datetime(now + 3_600_000), "limit_minutes": 30, "grace_seconds": 0,
-               "attempts_allowed": 1, "show_results": true, "unit_ids": [app.seed.branch]}),
-    )
-    .await
-}
 
 /// Chooses, in the drop-down `name`, the option whose text contains `text`; its value.
 async fn choose(c: &Client, name: &str, text: &str) -> i64 {
@@ -134,7 +64,7 @@ async fn type_into(c: &Client, name: &str, text: &str) {
 #[ignore = "needs Chromium and ChromeDriver: run by scripts/test"]
 async fn a_worker_answers_numerical_matching_and_cloze_questions_on_a_phone() {
     let app = TestApp::spawn().await;
-    let session = session_of_new_kinds(&app).await;
+    let session = session_from_file(&app, "q.xml", MOODLE.as_bytes(), json!({})).await;
     let b = browser(Screen::Phone).await;
     let c = &b.client;
     log_in(c, &app, "worker").await;

@@ -194,8 +194,19 @@ pub async fn search(
             .map(|c| c.scope(Action::DeclareAchievements))
             .unwrap_or_default(),
     };
-    let mut conn = db.read().await?;
-    let (hits, total) = search::search(&mut conn, &query, filter, &visible, page).await?;
+    // The count and the page at once when a second connection is idle: a search then waits
+    // for the slower of the two, not for both.
+    let mut one = db.read().await?;
+    let (hits, total) = match db.read_if_idle() {
+        Some(mut two) => tokio::try_join!(
+            search::hits(&mut one, &query, filter, &visible, page),
+            search::count(&mut two, &query, filter, &visible),
+        )?,
+        None => (
+            search::hits(&mut one, &query, filter, &visible, page).await?,
+            search::count(&mut one, &query, filter, &visible).await?,
+        ),
+    };
     let found = hits
         .into_iter()
         .map(|hit| Found {

@@ -264,6 +264,12 @@ impl Database {
         Ok(self.reader.acquire().await?)
     }
 
+    /// A second connection for reading, only if one is idle now: a caller that already holds
+    /// one never waits for another (which could leave every caller holding one, waiting).
+    pub fn read_if_idle(&self) -> Option<PoolConnection<Any>> {
+        self.reader.try_acquire()
+    }
+
     /// Whether the database answers (readiness).
     pub async fn ping(&self) -> DbResult<()> {
         let mut conn = self.read().await?;

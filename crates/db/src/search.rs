@@ -93,20 +93,18 @@ pub struct Hit {
     pub tier: String,
 }
 
-/// The documents matching `query`, the most relevant first, with the total.
-pub async fn search(
+/// How many documents match `query` that the searcher may see, counted up to [`COUNT_CAP`].
+pub async fn count(
     conn: &mut Conn,
     query: &Query,
     filter: &SearchFilter,
     visible: &Visibility,
-    page: Page,
-) -> DbResult<(Vec<Hit>, i64)> {
+) -> DbResult<i64> {
     if query.is_empty() {
-        return Ok((Vec::new(), 0));
+        return Ok(0);
     }
-    let sqlite = conn.backend_name() == "SQLite";
     let mut w = Where::default();
-    let from = if sqlite {
+    let from = if conn.backend_name() == "SQLite" {
         let p = w.text(&query.fts5());
         w.and(format!("search_fts MATCH {p}"));
         " FROM search_fts JOIN search_docs d INDEXED BY search_docs_seen ON d.id = search_fts.rowid"
@@ -118,14 +116,26 @@ pub async fn search(
     restrict(&mut w, filter, visible);
     let cond = w.sql();
     // Counting every match of a common word costs as much as ranking them: count up to a cap.
-    let total: i64 = w
-        .bind_scalar(sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM (SELECT 1{from}{cond} LIMIT {COUNT_CAP}) capped"
-        ))))
-        .fetch_one(&mut *conn)
-        .await?;
-    let hits = ranked(conn, query, sqlite, filter, visible, page).await?;
-    Ok((hits, total))
+    Ok(w.bind_scalar(sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM (SELECT 1{from}{cond} LIMIT {COUNT_CAP}) capped"
+    ))))
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// The page of documents matching `query` that the searcher may see, the most relevant first.
+pub async fn hits(
+    conn: &mut Conn,
+    query: &Query,
+    filter: &SearchFilter,
+    visible: &Visibility,
+    page: Page,
+) -> DbResult<Vec<Hit>> {
+    if query.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sqlite = conn.backend_name() == "SQLite";
+    ranked(conn, query, sqlite, filter, visible, page).await
 }
 
 /// What the searcher may see (published records, or those inside their subtrees) and the
@@ -216,16 +226,6 @@ async fn ranked(
     Ok(w.bind_as(sqlx::query_as(AssertSqlSafe(sql)))
         .fetch_all(&mut *conn)
         .await?)
-}
-
-/// How many documents the index holds (for checks that it agrees with the data).
-pub async fn count(conn: &mut Conn, entity: &str) -> DbResult<i64> {
-    Ok(
-        sqlx::query_scalar("SELECT COUNT(*) FROM search_docs WHERE entity = $1")
-            .bind(entity)
-            .fetch_one(conn)
-            .await?,
-    )
 }
 
 /// The records indexed under a unit's subtree.
