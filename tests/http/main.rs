@@ -26,6 +26,7 @@ mod faults;
 mod hardening;
 mod imports;
 mod instances;
+mod light_pages;
 mod notices;
 mod people;
 mod practical;
