@@ -22,6 +22,7 @@ const GIFT: &str = "\
 ";
 
 pub struct Exam {
+    pub bank: i64,
     pub session: i64,
     pub questions: Vec<i64>,
 }
@@ -49,6 +50,29 @@ fn china(ms: i64) -> String {
 /// A bank with the five questions, a fixed paper with all of them, and a session for the
 /// branch (where `worker` and `target` are) with the given window and settings.
 pub async fn exam(app: &TestApp, opens_ms: i64, closes_ms: i64, settings: Value) -> Exam {
+    let exam = exam_from(
+        app,
+        "q.gift",
+        GIFT.as_bytes(),
+        opens_ms,
+        closes_ms,
+        settings,
+    )
+    .await;
+    assert_eq!(exam.questions.len(), 5);
+    exam
+}
+
+/// A bank of the questions in `file` (named `name`), a fixed paper with all of them (pass mark
+/// 3, proportional credit), and a session for the branch with the given window and settings.
+pub async fn exam_from(
+    app: &TestApp,
+    name: &str,
+    file: &[u8],
+    opens_ms: i64,
+    closes_ms: i64,
+    settings: Value,
+) -> Exam {
     let admin = app.login("unitadmin").await;
     let r = post_json(
         app,
@@ -62,7 +86,7 @@ pub async fn exam(app: &TestApp, opens_ms: i64, closes_ms: i64, settings: Value)
     let csrf = app.token(&admin).await;
     let form = reqwest::multipart::Form::new().text("_csrf", csrf).part(
         "file",
-        reqwest::multipart::Part::bytes(GIFT.as_bytes().to_vec()).file_name("q.gift"),
+        reqwest::multipart::Part::bytes(file.to_vec()).file_name(name.to_owned()),
     );
     let r = admin
         .post(app.url(&format!("/api/v1/banks/{bank}/import")))
@@ -81,7 +105,6 @@ pub async fn exam(app: &TestApp, opens_ms: i64, closes_ms: i64, settings: Value)
         .map(|q| q["id"].as_i64().unwrap())
         .collect();
     questions.sort();
-    assert_eq!(questions.len(), 5);
     let r = post_json(
         app,
         &admin,
@@ -106,7 +129,11 @@ pub async fn exam(app: &TestApp, opens_ms: i64, closes_ms: i64, settings: Value)
         r.text().await.unwrap()
     );
     let session = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    Exam { session, questions }
+    Exam {
+        bank,
+        session,
+        questions,
+    }
 }
 
 pub async fn start(app: &TestApp, client: &Client, session: i64) -> reqwest::Response {

@@ -7,7 +7,11 @@ use reqwest::StatusCode;
 /// The URLs of the scripts, stylesheets and pictures a page loads at once (not lazily).
 fn loaded_at_once(html: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for (tag, attr) in [("<script", "src=\""), ("<link", "href=\""), ("<img", "src=\"")] {
+    for (tag, attr) in [
+        ("<script", "src=\""),
+        ("<link", "href=\""),
+        ("<img", "src=\""),
+    ] {
         for piece in html.split(tag).skip(1) {
             let element = piece.split('>').next().unwrap_or("");
             if tag == "<img" && element.contains("loading=\"lazy\"") {

@@ -3,8 +3,8 @@
 //! through the API and through the page's form, and graded on the server with partial credit.
 
 use crate::common::TestApp;
-use crate::exams::{post_json, save, started};
-use gongjiang_domain::clock::{format_datetime, now_ms};
+use crate::exams::{exam_from, post_json, save, started};
+use gongjiang_domain::clock::now_ms;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
@@ -86,42 +86,21 @@ async fn questions_of(app: &TestApp, admin: &Client, bank: i64) -> Vec<Value> {
 
 /// The bank, a fixed paper of its three questions and a session open for an hour.
 async fn setup(app: &TestApp) -> Setup {
-    let admin = app.login("unitadmin").await;
-    let bank = new_bank(app, &admin, "新题型").await;
-    upload(app, &admin, bank, "bank.xml", MOODLE.as_bytes().to_vec()).await;
-    let questions: Vec<i64> = questions_of(app, &admin, bank)
-        .await
-        .iter()
-        .map(|q| q["id"].as_i64().unwrap())
-        .collect();
-    assert_eq!(questions.len(), 3);
-    let r = post_json(
-        app,
-        &admin,
-        "/api/v1/papers",
-        json!({"bank_id": bank, "name": "新题型试卷", "mode": "fixed", "question_ids": questions}),
-    )
-    .await;
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let paper = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     let now = now_ms();
-    let r = post_json(
+    let exam = exam_from(
         app,
-        &admin,
-        "/api/v1/exam-sessions",
-        json!({"paper_id": paper, "name": "新题型考试", "opens": format_datetime(now - 60_000),
-               "closes": format_datetime(now + 3_600_000), "limit_minutes": 30, "grace_seconds": 0,
-               "attempts_allowed": 1, "show_results": true, "unit_ids": [app.seed.branch]}),
+        "bank.xml",
+        MOODLE.as_bytes(),
+        now - 60_000,
+        now + 3_600_000,
+        json!({}),
     )
     .await;
-    assert_eq!(
-        r.status(),
-        StatusCode::CREATED,
-        "{}",
-        r.text().await.unwrap()
-    );
-    let session = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    Setup { bank, session }
+    assert_eq!(exam.questions.len(), 3);
+    Setup {
+        bank: exam.bank,
+        session: exam.session,
+    }
 }
 
 fn by_kind<'a>(view: &'a Value, kind: &str) -> &'a Value {
