@@ -245,9 +245,13 @@ mod tests {
                                     arg.chars().all(|c| c.is_alphanumeric() || c == '_')
                                 })
                                 .map(|(_, r)| r),
-                            m if m.starts_with("FieldError") => {
-                                piece.split_once("\", \"").map(|(_, r)| r)
-                            }
+                            // Within the call: a code given by a variable is not read
+                            // from whatever string comes next in the file.
+                            m if m.starts_with("FieldError") => piece
+                                .split(')')
+                                .next()
+                                .and_then(|call| call.split_once("\", \""))
+                                .map(|(_, r)| r),
                             _ => Some(piece),
                         };
                         let Some(code) = rest.and_then(|r| r.split('"').next()) else {
