@@ -61,37 +61,29 @@ pub async fn rebuild(db: &Database) -> ServiceResult<Rebuilt> {
     })
 }
 
-/// Why the index needs a rebuild, if it does.
-pub async fn stale(db: &Database) -> ServiceResult<Option<String>> {
-    let mut conn = db.read().await?;
-    let missing = unindexed(&mut conn).await?;
-    if missing > 0 {
-        return Ok(Some(format!("{missing} records have no document")));
-    }
-    let made_by = setting(&mut conn, FINGERPRINT_SETTING).await?;
+/// Rebuilds the index if records have no document or the documents were made by another
+/// segmenter or dictionary; what was done. A database from before fingerprints, with nothing
+/// missing, has its documents recorded as made by this version.
+pub async fn ensure_current(db: &Database) -> ServiceResult<Option<Rebuilt>> {
     let now = gongjiang_search::fingerprint();
-    Ok(match made_by {
-        Some(f) if f == now => None,
-        // A database from before fingerprints: its documents came from the same code as now
-        // only if nothing is missing; it is recorded as current.
+    let (missing, made_by) = {
+        let mut conn = db.read().await?;
+        (
+            unindexed(&mut conn).await?,
+            setting(&mut conn, FINGERPRINT_SETTING).await?,
+        )
+    };
+    let why = match made_by {
+        _ if missing > 0 => format!("{missing} records have no document"),
+        Some(f) if f == now => return Ok(None),
+        Some(f) => format!("made by segmenter {f}, now {now}"),
         None => {
-            drop(conn);
             let mut tx = db.begin().await?;
             set_setting(&mut tx, FINGERPRINT_SETTING, &now).await?;
             gongjiang_db::commit(tx).await?;
-            None
+            return Ok(None);
         }
-        Some(f) => Some(format!("made by segmenter {f}, now {now}")),
-    })
-}
-
-/// Rebuilds the index if it is stale; what was done.
-pub async fn ensure_current(db: &Database) -> ServiceResult<Option<Rebuilt>> {
-    match stale(db).await? {
-        Some(why) => {
-            tracing::warn!(why, "the search index is behind: rebuilding it");
-            Ok(Some(rebuild(db).await?))
-        }
-        None => Ok(None),
-    }
+    };
+    tracing::warn!(why, "the search index is behind: rebuilding it");
+    Ok(Some(rebuild(db).await?))
 }

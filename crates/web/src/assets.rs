@@ -1,10 +1,10 @@
 //! Static files shipped inside the binary: nothing is fetched from the internet.
 
+use axum::body::Bytes;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
-use std::io::Write;
 use std::sync::OnceLock;
 
 use crate::error::WebError;
@@ -41,7 +41,7 @@ const FILES: &[(&str, &str, &str)] = &[
 struct Shipped {
     content_type: &'static str,
     plain: &'static str,
-    gzip: Option<Vec<u8>>,
+    gzip: Option<Bytes>,
     fingerprint: String,
 }
 
@@ -51,13 +51,7 @@ fn shipped() -> &'static [Shipped] {
         FILES
             .iter()
             .map(|(_, content_type, plain)| {
-                let mut encoder =
-                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-                let gzip = encoder
-                    .write_all(plain.as_bytes())
-                    .ok()
-                    .and_then(|()| encoder.finish().ok())
-                    .filter(|g| g.len() < plain.len());
+                let gzip = crate::page_cache::gzip(plain.as_bytes());
                 Shipped {
                     content_type,
                     plain,
@@ -95,12 +89,8 @@ pub async fn serve(
         .position(|(n, _, _)| *n == name)
         .ok_or(WebError::NotFound)?;
     let file = &shipped()[i];
-    let gzip_ok = headers
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
     let mut response = match &file.gzip {
-        Some(g) if gzip_ok => {
+        Some(g) if crate::page_cache::accepts_gzip(&headers) => {
             let mut r = g.clone().into_response();
             r.headers_mut()
                 .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));

@@ -82,7 +82,8 @@ fn cacheable(path: &str) -> bool {
     path == "/search" || path == "/showcase" || path.starts_with("/showcase/")
 }
 
-fn accepts_gzip(headers: &HeaderMap) -> bool {
+/// Whether the client takes gzip (and has not refused it with `q=0`).
+pub(crate) fn accepts_gzip(headers: &HeaderMap) -> bool {
     headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()
@@ -136,7 +137,8 @@ fn respond(page: &Cached, request: &HeaderMap) -> Response {
     response
 }
 
-fn gzip(bytes: &[u8]) -> Option<Bytes> {
+/// `bytes` gzipped, when that makes them smaller.
+pub(crate) fn gzip(bytes: &[u8]) -> Option<Bytes> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
     encoder.write_all(bytes).ok()?;
     let out = encoder.finish().ok()?;
