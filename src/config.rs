@@ -39,6 +39,9 @@ pub struct Config {
     pub public_url: String,
     /// Folders searched for fonts (`:` between them); certificates need one with Chinese.
     pub font_dirs: String,
+    /// Where this instance keeps its search index (built from the database, and rebuilt when
+    /// missing): a folder of its own (empty: `{data_dir}/search-index`), or `memory`.
+    pub search_index: String,
 }
 
 impl Default for Config {
@@ -62,6 +65,7 @@ impl Default for Config {
             metrics_port: 0,
             public_url: String::new(),
             font_dirs: "/usr/share/fonts:/usr/local/share/fonts".into(),
+            search_index: String::new(),
         }
     }
 }
@@ -88,6 +92,7 @@ pub struct Layer {
     pub metrics_port: Option<u16>,
     pub public_url: Option<String>,
     pub font_dirs: Option<String>,
+    pub search_index: Option<String>,
 }
 
 const KEYS: &[&str] = &[
@@ -109,6 +114,7 @@ const KEYS: &[&str] = &[
     "metrics_port",
     "public_url",
     "font_dirs",
+    "search_index",
 ];
 
 impl Config {
@@ -134,7 +140,8 @@ impl Config {
             log_format,
             metrics_port,
             public_url,
-            font_dirs
+            font_dirs,
+            search_index
         );
     }
 
@@ -176,6 +183,15 @@ impl Config {
             return Err("api_requests_per_minute must be between 0 and 1000000".into());
         }
         Ok(config)
+    }
+
+    /// The search index's folder, or none to keep it in memory.
+    pub fn search_index_folder(&self) -> Option<std::path::PathBuf> {
+        match self.search_index.trim() {
+            "memory" => None,
+            "" => Some(std::path::Path::new(&self.data_dir).join("search-index")),
+            folder => Some(folder.into()),
+        }
     }
 
     /// The certificates' renderer and where their links and batches go.

@@ -58,6 +58,12 @@ pub async fn start(config: &Config) -> anyhow::Result<Running> {
     if interrupted > 0 {
         tracing::warn!(interrupted, "certificate batches interrupted by a restart");
     }
+    let public_changes = gongjiang_db::public_changes::watch(&db);
+    let search =
+        gongjiang_app::search_engine::SearchEngine::open(&db, config.search_index_folder())
+            .await
+            .context("cannot open the search index")?;
+    search.follow(public_changes.clone());
     let listener = tokio::net::TcpListener::bind((config.bind.as_str(), config.port))
         .await
         .with_context(|| format!("cannot listen on {}:{}", config.bind, config.port))?;
@@ -72,7 +78,8 @@ pub async fn start(config: &Config) -> anyhow::Result<Running> {
             config.session_cache_seconds * 1_000,
         ),
         api_limits: gongjiang_web::RateLimits::default(),
-        public_pages: gongjiang_web::PageCache::new(gongjiang_db::public_changes::watch(&db)),
+        public_pages: gongjiang_web::PageCache::new(public_changes),
+        search,
     });
     if config.metrics_port != 0 {
         let metrics = tokio::net::TcpListener::bind((config.bind.as_str(), config.metrics_port))

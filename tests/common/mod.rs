@@ -109,6 +109,8 @@ pub fn test_config_with(database_url: &str, own: Layer) -> Config {
         port: Some(0),
         bind: Some("127.0.0.1".into()),
         log: Some("warn".into()),
+        // Each instance its own index; a test of a kept folder names one.
+        search_index: own.search_index.clone().or(Some("memory".into())),
         ..own
     };
     Config::load(None, &BTreeMap::new(), flags).expect("test config")

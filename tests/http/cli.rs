@@ -538,9 +538,12 @@ async fn a_lost_search_index_is_rebuilt_by_the_command_and_at_start() {
             ..app.fx().achievement_spec("索引重建测试成果")
         })
         .await;
+    let engine = gongjiang_app::search_engine::SearchEngine::open(app.db(), None)
+        .await
+        .unwrap();
     let found = || async {
         let r = gongjiang_app::search::search(
-            app.db(),
+            &engine,
             None,
             "索引重建",
             &Default::default(),

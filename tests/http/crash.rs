@@ -33,6 +33,7 @@ pub fn serve(url: &str, port: u16) -> Child {
         .env("GONGJIANG_PORT", port.to_string())
         .env("GONGJIANG_BIND", "127.0.0.1")
         .env("GONGJIANG_LOG", "warn")
+        .env("GONGJIANG_SEARCH_INDEX", "memory")
         .env_remove("GONGJIANG_CONFIG")
         .spawn()
         .expect("the server starts")

@@ -39,6 +39,7 @@ mod role_registry;
 mod role_table;
 mod roles;
 mod schemathesis;
+mod search_feed;
 mod search_recall;
 mod star_cycles;
 mod statistics;

@@ -40,6 +40,7 @@ pub mod registry_exports;
 pub mod registry_imports;
 pub mod results;
 pub mod search;
+pub mod search_engine;
 pub mod search_index;
 pub mod session_cache;
 pub mod sheets;

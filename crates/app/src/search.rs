@@ -2,12 +2,14 @@
 //! document in the same transaction (so the index never disagrees with what was committed),
 //! and one search box finds all three, ranked, with the matches marked.
 
-use crate::{Caller, ServiceResult};
+use crate::search_engine::SearchEngine;
+use crate::{Caller, ServiceError, ServiceResult};
 use gongjiang_db::search::{self, Document, Hit, SearchFilter, Visibility};
-use gongjiang_db::{Conn, Database, Page, achievements, honours, people, studios};
+use gongjiang_db::{Conn, Page, achievements, honours, people, studios};
 use gongjiang_domain::authz::Action;
 pub use gongjiang_search::Piece;
 use gongjiang_search::Query;
+use gongjiang_search::index;
 
 /// Rewrites the achievement's document: title; summary, text, effects, patents, unit, studio,
 /// people and awards.
@@ -178,10 +180,16 @@ pub struct Results {
     pub total: i64,
 }
 
+/// Beyond the page asked for, how many of the best-ranked matches are read again to find the
+/// query as typed in their text (which lifts them within their tier).
+const PHRASE_WINDOW: i64 = 300;
+
 /// Searches what the caller may see: everything published, and for admins everything inside
-/// their units too.
+/// their units too. The instance's word index finds and ranks the matches; the database reads
+/// the page's records again under the caller's rights, so a change of rights or publication
+/// made a moment ago is never overlooked.
 pub async fn search(
-    db: &Database,
+    engine: &SearchEngine,
     caller: Option<&Caller>,
     text: &str,
     filter: &SearchFilter,
@@ -189,30 +197,64 @@ pub async fn search(
 ) -> ServiceResult<Results> {
     let started = std::time::Instant::now();
     let query = Query::parse(&gongjiang_domain::error::search_term(text));
+    if query.is_empty() {
+        return Ok(Results {
+            found: Vec::new(),
+            total: 0,
+        });
+    }
     let visible = Visibility {
         roots: caller
             .map(|c| c.scope(Action::DeclareAchievements))
             .unwrap_or_default(),
     };
-    // The count and the page at once when a second connection is idle: a search then waits
-    // for the slower of the two, not for both.
-    let mut one = db.read().await?;
-    let (hits, total) = match db.read_if_idle() {
-        Some(mut two) => tokio::try_join!(
-            search::hits(&mut one, &query, filter, &visible, page),
-            search::count(&mut two, &query, filter, &visible),
-        )?,
-        None => (
-            search::hits(&mut one, &query, filter, &visible, page).await?,
-            search::count(&mut one, &query, filter, &visible).await?,
-        ),
+    engine.catch_up().await?;
+    let window = usize::try_from(page.offset + page.limit + PHRASE_WINDOW).unwrap_or(0);
+    let (ranked, total) = {
+        let (engine, query) = (engine.clone(), query.clone());
+        let narrow = index::Filter {
+            entity: filter.entity.clone(),
+            field: filter.field.clone(),
+            kind: filter.kind.clone(),
+            year: filter.year,
+            level: filter.level.clone(),
+            tier: filter.tier.clone(),
+            within: filter.within.as_ref().map(|w| w.as_str().to_owned()),
+        };
+        let seen = index::Seen {
+            roots: visible
+                .roots
+                .iter()
+                .map(|r| r.as_str().to_owned())
+                .collect(),
+        };
+        tokio::task::spawn_blocking(move || engine.index().search(&query, &narrow, &seen, window))
+            .await
+            .map_err(|e| ServiceError::Internal(e.to_string()))?
+            .map_err(|e| ServiceError::Internal(e.to_string()))?
     };
-    let found = hits
+    let ids: Vec<i64> = ranked.iter().map(|r| r.doc_id).collect();
+    let mut conn = engine.db().read().await?;
+    let rows = search::candidates(&mut conn, &ids, &query.phrase, filter, &visible).await?;
+    let mut hits = in_tiers(&ranked, rows);
+    let start = usize::try_from(page.offset).unwrap_or(0).min(hits.len());
+    let end = (start + usize::try_from(page.limit).unwrap_or(0)).min(hits.len());
+    let mut hits: Vec<Shown> = hits.drain(start..end).collect();
+    let shown: Vec<i64> = hits.iter().map(|h| h.0).collect();
+    let bodies: std::collections::HashMap<i64, String> = search::bodies(&mut conn, &shown)
+        .await?
         .into_iter()
-        .map(|hit| Found {
-            title: gongjiang_search::highlight(&hit.title, &query),
-            snippet: gongjiang_search::snippet(&hit.body, &query, 80),
-            hit,
+        .collect();
+    drop(conn);
+    let found = hits
+        .iter_mut()
+        .map(|(id, hit)| {
+            hit.body = bodies.get(id).cloned().unwrap_or_default();
+            Found {
+                title: gongjiang_search::highlight(&hit.title, &query),
+                snippet: gongjiang_search::snippet(&hit.body, &query, 80),
+                hit: hit.clone(),
+            }
         })
         .collect();
     gongjiang_telemetry::time(
@@ -221,5 +263,36 @@ pub async fn search(
         &[],
         started.elapsed(),
     );
-    Ok(Results { found, total })
+    Ok(Results {
+        found,
+        total: i64::try_from(total)
+            .unwrap_or(i64::MAX)
+            .min(search::COUNT_CAP),
+    })
+}
+
+/// A match's document and record.
+type Shown = (i64, Hit);
+
+/// The matches in tiers — the query whole in the title; all its words in the title; the query
+/// whole in the body; the rest — and by the index's relevance within a tier. Matches the
+/// database no longer lets the caller see are left out.
+fn in_tiers(ranked: &[index::Ranked], rows: Vec<search::Candidate>) -> Vec<Shown> {
+    let mut rows: std::collections::HashMap<i64, search::Candidate> =
+        rows.into_iter().map(|c| (c.doc_id, c)).collect();
+    let mut kept: Vec<(u8, f32, i64, Hit)> = ranked
+        .iter()
+        .filter_map(|r| {
+            let c = rows.remove(&r.doc_id)?;
+            let tier = match (c.phrase_in_title, r.in_title, c.phrase_in_body) {
+                (true, _, _) => 0,
+                (false, true, _) => 1,
+                (false, false, true) => 2,
+                _ => 3,
+            };
+            Some((tier, r.score, r.doc_id, c.hit))
+        })
+        .collect();
+    kept.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+    kept.into_iter().map(|(_, _, id, hit)| (id, hit)).collect()
 }

@@ -212,10 +212,12 @@ impl Database {
             // A write that failed at the disk (full, failing) can leave SQLite inside its
             // transaction while sqlx believes it ended; later "commits" would then release only
             // a savepoint and nothing would reach the file. The writer is kept only if it can
-            // start a transaction of its own, else closed (which rolls back) and replaced.
+            // start a transaction of its own, else closed (which rolls back) and replaced. The
+            // test `BEGIN` is deferred: it takes no lock, so it never waits behind another
+            // process's write (a CLI command, a second instance) nor makes one wait behind it.
             .after_release(|conn, _| {
                 Box::pin(async move {
-                    let clean = conn.execute("BEGIN IMMEDIATE").await.is_ok();
+                    let clean = conn.execute("BEGIN").await.is_ok();
                     if clean {
                         conn.execute("ROLLBACK").await?;
                     } else {
@@ -289,6 +291,11 @@ impl Database {
             .execute(&mut *conn)
             .await?;
         Ok(true)
+    }
+
+    /// Whether `close` was called: background tasks of a stopped instance end then.
+    pub fn is_closed(&self) -> bool {
+        self.reader.is_closed()
     }
 
     pub async fn close(&self) {

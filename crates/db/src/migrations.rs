@@ -182,6 +182,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 25,
+        name: "search_feed",
+        common: include_str!("../../../migrations/0025_search_feed.sql"),
+        sqlite: include_str!("../../../migrations/0025_search_feed.sqlite.sql"),
+        postgres: include_str!("../../../migrations/0025_search_feed.postgres.sql"),
+    },
 ];
 
 fn render(m: &Migration, backend: Backend) -> String {

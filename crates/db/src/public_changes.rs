@@ -53,7 +53,7 @@ pub fn watch(db: &Database) -> Generation {
 async fn poll(db: Database, generation: Generation) {
     // Counted from a base of our own: the local value only grows, by the counter's growth.
     let mut last: Option<i64> = None;
-    loop {
+    while !db.is_closed() {
         match counter(&db).await {
             Ok(now) => {
                 if last.is_some_and(|l| l != now) {
@@ -71,7 +71,7 @@ async fn poll(db: Database, generation: Generation) {
 }
 
 async fn listen(db: Database, generation: Generation) {
-    loop {
+    while !db.is_closed() {
         match sqlx::postgres::PgListener::connect(&db.url).await {
             Ok(mut listener) => {
                 if let Err(e) = listener.listen(CHANNEL).await {
@@ -79,7 +79,7 @@ async fn listen(db: Database, generation: Generation) {
                 } else {
                     // Whatever happened while nobody listened counts as a change.
                     generation.bump();
-                    loop {
+                    while !db.is_closed() {
                         match listener.try_recv().await {
                             Ok(Some(_)) => generation.bump(),
                             // The connection was lost and will be made again: changes in

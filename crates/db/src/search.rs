@@ -1,22 +1,17 @@
-//! The search index: one document per studio, achievement and person, written in the caller's
-//! transaction, and matched with SQLite FTS5 or a PostgreSQL `tsvector`, ranked by relevance.
+//! The search documents: one per studio, achievement and person, written in the caller's
+//! transaction with the next number of the change log (`search_feed`), which the instances'
+//! word indexes (`gongjiang_search::index`) read to stay in step; and the rows of the
+//! documents an index found, read again here under the searcher's rights.
 
 use crate::filter::Where;
-use crate::{Conn, DbResult, Page};
+use crate::{Conn, DbResult};
 use gongjiang_domain::unit::UnitPath;
-use gongjiang_search::Query;
+use gongjiang_search::index::{Change, IndexedDoc};
 use serde::Serialize;
-use sqlx::AssertSqlSafe;
+use sqlx::{AssertSqlSafe, Row};
 
 /// Searches count their matches up to this many ("more than 1,000").
 pub const COUNT_CAP: i64 = 1000;
-
-/// Searches rank at most this many of the newest matches in titles, and as many anywhere.
-pub const RANKED_CANDIDATES: i64 = 600;
-
-/// Beyond the page asked for, how many of the best-ranked candidates are read whole to find
-/// the query as a phrase in their text.
-const PHRASE_WINDOW: i64 = 300;
 
 /// What is indexed of one record.
 #[derive(Debug, Clone, Default)]
@@ -34,15 +29,21 @@ pub struct Document {
     pub body: String,
 }
 
-/// Writes (or rewrites) a record's document.
+/// Writes (or rewrites) a record's document under the log's next number. The counter's row
+/// stays locked until the caller commits, so numbers are taken in the order of commits and a
+/// reader of the log never sees a number before a smaller one.
 pub async fn put(conn: &mut Conn, d: &Document) -> DbResult<()> {
     let fields = if d.fields.is_empty() {
         String::new()
     } else {
         format!(",{},", d.fields.join(","))
     };
+    let seq: i64 =
+        sqlx::query_scalar("UPDATE search_feed SET seq = seq + 1 WHERE id = 1 RETURNING seq")
+            .fetch_one(&mut *conn)
+            .await?;
     sqlx::query(
-        "INSERT INTO search_docs (entity, entity_id, unit_path, published, fields, kind, year, level, tier, title, body, title_words, body_words) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (entity, entity_id) DO UPDATE SET unit_path = excluded.unit_path, published = excluded.published, fields = excluded.fields, kind = excluded.kind, year = excluded.year, level = excluded.level, tier = excluded.tier, title = excluded.title, body = excluded.body, title_words = excluded.title_words, body_words = excluded.body_words",
+        "INSERT INTO search_docs (entity, entity_id, unit_path, published, fields, kind, year, level, tier, title, body, title_words, body_words, seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (entity, entity_id) DO UPDATE SET unit_path = excluded.unit_path, published = excluded.published, fields = excluded.fields, kind = excluded.kind, year = excluded.year, level = excluded.level, tier = excluded.tier, title = excluded.title, body = excluded.body, title_words = excluded.title_words, body_words = excluded.body_words, seq = excluded.seq",
     )
     .bind(d.entity)
     .bind(d.entity_id)
@@ -57,6 +58,7 @@ pub async fn put(conn: &mut Conn, d: &Document) -> DbResult<()> {
     .bind(&d.body)
     .bind(gongjiang_search::index_words(&d.title))
     .bind(gongjiang_search::index_words(&d.body))
+    .bind(seq)
     .execute(conn)
     .await?;
     Ok(())
@@ -93,49 +95,170 @@ pub struct Hit {
     pub tier: String,
 }
 
-/// How many documents match `query` that the searcher may see, counted up to [`COUNT_CAP`].
-pub async fn count(
-    conn: &mut Conn,
-    query: &Query,
-    filter: &SearchFilter,
-    visible: &Visibility,
-) -> DbResult<i64> {
-    if query.is_empty() {
-        return Ok(0);
-    }
-    let mut w = Where::default();
-    let from = if conn.backend_name() == "SQLite" {
-        let p = w.text(&query.fts5());
-        w.and(format!("search_fts MATCH {p}"));
-        " FROM search_fts JOIN search_docs d INDEXED BY search_docs_seen ON d.id = search_fts.rowid"
-    } else {
-        let p = w.text(&query.tsquery());
-        w.and(format!("d.tsv @@ to_tsquery('simple', {p})"));
-        " FROM search_docs d"
-    };
-    restrict(&mut w, filter, visible);
-    let cond = w.sql();
-    // Counting every match of a common word costs as much as ranking them: count up to a cap.
-    Ok(w.bind_scalar(sqlx::query_scalar(AssertSqlSafe(format!(
-        "SELECT COUNT(*) FROM (SELECT 1{from}{cond} LIMIT {COUNT_CAP}) capped"
-    ))))
-    .fetch_one(&mut *conn)
-    .await?)
+/// Where the log stands: its last number, and the name of this database for the indexes.
+pub async fn feed(conn: &mut Conn) -> DbResult<(i64, String)> {
+    let row = sqlx::query("SELECT seq, owner FROM search_feed WHERE id = 1")
+        .fetch_one(conn)
+        .await?;
+    Ok((row.try_get(0)?, row.try_get(1)?))
 }
 
-/// The page of documents matching `query` that the searcher may see, the most relevant first.
-pub async fn hits(
+/// The changes numbered after `after`, up to `upto`, at most about `limit` of them, in order;
+/// and the number up to which they are complete (`upto` when nothing was left out).
+pub async fn changes(
     conn: &mut Conn,
-    query: &Query,
+    after: i64,
+    upto: i64,
+    limit: i64,
+) -> DbResult<(Vec<Change>, i64)> {
+    let rows = sqlx::query(
+        "SELECT id, seq, entity, unit_path, published, fields, kind, year, level, tier, title_words, body_words FROM search_docs WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
+    )
+    .bind(after)
+    .bind(upto)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let removed: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT seq, doc_id FROM search_removed WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
+    )
+    .bind(after)
+    .bind(upto)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut complete = upto;
+    let mut numbered: Vec<(i64, Change)> = Vec::with_capacity(rows.len() + removed.len());
+    for r in &rows {
+        let fields: String = r.try_get(5)?;
+        numbered.push((
+            r.try_get(1)?,
+            Change::Put(IndexedDoc {
+                doc_id: r.try_get(0)?,
+                entity: r.try_get(2)?,
+                unit_path: r.try_get(3)?,
+                published: r.try_get::<i64, _>(4)? == 1,
+                fields: fields
+                    .split(',')
+                    .filter(|f| !f.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                kind: r.try_get(6)?,
+                year: r.try_get(7)?,
+                level: r.try_get(8)?,
+                tier: r.try_get(9)?,
+                title_words: r.try_get(10)?,
+                body_words: r.try_get(11)?,
+            }),
+        ));
+    }
+    if rows.len() as i64 == limit
+        && let Some(last) = numbered.last()
+    {
+        complete = complete.min(last.0);
+    }
+    if removed.len() as i64 == limit
+        && let Some(last) = removed.last()
+    {
+        complete = complete.min(last.0);
+    }
+    numbered.extend(
+        removed
+            .into_iter()
+            .map(|(seq, id)| (seq, Change::Remove(id))),
+    );
+    numbered.retain(|(seq, _)| *seq <= complete);
+    numbered.sort_by_key(|(seq, _)| *seq);
+    Ok((numbered.into_iter().map(|(_, c)| c).collect(), complete))
+}
+
+/// A document an index found, read again: what the page shows but the body, and whether the
+/// query as typed is in its title or body.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub doc_id: i64,
+    pub hit: Hit,
+    pub phrase_in_title: bool,
+    pub phrase_in_body: bool,
+}
+
+/// The documents `ids` that the searcher may see and the filters keep (the word index may
+/// be a moment behind a change of rights or publication: this reading is not).
+pub async fn candidates(
+    conn: &mut Conn,
+    ids: &[i64],
+    phrase: &str,
     filter: &SearchFilter,
     visible: &Visibility,
-    page: Page,
-) -> DbResult<Vec<Hit>> {
-    if query.is_empty() {
+) -> DbResult<Vec<Candidate>> {
+    if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sqlite = conn.backend_name() == "SQLite";
-    ranked(conn, query, sqlite, filter, visible, page).await
+    let place = if conn.backend_name() == "SQLite" {
+        "instr"
+    } else {
+        "strpos"
+    };
+    let mut w = Where::default();
+    let phrase = w.text(phrase);
+    let listed: Vec<String> = ids.iter().map(|id| w.int(*id)).collect();
+    w.and(format!("d.id IN ({})", listed.join(", ")));
+    restrict(&mut w, filter, visible);
+    let sql = format!(
+        "SELECT d.id, d.entity, d.entity_id, d.title, d.year, d.kind, d.level, d.tier,          CASE WHEN {place}(lower(d.title), {phrase}) > 0 THEN 1 ELSE 0 END,          CASE WHEN {place}(lower(d.body), {phrase}) > 0 THEN 1 ELSE 0 END FROM search_docs d{}",
+        w.sql()
+    );
+    let rows = w
+        .bind_as::<(
+            i64,
+            String,
+            i64,
+            String,
+            Option<i64>,
+            String,
+            String,
+            String,
+            i64,
+            i64,
+        )>(sqlx::query_as(AssertSqlSafe(sql)))
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(doc_id, entity, entity_id, title, year, kind, level, tier, t, b)| Candidate {
+                doc_id,
+                hit: Hit {
+                    entity,
+                    entity_id,
+                    title,
+                    body: String::new(),
+                    year,
+                    kind,
+                    level,
+                    tier,
+                },
+                phrase_in_title: t == 1,
+                phrase_in_body: b == 1,
+            },
+        )
+        .collect())
+}
+
+/// The bodies of the documents `ids` (for the snippets of one page).
+pub async fn bodies(conn: &mut Conn, ids: &[i64]) -> DbResult<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut w = Where::default();
+    let listed: Vec<String> = ids.iter().map(|id| w.int(*id)).collect();
+    let sql = format!(
+        "SELECT id, body FROM search_docs WHERE id IN ({})",
+        listed.join(", ")
+    );
+    Ok(w.bind_as(sqlx::query_as(AssertSqlSafe(sql)))
+        .fetch_all(&mut *conn)
+        .await?)
 }
 
 /// What the searcher may see (published records, or those inside their subtrees) and the
@@ -169,63 +292,6 @@ fn restrict(w: &mut Where, filter: &SearchFilter, visible: &Visibility) {
         let p = w.int(year);
         w.and(format!("d.year = {p}"));
     }
-}
-
-/// The page of hits, in tiers — the query whole in the title; all its words in the title; the
-/// query whole in the body; the rest — and by relevance within a tier (bm25 or `ts_rank`, the
-/// title weighted above the body). Only the newest matches are ranked, in the title and
-/// anywhere, at most [`RANKED_CANDIDATES`] of each: a common word costs the same as a rare one.
-async fn ranked(
-    conn: &mut Conn,
-    query: &Query,
-    sqlite: bool,
-    filter: &SearchFilter,
-    visible: &Visibility,
-    page: Page,
-) -> DbResult<Vec<Hit>> {
-    let mut w = Where::default();
-    let phrase = w.text(&query.phrase);
-    let candidates = if sqlite {
-        let all = w.text(&query.fts5());
-        let title = w.text(&format!("{{title_words}} : ({})", query.fts5()));
-        format!(
-            "SELECT id, MAX(in_title) AS in_title, COALESCE(MIN(CASE WHEN in_title = 1 THEN score END), MIN(score)) AS score FROM (\
-             SELECT * FROM (SELECT rowid AS id, 1 AS in_title, bm25(search_fts, 5.0, 1.0) AS score FROM search_fts WHERE search_fts MATCH {title} ORDER BY rowid DESC LIMIT {RANKED_CANDIDATES}) \
-             UNION ALL SELECT * FROM (SELECT rowid AS id, 0 AS in_title, bm25(search_fts, 5.0, 1.0) AS score FROM search_fts WHERE search_fts MATCH {all} ORDER BY rowid DESC LIMIT {RANKED_CANDIDATES})\
-             ) found GROUP BY id"
-        )
-    } else {
-        let all = w.text(&query.tsquery());
-        let title = w.text(&query.tsquery_in_title());
-        format!(
-            "SELECT id, MAX(in_title) AS in_title, MIN(score) AS score FROM (\
-             SELECT * FROM (SELECT id, 1 AS in_title, -ts_rank(tsv, to_tsquery('simple', {all})) AS score FROM search_docs WHERE tsv @@ to_tsquery('simple', {title}) ORDER BY id DESC LIMIT {RANKED_CANDIDATES}) t \
-             UNION ALL SELECT * FROM (SELECT id, 0 AS in_title, -ts_rank(tsv, to_tsquery('simple', {all})) AS score FROM search_docs WHERE tsv @@ to_tsquery('simple', {all}) ORDER BY id DESC LIMIT {RANKED_CANDIDATES}) a\
-             ) found GROUP BY id"
-        )
-    };
-    let place = if sqlite { "instr" } else { "strpos" };
-    restrict(&mut w, filter, visible);
-    let filters = w.sql();
-    // The filters read the narrow index, not the documents' text; only the best candidates'
-    // text is read, to find the phrase.
-    let narrow = if sqlite {
-        " INDEXED BY search_docs_seen"
-    } else {
-        ""
-    };
-    let window = page.offset + page.limit + PHRASE_WINDOW;
-    let sql = format!(
-        "SELECT r.entity, r.entity_id, r.title, r.body, r.year, r.kind, r.level, r.tier FROM (\
-         SELECT c.id, c.in_title, c.score FROM ({candidates}) c JOIN search_docs d{narrow} ON d.id = c.id{filters} \
-         ORDER BY c.in_title DESC, c.score, c.id LIMIT {window}) top JOIN search_docs r ON r.id = top.id \
-         ORDER BY CASE WHEN {place}(lower(r.title), {phrase}) > 0 THEN 0 WHEN top.in_title = 1 THEN 1 WHEN {place}(lower(r.body), {phrase}) > 0 THEN 2 ELSE 3 END, top.score, r.id \
-         LIMIT {} OFFSET {}",
-        page.limit, page.offset
-    );
-    Ok(w.bind_as(sqlx::query_as(AssertSqlSafe(sql)))
-        .fetch_all(&mut *conn)
-        .await?)
 }
 
 /// The records indexed under a unit's subtree.

@@ -1,11 +1,12 @@
 //! Chinese search for the registry, the same on every database: texts become words (jieba's
 //! search mode with a dictionary of trades and union terms) plus the character pairs of every
 //! Chinese run, so that a word jieba splits badly is still found; a query becomes terms that
-//! each must match, as a word or as all of its pairs. The database only stores and matches
-//! the space-separated words (SQLite FTS5, PostgreSQL `tsvector`).
+//! each must match, as a word or as all of its pairs. The database stores the documents and
+//! their space-separated words; `index` matches and ranks them.
 
 mod dictionary;
 mod highlight;
+pub mod index;
 
 pub use highlight::{Piece, highlight, snippet};
 
@@ -200,65 +201,6 @@ impl Query {
         all.dedup();
         all
     }
-
-    /// The query in SQLite FTS5's syntax.
-    pub fn fts5(&self) -> String {
-        let quote = |w: &str| format!("\"{w}\"");
-        self.terms
-            .iter()
-            .map(|t| {
-                let word = if t.prefix {
-                    format!("{}*", quote(&t.word))
-                } else {
-                    quote(&t.word)
-                };
-                if t.pairs.is_empty() {
-                    word
-                } else {
-                    let all: Vec<String> = t.pairs.iter().map(|p| quote(p)).collect();
-                    format!("({word} OR ({}))", all.join(" AND "))
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" AND ")
-    }
-
-    /// The query in PostgreSQL's `to_tsquery('simple', …)` syntax.
-    pub fn tsquery(&self) -> String {
-        self.tsquery_weighted("")
-    }
-
-    /// The same, matching only the title's words (weighted `A` in the index).
-    pub fn tsquery_in_title(&self) -> String {
-        self.tsquery_weighted("A")
-    }
-
-    fn tsquery_weighted(&self, weights: &str) -> String {
-        let quote = |w: &str| {
-            if weights.is_empty() {
-                format!("'{w}'")
-            } else {
-                format!("'{w}':{weights}")
-            }
-        };
-        self.terms
-            .iter()
-            .map(|t| {
-                let word = if t.prefix {
-                    format!("'{}':*{weights}", t.word)
-                } else {
-                    quote(&t.word)
-                };
-                if t.pairs.is_empty() {
-                    word
-                } else {
-                    let all: Vec<String> = t.pairs.iter().map(|p| quote(p)).collect();
-                    format!("({word} | ({}))", all.join(" & "))
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" & ")
-    }
 }
 
 #[cfg(test)]
@@ -296,7 +238,6 @@ mod tests {
         for t in &q.terms {
             assert!(t.word.chars().all(|c| c.is_alphanumeric()));
         }
-        assert!(!q.fts5().contains(';') && !q.tsquery().contains(';'));
         assert!(Query::parse("的 ，。").is_empty());
     }
 

@@ -103,7 +103,7 @@ pub async fn search(
         within: None,
     };
     let caller = ctx.caller();
-    let r = search::search(&state.db, caller.as_ref(), &q.q, &filter, page.page()).await?;
+    let r = search::search(&state.search, caller.as_ref(), &q.q, &filter, page.page()).await?;
     let hits = r
         .found
         .into_iter()

@@ -77,7 +77,7 @@ pub async fn show(
     let page = q.page.parse::<i64>().unwrap_or(1).max(1);
     let caller = ctx.caller();
     let r = search::search(
-        &state.db,
+        &state.search,
         caller.as_ref(),
         &q.q,
         &q.filter(),

@@ -1,0 +1,549 @@
+//! The inverted index of the search documents, kept by each instance beside the database
+//! (tantivy, in a folder or in memory): it finds and ranks the matches of a query among the
+//! documents the searcher may see, and counts them, in a time that hardly grows with the
+//! number of records. The database stays the record: the index is fed from its change log
+//! (`search_docs.seq`), and what the index finds is read back from the database.
+
+use crate::Query;
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query as Find, RegexQuery,
+    TermQuery,
+};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+/// A document whose words are all in the title scores above any other (the first tier).
+const TITLE_TIER: f32 = 1_000_000.0;
+/// The title's words count this many times those of the body (as bm25(5, 1) did).
+const TITLE_WEIGHT: f32 = 5.0;
+/// Bump when the schema or the way documents are written changes: older folders are rebuilt.
+const LAYOUT: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+#[error("search index: {0}")]
+pub struct IndexError(String);
+
+impl From<tantivy::TantivyError> for IndexError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        IndexError(e.to_string())
+    }
+}
+
+impl From<tantivy::directory::error::OpenDirectoryError> for IndexError {
+    fn from(e: tantivy::directory::error::OpenDirectoryError) -> Self {
+        IndexError(e.to_string())
+    }
+}
+
+pub type IndexResult<T> = Result<T, IndexError>;
+
+/// One search document as the index holds it: its words and what the filters read.
+#[derive(Debug, Clone, Default)]
+pub struct IndexedDoc {
+    /// The document's row (`search_docs.id`).
+    pub doc_id: i64,
+    pub entity: String,
+    pub unit_path: String,
+    pub published: bool,
+    pub fields: Vec<String>,
+    pub kind: String,
+    pub year: Option<i64>,
+    pub level: String,
+    pub tier: String,
+    /// Space-separated, as `index_words` makes them.
+    pub title_words: String,
+    pub body_words: String,
+}
+
+/// A change of the log, in its order.
+#[derive(Debug, Clone)]
+pub enum Change {
+    Put(IndexedDoc),
+    Remove(i64),
+}
+
+/// What narrows a search: each `Some` must hold. `within` is a unit path (`/1/5/`): only
+/// documents of that unit's subtree.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub entity: Option<String>,
+    pub field: Option<String>,
+    pub kind: Option<String>,
+    pub year: Option<i64>,
+    pub level: Option<String>,
+    pub tier: Option<String>,
+    pub within: Option<String>,
+}
+
+/// Who searches: published documents for everyone, and those under `roots` (unit paths).
+#[derive(Debug, Clone, Default)]
+pub struct Seen {
+    pub roots: Vec<String>,
+}
+
+/// A match, as ranked by the index.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ranked {
+    pub doc_id: i64,
+    /// Every word of the query is in the title.
+    pub in_title: bool,
+    /// Relevance within its tier (bm25, the title's words weighted), higher first.
+    pub score: f32,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    doc_id: Field,
+    entity: Field,
+    units: Field,
+    published: Field,
+    field: Field,
+    kind: Field,
+    year: Field,
+    level: Field,
+    tier: Field,
+    title: Field,
+    all: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let words = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("words")
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let fields = Fields {
+        doc_id: b.add_i64_field("doc_id", INDEXED | FAST),
+        entity: b.add_text_field("entity", STRING),
+        units: b.add_text_field("units", STRING),
+        published: b.add_i64_field("published", INDEXED),
+        field: b.add_text_field("field", STRING),
+        kind: b.add_text_field("kind", STRING),
+        year: b.add_i64_field("year", INDEXED),
+        level: b.add_text_field("level", STRING),
+        tier: b.add_text_field("tier", STRING),
+        title: b.add_text_field("title", words.clone()),
+        all: b.add_text_field("all", words),
+    };
+    (b.build(), fields)
+}
+
+/// The index, and up to which change of the log it holds.
+pub struct WordIndex {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    owner: String,
+    applied: AtomicI64,
+}
+
+impl WordIndex {
+    /// Opens the index in `folder` (made if missing; rebuilt empty if it was made by another
+    /// layout or from another database than `owner`), or in memory without one. Fails when
+    /// another process or instance writes the same folder.
+    pub fn open(folder: Option<&Path>, owner: &str) -> IndexResult<WordIndex> {
+        let (schema, fields) = schema();
+        let index = match folder {
+            None => Index::create_in_ram(schema),
+            Some(folder) => {
+                std::fs::create_dir_all(folder).map_err(|e| {
+                    IndexError(format!("cannot make the folder {}: {e}", folder.display()))
+                })?;
+                match Index::open_or_create(MmapDirectory::open(folder)?, schema.clone()) {
+                    Ok(index) => index,
+                    // Another layout: start again (the database holds every document).
+                    Err(_) => {
+                        let _ = std::fs::remove_dir_all(folder);
+                        std::fs::create_dir_all(folder).map_err(|e| {
+                            IndexError(format!("cannot make the folder {}: {e}", folder.display()))
+                        })?;
+                        Index::open_or_create(MmapDirectory::open(folder)?, schema)?
+                    }
+                }
+            }
+        };
+        index.tokenizers().register(
+            "words",
+            TextAnalyzer::builder(WhitespaceTokenizer::default()).build(),
+        );
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get().min(2))
+            .unwrap_or(1);
+        let mut writer: IndexWriter =
+            index.writer_with_num_threads(threads, 64_000_000 * threads)?;
+        let applied = match index.load_metas()?.payload.as_deref().map(parse_payload) {
+            Some(Some((layout, made_from, seq))) if layout == LAYOUT && made_from == owner => seq,
+            _ => {
+                writer.delete_all_documents()?;
+                let mut commit = writer.prepare_commit()?;
+                commit.set_payload(&format!("{LAYOUT} {owner} -1"));
+                commit.commit()?;
+                -1
+            }
+        };
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(WordIndex {
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            owner: owner.to_owned(),
+            applied: AtomicI64::new(applied),
+        })
+    }
+
+    /// The last change of the log the index holds (-1: none, read everything).
+    pub fn applied(&self) -> i64 {
+        self.applied.load(Ordering::Acquire)
+    }
+
+    /// Applies `changes` (in the log's order) and records that the index holds the log up to
+    /// `upto`; searches see them once this returns.
+    pub fn apply(&self, changes: &[Change], upto: i64) -> IndexResult<()> {
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| IndexError("the index writer was poisoned".into()))?;
+        if upto <= self.applied() {
+            return Ok(());
+        }
+        let f = self.fields;
+        for change in changes {
+            match change {
+                Change::Put(d) => {
+                    writer.delete_term(Term::from_field_i64(f.doc_id, d.doc_id));
+                    writer.add_document(self.document(d))?;
+                }
+                Change::Remove(id) => {
+                    writer.delete_term(Term::from_field_i64(f.doc_id, *id));
+                }
+            }
+        }
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&format!("{LAYOUT} {} {upto}", self.owner));
+        commit.commit()?;
+        self.reader.reload()?;
+        self.applied.store(upto, Ordering::Release);
+        Ok(())
+    }
+
+    /// Forgets every document (the log is then read again from its start).
+    pub fn clear(&self) -> IndexResult<()> {
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| IndexError("the index writer was poisoned".into()))?;
+        writer.delete_all_documents()?;
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&format!("{LAYOUT} {} -1", self.owner));
+        commit.commit()?;
+        self.reader.reload()?;
+        self.applied.store(-1, Ordering::Release);
+        Ok(())
+    }
+
+    fn document(&self, d: &IndexedDoc) -> TantivyDocument {
+        let f = self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_i64(f.doc_id, d.doc_id);
+        doc.add_text(f.entity, &d.entity);
+        for units in unit_prefixes(&d.unit_path) {
+            doc.add_text(f.units, units);
+        }
+        doc.add_i64(f.published, i64::from(d.published));
+        for field in &d.fields {
+            doc.add_text(f.field, field);
+        }
+        doc.add_text(f.kind, &d.kind);
+        if let Some(year) = d.year {
+            doc.add_i64(f.year, year);
+        }
+        doc.add_text(f.level, &d.level);
+        doc.add_text(f.tier, &d.tier);
+        doc.add_text(f.title, &d.title_words);
+        doc.add_text(f.all, format!("{} {}", d.title_words, d.body_words));
+        doc
+    }
+
+    /// The best `window` matches the searcher may see (those with every word in the title
+    /// first, then by relevance), and how many match in all.
+    pub fn search(
+        &self,
+        query: &Query,
+        filter: &Filter,
+        seen: &Seen,
+        window: usize,
+    ) -> IndexResult<(Vec<Ranked>, usize)> {
+        if query.is_empty() || window == 0 {
+            return Ok((Vec::new(), 0));
+        }
+        let f = self.fields;
+        let title_words: Vec<(Occur, Box<dyn Find>)> = query
+            .terms
+            .iter()
+            .map(|t| (Occur::Should, word(f.title, &t.word)))
+            .collect();
+        let find = BooleanQuery::new(vec![
+            (Occur::Must, every_term(f.all, query)?),
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(self.narrowing(filter, seen), 0.0)),
+            ),
+            (
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(
+                    every_term(f.title, query)?,
+                    TITLE_TIER,
+                )),
+            ),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(BooleanQuery::new(title_words)),
+                    TITLE_WEIGHT,
+                )),
+            ),
+        ]);
+        let searcher = self.reader.searcher();
+        let (total, top) = searcher.search(
+            &find,
+            &(Count, TopDocs::with_limit(window).order_by_score()),
+        )?;
+        let mut ranked = Vec::with_capacity(top.len());
+        for (score, at) in top {
+            let ids = searcher
+                .segment_reader(at.segment_ord)
+                .fast_fields()
+                .i64("doc_id")?;
+            if let Some(doc_id) = ids.first(at.doc_id) {
+                ranked.push(Ranked {
+                    doc_id,
+                    in_title: score >= TITLE_TIER,
+                    score: if score >= TITLE_TIER {
+                        score - TITLE_TIER
+                    } else {
+                        score
+                    },
+                });
+            }
+        }
+        Ok((ranked, total))
+    }
+
+    /// Publication and rights, then the filters, as one query that only narrows.
+    fn narrowing(&self, filter: &Filter, seen: &Seen) -> Box<dyn Find> {
+        let f = self.fields;
+        let mut may_see: Vec<(Occur, Box<dyn Find>)> = vec![(
+            Occur::Should,
+            Box::new(TermQuery::new(
+                Term::from_field_i64(f.published, 1),
+                IndexRecordOption::Basic,
+            )),
+        )];
+        for root in &seen.roots {
+            may_see.push((Occur::Should, exact(f.units, root)));
+        }
+        let mut all: Vec<(Occur, Box<dyn Find>)> =
+            vec![(Occur::Must, Box::new(BooleanQuery::new(may_see)))];
+        for (field, value) in [
+            (f.entity, &filter.entity),
+            (f.field, &filter.field),
+            (f.kind, &filter.kind),
+            (f.level, &filter.level),
+            (f.tier, &filter.tier),
+            (f.units, &filter.within),
+        ] {
+            if let Some(v) = value {
+                all.push((Occur::Must, exact(field, v)));
+            }
+        }
+        if let Some(year) = filter.year {
+            all.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_i64(f.year, year),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        Box::new(BooleanQuery::new(all))
+    }
+}
+
+/// `/1/5/23/` is under `/1/`, `/1/5/` and itself.
+fn unit_prefixes(path: &str) -> impl Iterator<Item = &str> {
+    path.char_indices()
+        .filter(|&(i, c)| c == '/' && i > 0)
+        .map(move |(i, _)| &path[..=i])
+}
+
+fn parse_payload(payload: &str) -> Option<(u32, String, i64)> {
+    let mut parts = payload.split(' ');
+    Some((
+        parts.next()?.parse().ok()?,
+        parts.next()?.to_owned(),
+        parts.next()?.parse().ok()?,
+    ))
+}
+
+fn exact(field: Field, value: &str) -> Box<dyn Find> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+fn word(field: Field, w: &str) -> Box<dyn Find> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, w),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+/// Every term of the query in `field`: each as its word, as all of its character pairs, or
+/// (a single character, letters and digits) as the start of a word — as `Query` defines.
+fn every_term(field: Field, query: &Query) -> IndexResult<Box<dyn Find>> {
+    let mut all: Vec<(Occur, Box<dyn Find>)> = Vec::new();
+    for t in &query.terms {
+        let mut any: Vec<(Occur, Box<dyn Find>)> = vec![(Occur::Should, word(field, &t.word))];
+        if t.prefix {
+            // Query words hold only letters and digits: nothing in them is a regex operator.
+            let starts = RegexQuery::from_pattern(&format!("{}.+", t.word), field)?;
+            any.push((Occur::Should, Box::new(starts)));
+        }
+        if !t.pairs.is_empty() {
+            let pairs = t
+                .pairs
+                .iter()
+                .map(|p| (Occur::Must, word(field, p)))
+                .collect();
+            any.push((Occur::Should, Box::new(BooleanQuery::new(pairs))));
+        }
+        all.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+    }
+    if all.is_empty() {
+        return Ok(Box::new(EmptyQuery));
+    }
+    Ok(Box::new(BooleanQuery::new(all)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: i64, title: &str, body: &str, published: bool, unit: &str) -> Change {
+        Change::Put(IndexedDoc {
+            doc_id: id,
+            entity: "achievement".into(),
+            unit_path: unit.into(),
+            published,
+            fields: vec!["welding".into()],
+            kind: "process".into(),
+            year: Some(2026),
+            title_words: crate::index_words(title),
+            body_words: crate::index_words(body),
+            ..Default::default()
+        })
+    }
+
+    fn ids(index: &WordIndex, q: &str, seen: &Seen) -> Vec<i64> {
+        let (ranked, total) = index
+            .search(&Query::parse(q), &Filter::default(), seen, 10)
+            .unwrap();
+        assert_eq!(ranked.len(), total.min(10));
+        ranked.iter().map(|r| r.doc_id).collect()
+    }
+
+    #[test]
+    fn titles_rank_first_and_rights_and_changes_hold() {
+        let index = WordIndex::open(None, "test").unwrap();
+        index
+            .apply(
+                &[
+                    doc(
+                        1,
+                        "车间照明改造",
+                        "焊接工艺的说明文字很长很长",
+                        true,
+                        "/1/2/",
+                    ),
+                    doc(2, "焊接工艺优化", "一项改进", true, "/1/2/"),
+                    doc(3, "焊接工艺内部草稿", "", false, "/1/3/"),
+                    doc(4, "电装线束", "PLC200 控制", true, "/1/"),
+                ],
+                4,
+            )
+            .unwrap();
+        let public = Seen::default();
+        assert_eq!(ids(&index, "焊接工艺", &public), vec![2, 1]);
+        let staff = Seen {
+            roots: vec!["/1/3/".into()],
+        };
+        assert_eq!(ids(&index, "焊接工艺", &staff), vec![2, 3, 1]);
+        assert_eq!(ids(&index, "plc", &public), vec![4], "a word's start");
+        assert_eq!(ids(&index, "焊", &public), vec![2, 1], "a single character");
+        index
+            .apply(
+                &[Change::Remove(2), doc(1, "车间照明", "", false, "/1/2/")],
+                6,
+            )
+            .unwrap();
+        assert!(ids(&index, "焊接工艺", &public).is_empty());
+        assert_eq!(index.applied(), 6);
+        // Old changes are not applied twice.
+        index
+            .apply(&[doc(2, "焊接工艺优化", "", true, "/1/")], 5)
+            .unwrap();
+        assert!(ids(&index, "焊接工艺", &public).is_empty());
+    }
+
+    #[test]
+    fn filters_narrow_and_a_folder_is_kept_for_its_database_only() {
+        let dir = std::env::temp_dir().join(format!("gongjiang-index-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        {
+            let index = WordIndex::open(Some(&dir), "db-a").unwrap();
+            index
+                .apply(&[doc(7, "数控机床主轴", "", true, "/4/9/")], 7)
+                .unwrap();
+            let within = |unit: &str| Filter {
+                within: Some(unit.into()),
+                ..Default::default()
+            };
+            let search = |filter: &Filter| {
+                index
+                    .search(&Query::parse("数控"), filter, &Seen::default(), 5)
+                    .unwrap()
+                    .1
+            };
+            assert_eq!(search(&within("/4/")), 1);
+            assert_eq!(search(&within("/4/9/")), 1);
+            assert_eq!(search(&within("/4/90/")), 0);
+            let year = Filter {
+                year: Some(2025),
+                ..Default::default()
+            };
+            assert_eq!(search(&year), 0);
+        }
+        let again = WordIndex::open(Some(&dir), "db-a").unwrap();
+        assert_eq!(again.applied(), 7);
+        assert_eq!(ids(&again, "数控", &Seen::default()), vec![7]);
+        drop(again);
+        let other = WordIndex::open(Some(&dir), "db-b").unwrap();
+        assert_eq!(other.applied(), -1);
+        assert!(ids(&other, "数控", &Seen::default()).is_empty());
+        drop(other);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,103 @@
+//! Issue 13: an instance's word index kept in a folder follows the database through a kill,
+//! catches up with what was committed while it was down, and is rebuilt when its folder is
+//! lost; every answer is read under the rights of the moment.
+
+use crate::common::TestApp;
+use crate::common::fixtures::AchievementSpec;
+use crate::crash::{free_port, ready};
+use gongjiang_app::Caller;
+use serde_json::Value;
+use std::process::{Child, Command};
+
+fn serve_with_index(url: &str, port: u16, folder: &std::path::Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_gongjiang"))
+        .arg("serve")
+        .env("GONGJIANG_DATABASE_URL", url)
+        .env("GONGJIANG_PORT", port.to_string())
+        .env("GONGJIANG_BIND", "127.0.0.1")
+        .env("GONGJIANG_LOG", "warn")
+        .env("GONGJIANG_SEARCH_INDEX", folder)
+        .env_remove("GONGJIANG_CONFIG")
+        .spawn()
+        .expect("the server starts")
+}
+
+/// The achievements an anonymous search of `q` finds, by id.
+async fn found(base: &str, q: &str) -> Vec<i64> {
+    let r: Value = reqwest::get(format!("{base}/api/v1/search?q={q}&what=achievement"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    r["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{r}"))
+        .iter()
+        .map(|h| h["id"].as_i64().unwrap())
+        .collect()
+}
+
+async fn publish(app: &TestApp, title: &str) -> i64 {
+    let spec = AchievementSpec {
+        published: true,
+        ..app.fx().achievement_spec(title)
+    };
+    app.fx().achievement_from(spec).await
+}
+
+#[tokio::test]
+async fn a_kept_index_follows_through_a_kill_and_is_rebuilt_when_lost() {
+    let app = TestApp::spawn().await;
+    let first = publish(&app, "钛合金薄壁件数控铣削工艺").await;
+    let folder = std::env::temp_dir().join(format!("gongjiang-index-test-{}", free_port()));
+    let _ = std::fs::remove_dir_all(&folder);
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let q = "%E9%92%9B%E5%90%88%E9%87%91"; // 钛合金
+
+    let mut server = serve_with_index(&app.config.database_url, port, &folder);
+    ready(&base).await;
+    assert_eq!(found(&base, q).await, vec![first]);
+    assert!(
+        folder.join("meta.json").exists(),
+        "the index is kept in its folder"
+    );
+
+    // Killed; meanwhile another instance commits a new achievement and unpublishes the first.
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let second = publish(&app, "钛合金焊接变形控制").await;
+    let system = Caller::system("test");
+    gongjiang_app::achievements::publish(app.db(), &system, first, false)
+        .await
+        .unwrap();
+    let mut server = serve_with_index(&app.config.database_url, port, &folder);
+    ready(&base).await;
+    assert_eq!(
+        found(&base, q).await,
+        vec![second],
+        "caught up after the kill"
+    );
+
+    // A change made while it runs is seen by its next search, not a moment later.
+    gongjiang_app::achievements::publish(app.db(), &system, first, true)
+        .await
+        .unwrap();
+    let mut both = found(&base, q).await;
+    both.sort_unstable();
+    assert_eq!(both, vec![first, second]);
+
+    // The folder lost: rebuilt from the database at start.
+    server.kill().unwrap();
+    server.wait().unwrap();
+    std::fs::remove_dir_all(&folder).unwrap();
+    let mut server = serve_with_index(&app.config.database_url, port, &folder);
+    ready(&base).await;
+    let mut rebuilt = found(&base, q).await;
+    rebuilt.sort_unstable();
+    assert_eq!(rebuilt, vec![first, second], "rebuilt from the database");
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&folder);
+}
