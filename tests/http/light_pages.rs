@@ -81,6 +81,37 @@ async fn a_public_page_and_what_it_loads_weigh_under_150_kb() {
         );
         if page == "/showcase/achievements" {
             assert!(html.contains("<img"), "the list shows the cover");
+            // The cover in two sizes: the browser picks by the screen's density.
+            let srcset = html
+                .split("srcset=\"")
+                .nth(1)
+                .and_then(|v| v.split('"').next())
+                .expect("the cover has a srcset");
+            let sizes: Vec<(String, usize)> = srcset
+                .split(", ")
+                .map(|c| {
+                    let (url, width) = c.split_once(' ').unwrap();
+                    (
+                        url.replace("&amp;", "&"),
+                        width.trim_end_matches('w').parse().unwrap(),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                sizes.iter().map(|s| s.1).collect::<Vec<_>>(),
+                vec![240, 480]
+            );
+            let mut weights = Vec::new();
+            for (url, _) in &sizes {
+                let r = phone.get(app.url(url)).send().await.unwrap();
+                assert_eq!(r.status(), StatusCode::OK, "{url}");
+                assert_eq!(r.headers()["content-type"], "image/jpeg", "{url}");
+                weights.push(r.bytes().await.unwrap().len());
+            }
+            assert!(
+                weights[0] <= weights[1],
+                "the small size is not heavier: {weights:?}"
+            );
         }
         let mut total = compressed;
         for url in loaded_at_once(&html) {

@@ -578,10 +578,10 @@ pub async fn file(
     db: &Database,
     caller: Option<&Caller>,
     file_id: i64,
-    thumbnail: bool,
+    size: crate::PictureSize,
 ) -> ServiceResult<(FileView, Vec<u8>)> {
     let mut conn = db.read().await?;
-    let (view, bytes) = achievements::file_bytes(&mut conn, file_id, thumbnail)
+    let (view, bytes) = achievements::file_bytes(&mut conn, file_id, size.from_thumbnail())
         .await?
         .ok_or(ServiceError::NotFound)?;
     let a = load(&mut conn, view.achievement_id).await?;
@@ -593,7 +593,8 @@ pub async fn file(
     if !readable {
         return Err(ServiceError::NotFound);
     }
-    Ok((view, bytes))
+    drop(conn);
+    Ok((view, size.made(bytes).await?))
 }
 
 pub async fn remove_file(db: &Database, caller: &Caller, file_id: i64) -> ServiceResult<i64> {

@@ -50,6 +50,7 @@ pub mod statistics;
 mod studio_history;
 pub mod studios;
 mod thumbnails;
+pub use thumbnails::PictureSize;
 pub mod track_exams;
 pub mod units;
 

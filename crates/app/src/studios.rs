@@ -481,15 +481,16 @@ pub async fn picture(
     db: &Database,
     caller: Option<&Caller>,
     id: i64,
-    thumbnail: bool,
+    size: crate::PictureSize,
 ) -> ServiceResult<(String, Vec<u8>)> {
     let mut conn = db.read().await?;
-    let (studio_id, content_type, bytes) = studios::picture(&mut conn, id, thumbnail)
+    let (studio_id, content_type, bytes) = studios::picture(&mut conn, id, size.from_thumbnail())
         .await?
         .ok_or(ServiceError::NotFound)?;
     let studio = load(&mut conn, studio_id).await?;
     if !readable(&mut conn, caller, &studio).await? {
         return Err(ServiceError::NotFound);
     }
-    Ok((content_type, bytes))
+    drop(conn);
+    Ok((content_type, size.made(bytes).await?))
 }

@@ -267,3 +267,18 @@ pub async fn uploaded_file(
     }
     Ok(file)
 }
+
+/// `?w=240` on a thumbnail's address asks for the small size (`srcset` on one-pixel screens).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ThumbnailWidth {
+    pub w: Option<u32>,
+}
+
+impl ThumbnailWidth {
+    pub fn size(&self) -> gongjiang_app::PictureSize {
+        match self.w {
+            Some(w) if w <= 240 => gongjiang_app::PictureSize::Small,
+            _ => gongjiang_app::PictureSize::Thumbnail,
+        }
+    }
+}

@@ -498,10 +498,10 @@ async fn send_file(
     state: &AppState,
     ctx: &Ctx,
     file_id: i64,
-    thumbnail: bool,
+    size: gongjiang_app::PictureSize,
 ) -> WebResult<Response> {
     let caller = ctx.caller();
-    let (view, bytes) = achievements::file(&state.db, caller.as_ref(), file_id, thumbnail).await?;
+    let (view, bytes) = achievements::file(&state.db, caller.as_ref(), file_id, size).await?;
     let disposition = if view.kind == "picture" {
         Disposition::Inline
     } else {
@@ -521,15 +521,16 @@ pub async fn file(
     ctx: Ctx,
     Path(file_id): Path<i64>,
 ) -> WebResult<Response> {
-    send_file(&state, &ctx, file_id, false).await
+    send_file(&state, &ctx, file_id, gongjiang_app::PictureSize::Whole).await
 }
 
 pub async fn thumbnail(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(file_id): Path<i64>,
+    Query(width): Query<crate::view::ThumbnailWidth>,
 ) -> WebResult<Response> {
-    send_file(&state, &ctx, file_id, true).await
+    send_file(&state, &ctx, file_id, width.size()).await
 }
 
 #[derive(Template)]

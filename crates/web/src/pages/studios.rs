@@ -614,10 +614,10 @@ async fn send_picture(
     state: &AppState,
     ctx: &crate::context::Ctx,
     id: i64,
-    thumbnail: bool,
+    size: gongjiang_app::PictureSize,
 ) -> WebResult<Response> {
     let caller = ctx.caller();
-    let (content_type, bytes) = studios::picture(&state.db, caller.as_ref(), id, thumbnail).await?;
+    let (content_type, bytes) = studios::picture(&state.db, caller.as_ref(), id, size).await?;
     Ok(crate::view::send_file(
         bytes,
         &content_type,
@@ -632,13 +632,14 @@ pub async fn picture(
     ctx: crate::context::Ctx,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    send_picture(&state, &ctx, id, false).await
+    send_picture(&state, &ctx, id, gongjiang_app::PictureSize::Whole).await
 }
 
 pub async fn picture_thumbnail(
     State(state): State<AppState>,
     ctx: crate::context::Ctx,
     Path(id): Path<i64>,
+    Query(width): Query<crate::view::ThumbnailWidth>,
 ) -> WebResult<Response> {
-    send_picture(&state, &ctx, id, true).await
+    send_picture(&state, &ctx, id, width.size()).await
 }
