@@ -133,7 +133,7 @@ pub async fn changes(
         let fields: String = r.try_get(5)?;
         numbered.push((
             r.try_get(1)?,
-            Change::Put(IndexedDoc {
+            Change::Put(Box::new(IndexedDoc {
                 doc_id: r.try_get(0)?,
                 entity: r.try_get(2)?,
                 unit_path: r.try_get(3)?,
@@ -149,7 +149,7 @@ pub async fn changes(
                 tier: r.try_get(9)?,
                 title_words: r.try_get(10)?,
                 body_words: r.try_get(11)?,
-            }),
+            })),
         ));
     }
     if rows.len() as i64 == limit

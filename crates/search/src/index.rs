@@ -66,7 +66,7 @@ pub struct IndexedDoc {
 /// A change of the log, in its order.
 #[derive(Debug, Clone)]
 pub enum Change {
-    Put(IndexedDoc),
+    Put(Box<IndexedDoc>),
     Remove(i64),
 }
 
@@ -443,7 +443,7 @@ mod tests {
     use super::*;
 
     fn doc(id: i64, title: &str, body: &str, published: bool, unit: &str) -> Change {
-        Change::Put(IndexedDoc {
+        Change::Put(Box::new(IndexedDoc {
             doc_id: id,
             entity: "achievement".into(),
             unit_path: unit.into(),
@@ -454,7 +454,7 @@ mod tests {
             title_words: crate::index_words(title),
             body_words: crate::index_words(body),
             ..Default::default()
-        })
+        }))
     }
 
     fn ids(index: &WordIndex, q: &str, seen: &Seen) -> Vec<i64> {
