@@ -27,13 +27,18 @@ pub fn free_port() -> u16 {
 }
 
 pub fn serve(url: &str, port: u16) -> Child {
+    serve_with_index(url, port, std::path::Path::new("memory"))
+}
+
+/// A server as its own process, keeping its search index in `index` (a folder, or `memory`).
+pub fn serve_with_index(url: &str, port: u16, index: &std::path::Path) -> Child {
     Command::new(env!("CARGO_BIN_EXE_gongjiang"))
         .arg("serve")
         .env("GONGJIANG_DATABASE_URL", url)
         .env("GONGJIANG_PORT", port.to_string())
         .env("GONGJIANG_BIND", "127.0.0.1")
         .env("GONGJIANG_LOG", "warn")
-        .env("GONGJIANG_SEARCH_INDEX", "memory")
+        .env("GONGJIANG_SEARCH_INDEX", index)
         .env_remove("GONGJIANG_CONFIG")
         .spawn()
         .expect("the server starts")

@@ -4,23 +4,9 @@
 
 use crate::common::TestApp;
 use crate::common::fixtures::AchievementSpec;
-use crate::crash::{free_port, ready};
+use crate::crash::{free_port, ready, serve_with_index};
 use gongjiang_app::Caller;
 use serde_json::Value;
-use std::process::{Child, Command};
-
-fn serve_with_index(url: &str, port: u16, folder: &std::path::Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_gongjiang"))
-        .arg("serve")
-        .env("GONGJIANG_DATABASE_URL", url)
-        .env("GONGJIANG_PORT", port.to_string())
-        .env("GONGJIANG_BIND", "127.0.0.1")
-        .env("GONGJIANG_LOG", "warn")
-        .env("GONGJIANG_SEARCH_INDEX", folder)
-        .env_remove("GONGJIANG_CONFIG")
-        .spawn()
-        .expect("the server starts")
-}
 
 /// The achievements an anonymous search of `q` finds, by id.
 async fn found(base: &str, q: &str) -> Vec<i64> {
