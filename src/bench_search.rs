@@ -363,7 +363,7 @@ pub async fn run(
 }
 
 /// A query-string value, percent-encoded.
-pub(crate) fn encode(s: &str) -> String {
+pub fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {

@@ -493,16 +493,9 @@ pub fn shown_once(html: &str, id: &str) -> String {
         .to_owned()
 }
 
-/// A query-string value, percent-encoded.
+/// A query-string value, percent-encoded (as the search benchmark encodes its queries).
 pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    gongjiang::bench_search::encode(s)
 }
 
 impl TestApp {

@@ -40,7 +40,7 @@ async fn a_kept_index_follows_through_a_kill_and_is_rebuilt_when_lost() {
     let _ = std::fs::remove_dir_all(&folder);
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let q = "%E9%92%9B%E5%90%88%E9%87%91"; // 钛合金
+    let q = &crate::common::urlencode("钛合金");
 
     let mut server = serve_with_index(&app.config.database_url, port, &folder);
     ready(&base).await;
@@ -49,6 +49,14 @@ async fn a_kept_index_follows_through_a_kill_and_is_rebuilt_when_lost() {
         folder.join("meta.json").exists(),
         "the index is kept in its folder"
     );
+    // A second instance given the same folder keeps its own index in memory, and finds the same.
+    let other_port = free_port();
+    let other_base = format!("http://127.0.0.1:{other_port}");
+    let mut other = serve_with_index(&app.config.database_url, other_port, &folder);
+    ready(&other_base).await;
+    assert_eq!(found(&other_base, q).await, vec![first]);
+    other.kill().unwrap();
+    other.wait().unwrap();
 
     // Killed; meanwhile another instance commits a new achievement and unpublishes the first.
     server.kill().unwrap();

@@ -296,3 +296,58 @@ fn in_tiers(ranked: &[index::Ranked], rows: Vec<search::Candidate>) -> Vec<Shown
     kept.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
     kept.into_iter().map(|(_, _, id, hit)| (id, hit)).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(doc_id: i64, phrase_in_title: bool, phrase_in_body: bool) -> search::Candidate {
+        search::Candidate {
+            doc_id,
+            hit: Hit {
+                entity: "achievement".into(),
+                entity_id: doc_id,
+                title: String::new(),
+                body: String::new(),
+                year: None,
+                kind: String::new(),
+                level: String::new(),
+                tier: String::new(),
+            },
+            phrase_in_title,
+            phrase_in_body,
+        }
+    }
+
+    fn ranked(doc_id: i64, in_title: bool, score: f32) -> index::Ranked {
+        index::Ranked {
+            doc_id,
+            in_title,
+            score,
+        }
+    }
+
+    #[test]
+    fn the_phrase_lifts_a_match_within_the_tiers_and_unseen_rows_drop() {
+        let order = in_tiers(
+            &[
+                ranked(1, true, 9.0),
+                ranked(2, true, 3.0),
+                ranked(3, false, 8.0),
+                ranked(4, false, 2.0),
+                ranked(5, false, 1.0),
+                ranked(6, false, 7.0),
+            ],
+            vec![
+                candidate(1, false, true),
+                candidate(2, true, false),
+                candidate(3, false, false),
+                candidate(4, false, true),
+                candidate(5, false, true),
+                // 6: the database no longer lets the caller see it.
+            ],
+        );
+        let ids: Vec<i64> = order.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids, vec![2, 1, 4, 5, 3]);
+    }
+}
