@@ -180,14 +180,11 @@ pub struct Results {
     pub total: i64,
 }
 
-/// Beyond the page asked for, how many of the best-ranked matches are read again to find the
-/// query as typed in their text (which lifts them within their tier).
-const PHRASE_WINDOW: i64 = 300;
-
 /// Searches what the caller may see: everything published, and for admins everything inside
-/// their units too. The instance's word index finds and ranks the matches; the database reads
-/// the page's records again under the caller's rights, so a change of rights or publication
-/// made a moment ago is never overlooked.
+/// their units too. The instance's word index finds and ranks the matches, in tiers (the query
+/// whole in the title; all its words in the title; the query whole in the body; the rest) and
+/// by relevance within them; the database reads the page's records again under the caller's
+/// rights, so a change of rights or publication made a moment ago is never overlooked.
 pub async fn search(
     engine: &SearchEngine,
     caller: Option<&Caller>,
@@ -209,7 +206,8 @@ pub async fn search(
             .unwrap_or_default(),
     };
     engine.catch_up().await?;
-    let window = usize::try_from(page.offset + page.limit + PHRASE_WINDOW).unwrap_or(0);
+    let skip = usize::try_from(page.offset).unwrap_or(0);
+    let take = usize::try_from(page.limit).unwrap_or(0);
     let (ranked, total) = {
         let (engine, query) = (engine.clone(), query.clone());
         let narrow = index::Filter {
@@ -228,33 +226,24 @@ pub async fn search(
                 .map(|r| r.as_str().to_owned())
                 .collect(),
         };
-        tokio::task::spawn_blocking(move || engine.index().search(&query, &narrow, &seen, window))
-            .await
-            .map_err(|e| ServiceError::Internal(e.to_string()))?
-            .map_err(|e| ServiceError::Internal(e.to_string()))?
+        tokio::task::spawn_blocking(move || {
+            engine.index().search(&query, &narrow, &seen, skip, take)
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(e.to_string()))?
+        .map_err(|e| ServiceError::Internal(e.to_string()))?
     };
     let ids: Vec<i64> = ranked.iter().map(|r| r.doc_id).collect();
-    let mut conn = engine.db().read().await?;
-    let rows = search::candidates(&mut conn, &ids, &query.phrase, filter, &visible).await?;
-    let mut hits = in_tiers(&ranked, rows);
-    let start = usize::try_from(page.offset).unwrap_or(0).min(hits.len());
-    let end = (start + usize::try_from(page.limit).unwrap_or(0)).min(hits.len());
-    let mut hits: Vec<Shown> = hits.drain(start..end).collect();
-    let shown: Vec<i64> = hits.iter().map(|h| h.0).collect();
-    let bodies: std::collections::HashMap<i64, String> = search::bodies(&mut conn, &shown)
-        .await?
+    let rows = {
+        let mut conn = engine.db().read().await?;
+        search::shown(&mut conn, &ids, filter, &visible).await?
+    };
+    let found = in_order(&ranked, rows)
         .into_iter()
-        .collect();
-    drop(conn);
-    let found = hits
-        .iter_mut()
-        .map(|(id, hit)| {
-            hit.body = bodies.get(id).cloned().unwrap_or_default();
-            Found {
-                title: gongjiang_search::highlight(&hit.title, &query),
-                snippet: gongjiang_search::snippet(&hit.body, &query, 80),
-                hit: hit.clone(),
-            }
+        .map(|hit| Found {
+            title: gongjiang_search::highlight(&hit.title, &query),
+            snippet: gongjiang_search::snippet(&hit.body, &query, 80),
+            hit,
         })
         .collect();
     gongjiang_telemetry::time(
@@ -271,42 +260,26 @@ pub async fn search(
     })
 }
 
-/// A match's document and record.
-type Shown = (i64, Hit);
-
-/// The matches in tiers — the query whole in the title; all its words in the title; the query
-/// whole in the body; the rest — and by the index's relevance within a tier. Matches the
-/// database no longer lets the caller see are left out.
-fn in_tiers(ranked: &[index::Ranked], rows: Vec<search::Candidate>) -> Vec<Shown> {
-    let mut rows: std::collections::HashMap<i64, search::Candidate> =
-        rows.into_iter().map(|c| (c.doc_id, c)).collect();
-    let mut kept: Vec<(u8, f32, i64, Hit)> = ranked
+/// The records in the index's order, leaving out those the database no longer lets the
+/// caller see.
+fn in_order(ranked: &[index::Ranked], rows: Vec<(i64, Hit)>) -> Vec<Hit> {
+    let mut rows: std::collections::HashMap<i64, Hit> = rows.into_iter().collect();
+    ranked
         .iter()
-        .filter_map(|r| {
-            let c = rows.remove(&r.doc_id)?;
-            let tier = match (c.phrase_in_title, r.in_title, c.phrase_in_body) {
-                (true, _, _) => 0,
-                (false, true, _) => 1,
-                (false, false, true) => 2,
-                _ => 3,
-            };
-            Some((tier, r.score, r.doc_id, c.hit))
-        })
-        .collect();
-    kept.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
-    kept.into_iter().map(|(_, _, id, hit)| (id, hit)).collect()
+        .filter_map(|r| rows.remove(&r.doc_id))
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn candidate(doc_id: i64, phrase_in_title: bool, phrase_in_body: bool) -> search::Candidate {
-        search::Candidate {
+    fn row(doc_id: i64) -> (i64, Hit) {
+        (
             doc_id,
-            hit: Hit {
+            Hit {
                 entity: "achievement".into(),
-                entity_id: doc_id,
+                entity_id: doc_id * 10,
                 title: String::new(),
                 body: String::new(),
                 year: None,
@@ -314,40 +287,22 @@ mod tests {
                 level: String::new(),
                 tier: String::new(),
             },
-            phrase_in_title,
-            phrase_in_body,
-        }
-    }
-
-    fn ranked(doc_id: i64, in_title: bool, score: f32) -> index::Ranked {
-        index::Ranked {
-            doc_id,
-            in_title,
-            score,
-        }
+        )
     }
 
     #[test]
-    fn the_phrase_lifts_a_match_within_the_tiers_and_unseen_rows_drop() {
-        let order = in_tiers(
-            &[
-                ranked(1, true, 9.0),
-                ranked(2, true, 3.0),
-                ranked(3, false, 8.0),
-                ranked(4, false, 2.0),
-                ranked(5, false, 1.0),
-                ranked(6, false, 7.0),
-            ],
-            vec![
-                candidate(1, false, true),
-                candidate(2, true, false),
-                candidate(3, false, false),
-                candidate(4, false, true),
-                candidate(5, false, true),
-                // 6: the database no longer lets the caller see it.
-            ],
-        );
-        let ids: Vec<i64> = order.iter().map(|(id, _)| *id).collect();
-        assert_eq!(ids, vec![2, 1, 4, 5, 3]);
+    fn the_index_order_holds_and_unseen_rows_drop() {
+        let ranked: Vec<index::Ranked> = [3, 1, 2, 4]
+            .into_iter()
+            .map(|doc_id| index::Ranked {
+                doc_id,
+                tier: 0,
+                score: 1.0,
+            })
+            .collect();
+        // 2: the database no longer lets the caller see it.
+        let order = in_order(&ranked, vec![row(1), row(4), row(3)]);
+        let ids: Vec<i64> = order.iter().map(|h| h.entity_id).collect();
+        assert_eq!(ids, vec![30, 10, 40]);
     }
 }

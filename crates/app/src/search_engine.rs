@@ -70,24 +70,27 @@ impl SearchEngine {
 
     /// Applies every change committed before this call; returns how many were applied.
     pub async fn catch_up(&self) -> ServiceResult<usize> {
-        let head = {
+        let (head, owner) = {
             let mut conn = self.inner.db.read().await?;
-            gongjiang_db::search::feed(&mut conn).await?.0
+            gongjiang_db::search::feed(&mut conn).await?
         };
-        if head == self.inner.index.applied() {
+        let index = &self.inner.index;
+        if head == index.applied() && owner == index.owner() {
             return Ok(0);
         }
         let _one = self.inner.catching_up.lock().await;
         let mut applied = 0;
-        // A database restored from an older copy: its log is behind the index. Start again.
-        if head < self.inner.index.applied() {
+        // The database was given a new name (restored from a copy, or its documents rewritten
+        // by `search rebuild`), or its log is behind the index (restored otherwise): the
+        // numbers the index holds mean nothing here. Start again.
+        if owner != index.owner() || head < index.applied() {
             tracing::warn!(
                 head,
-                applied = self.inner.index.applied(),
-                "the search log is behind the index: rebuilding the index"
+                applied = index.applied(),
+                "the search log is not the one the index was built from: rebuilding the index"
             );
             let engine = self.clone();
-            tokio::task::spawn_blocking(move || engine.inner.index.clear())
+            tokio::task::spawn_blocking(move || engine.inner.index.clear(&owner))
                 .await
                 .map_err(internal)?
                 .map_err(internal)?;

@@ -45,6 +45,7 @@ pub async fn rebuild(db: &Database) -> ServiceResult<Rebuilt> {
     }
     let mut tx = db.begin().await?;
     let removed = remove_orphans(&mut tx).await?;
+    gongjiang_db::search::rename_feed(&mut tx).await?;
     set_setting(
         &mut tx,
         FINGERPRINT_SETTING,

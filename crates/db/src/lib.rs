@@ -290,6 +290,12 @@ impl Database {
             .bind(target)
             .execute(&mut *conn)
             .await?;
+        drop(conn);
+        // The copy's search log gets a name of its own: once restored, its numbers go on
+        // differently from those the running instances' indexes hold.
+        let mut copy = <Conn as sqlx::Connection>::connect(&format!("sqlite://{target}")).await?;
+        search::rename_feed(&mut copy).await?;
+        sqlx::Connection::close(copy).await?;
         Ok(true)
     }
 

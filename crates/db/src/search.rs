@@ -103,6 +103,23 @@ pub async fn feed(conn: &mut Conn) -> DbResult<(i64, String)> {
     Ok((row.try_get(0)?, row.try_get(1)?))
 }
 
+/// Gives the log a new name: every instance's index then starts again from its first change.
+/// For a copy that may be restored (its numbers would go on differently from the indexes
+/// built from the original) and after every document was rewritten.
+pub async fn rename_feed(conn: &mut Conn) -> DbResult<()> {
+    let fresh = if conn.backend_name() == "SQLite" {
+        "lower(hex(randomblob(16)))"
+    } else {
+        "md5(random()::text || clock_timestamp()::text)"
+    };
+    sqlx::query(AssertSqlSafe(format!(
+        "UPDATE search_feed SET owner = {fresh} WHERE id = 1"
+    )))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// The changes numbered after `after`, up to `upto`, at most about `limit` of them, in order;
 /// and the number up to which they are complete (`upto` when nothing was left out).
 pub async fn changes(
@@ -112,7 +129,7 @@ pub async fn changes(
     limit: i64,
 ) -> DbResult<(Vec<Change>, i64)> {
     let rows = sqlx::query(
-        "SELECT id, seq, entity, unit_path, published, fields, kind, year, level, tier, title_words, body_words FROM search_docs WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
+        "SELECT id, seq, entity, unit_path, published, fields, kind, year, level, tier, title_words, body_words, title, body FROM search_docs WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
     )
     .bind(after)
     .bind(upto)
@@ -149,6 +166,8 @@ pub async fn changes(
                 tier: r.try_get(9)?,
                 title_words: r.try_get(10)?,
                 body_words: r.try_get(11)?,
+                title: r.try_get(12)?,
+                body: r.try_get(13)?,
             })),
         ));
     }
@@ -172,40 +191,23 @@ pub async fn changes(
     Ok((numbered.into_iter().map(|(_, c)| c).collect(), complete))
 }
 
-/// A document an index found, read again: what the page shows but the body, and whether the
-/// query as typed is in its title or body.
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    pub doc_id: i64,
-    pub hit: Hit,
-    pub phrase_in_title: bool,
-    pub phrase_in_body: bool,
-}
-
-/// The documents `ids` that the searcher may see and the filters keep (the word index may
-/// be a moment behind a change of rights or publication: this reading is not).
-pub async fn candidates(
+/// The documents `ids` that the searcher may see and the filters keep, by their row (the
+/// index found them a moment ago: a change of rights or publication since is not missed).
+pub async fn shown(
     conn: &mut Conn,
     ids: &[i64],
-    phrase: &str,
     filter: &SearchFilter,
     visible: &Visibility,
-) -> DbResult<Vec<Candidate>> {
+) -> DbResult<Vec<(i64, Hit)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let place = if conn.backend_name() == "SQLite" {
-        "instr"
-    } else {
-        "strpos"
-    };
     let mut w = Where::default();
-    let phrase = w.text(phrase);
     let listed: Vec<String> = ids.iter().map(|id| w.int(*id)).collect();
     w.and(format!("d.id IN ({})", listed.join(", ")));
     restrict(&mut w, filter, visible);
     let sql = format!(
-        "SELECT d.id, d.entity, d.entity_id, d.title, d.year, d.kind, d.level, d.tier,          CASE WHEN {place}(lower(d.title), {phrase}) > 0 THEN 1 ELSE 0 END,          CASE WHEN {place}(lower(d.body), {phrase}) > 0 THEN 1 ELSE 0 END FROM search_docs d{}",
+        "SELECT d.id, d.entity, d.entity_id, d.title, d.body, d.year, d.kind, d.level, d.tier FROM search_docs d{}",
         w.sql()
     );
     let rows = w
@@ -214,51 +216,34 @@ pub async fn candidates(
             String,
             i64,
             String,
+            String,
             Option<i64>,
             String,
             String,
             String,
-            i64,
-            i64,
         )>(sqlx::query_as(AssertSqlSafe(sql)))
         .fetch_all(&mut *conn)
         .await?;
     Ok(rows
         .into_iter()
         .map(
-            |(doc_id, entity, entity_id, title, year, kind, level, tier, t, b)| Candidate {
-                doc_id,
-                hit: Hit {
-                    entity,
-                    entity_id,
-                    title,
-                    body: String::new(),
-                    year,
-                    kind,
-                    level,
-                    tier,
-                },
-                phrase_in_title: t == 1,
-                phrase_in_body: b == 1,
+            |(doc_id, entity, entity_id, title, body, year, kind, level, tier)| {
+                (
+                    doc_id,
+                    Hit {
+                        entity,
+                        entity_id,
+                        title,
+                        body,
+                        year,
+                        kind,
+                        level,
+                        tier,
+                    },
+                )
             },
         )
         .collect())
-}
-
-/// The bodies of the documents `ids` (for the snippets of one page).
-pub async fn bodies(conn: &mut Conn, ids: &[i64]) -> DbResult<Vec<(i64, String)>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut w = Where::default();
-    let listed: Vec<String> = ids.iter().map(|id| w.int(*id)).collect();
-    let sql = format!(
-        "SELECT id, body FROM search_docs WHERE id IN ({})",
-        listed.join(", ")
-    );
-    Ok(w.bind_as(sqlx::query_as(AssertSqlSafe(sql)))
-        .fetch_all(&mut *conn)
-        .await?)
 }
 
 /// What the searcher may see (published records, or those inside their subtrees) and the

@@ -6,13 +6,13 @@
 
 use crate::Query;
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Mutex, RwLock};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query as Find, RegexQuery,
-    TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query as Find,
+    RegexQuery, TermQuery,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -20,12 +20,16 @@ use tantivy::schema::{
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-/// A document whose words are all in the title scores above any other (the first tier).
-const TITLE_TIER: f32 = 1_000_000.0;
+/// The tiers, as parts of a match's score far above any relevance (bm25 stays under
+/// `PHRASE_IN_TEXT`): the query whole in the title; all its words in the title; the query
+/// whole in the title or body; the rest.
+const PHRASE_IN_TITLE: f32 = 400_000.0;
+const WORDS_IN_TITLE: f32 = 200_000.0;
+const PHRASE_IN_TEXT: f32 = 100_000.0;
 /// The title's words count this many times those of the body (as bm25(5, 1) did).
 const TITLE_WEIGHT: f32 = 5.0;
 /// Bump when the schema or the way documents are written changes: older folders are rebuilt.
-const LAYOUT: u32 = 1;
+const LAYOUT: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 #[error("search index: {0}")]
@@ -61,6 +65,9 @@ pub struct IndexedDoc {
     /// Space-separated, as `index_words` makes them.
     pub title_words: String,
     pub body_words: String,
+    /// The title and body as written (their characters are indexed in order, for phrases).
+    pub title: String,
+    pub body: String,
 }
 
 /// A change of the log, in its order.
@@ -93,8 +100,9 @@ pub struct Seen {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ranked {
     pub doc_id: i64,
-    /// Every word of the query is in the title.
-    pub in_title: bool,
+    /// 0: the query whole in the title; 1: all its words in the title; 2: the query whole in
+    /// the body; 3: its words apart.
+    pub tier: u8,
     /// Relevance within its tier (bm25, the title's words weighted), higher first.
     pub score: f32,
 }
@@ -112,6 +120,8 @@ struct Fields {
     tier: Field,
     title: Field,
     all: Field,
+    title_pairs: Field,
+    all_pairs: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -120,6 +130,12 @@ fn schema() -> (Schema, Fields) {
         TextFieldIndexing::default()
             .set_tokenizer("words")
             .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    // Character pairs with their positions: a phrase is its pairs one after another.
+    let in_order = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("words")
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let fields = Fields {
         doc_id: b.add_i64_field("doc_id", INDEXED | FAST),
@@ -133,6 +149,8 @@ fn schema() -> (Schema, Fields) {
         tier: b.add_text_field("tier", STRING),
         title: b.add_text_field("title", words.clone()),
         all: b.add_text_field("all", words),
+        title_pairs: b.add_text_field("title_pairs", in_order.clone()),
+        all_pairs: b.add_text_field("all_pairs", in_order),
     };
     (b.build(), fields)
 }
@@ -142,7 +160,8 @@ pub struct WordIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
-    owner: String,
+    /// The name of the database the index was built from (`search_feed.owner`).
+    owner: RwLock<String>,
     applied: AtomicI64,
 }
 
@@ -198,7 +217,7 @@ impl WordIndex {
             reader,
             writer: Mutex::new(writer),
             fields,
-            owner: owner.to_owned(),
+            owner: RwLock::new(owner.to_owned()),
             applied: AtomicI64::new(applied),
         })
     }
@@ -206,6 +225,11 @@ impl WordIndex {
     /// The last change of the log the index holds (-1: none, read everything).
     pub fn applied(&self) -> i64 {
         self.applied.load(Ordering::Acquire)
+    }
+
+    /// The name of the database whose log the index holds.
+    pub fn owner(&self) -> String {
+        self.owner.read().map(|o| o.clone()).unwrap_or_default()
     }
 
     /// Applies `changes` (in the log's order) and records that the index holds the log up to
@@ -231,23 +255,26 @@ impl WordIndex {
             }
         }
         let mut commit = writer.prepare_commit()?;
-        commit.set_payload(&format!("{LAYOUT} {} {upto}", self.owner));
+        commit.set_payload(&format!("{LAYOUT} {} {upto}", self.owner()));
         commit.commit()?;
         self.reader.reload()?;
         self.applied.store(upto, Ordering::Release);
         Ok(())
     }
 
-    /// Forgets every document (the log is then read again from its start).
-    pub fn clear(&self) -> IndexResult<()> {
+    /// Forgets every document, to be built again from the log of the database `owner`.
+    pub fn clear(&self, owner: &str) -> IndexResult<()> {
         let mut writer = self
             .writer
             .lock()
             .map_err(|_| IndexError("the index writer was poisoned".into()))?;
         writer.delete_all_documents()?;
         let mut commit = writer.prepare_commit()?;
-        commit.set_payload(&format!("{LAYOUT} {} -1", self.owner));
+        commit.set_payload(&format!("{LAYOUT} {owner} -1"));
         commit.commit()?;
+        if let Ok(mut named) = self.owner.write() {
+            owner.clone_into(&mut named);
+        }
         self.reader.reload()?;
         self.applied.store(-1, Ordering::Release);
         Ok(())
@@ -273,19 +300,26 @@ impl WordIndex {
         doc.add_text(f.tier, &d.tier);
         doc.add_text(f.title, &d.title_words);
         doc.add_text(f.all, format!("{} {}", d.title_words, d.body_words));
+        let title_pairs = crate::sequence(&d.title);
+        doc.add_text(f.all_pairs, &title_pairs);
+        doc.add_text(f.title_pairs, title_pairs);
+        // A second value: no pair joins the title's end to the body's start, so no phrase
+        // spans them.
+        doc.add_text(f.all_pairs, crate::sequence(&d.body));
         doc
     }
 
-    /// The best `window` matches the searcher may see (those with every word in the title
-    /// first, then by relevance), and how many match in all.
+    /// The matches the searcher may see, in tiers then by relevance, `take` of them after the
+    /// first `skip`; and how many match in all.
     pub fn search(
         &self,
         query: &Query,
         filter: &Filter,
         seen: &Seen,
-        window: usize,
+        skip: usize,
+        take: usize,
     ) -> IndexResult<(Vec<Ranked>, usize)> {
-        if query.is_empty() || window == 0 {
+        if query.is_empty() || take == 0 {
             return Ok((Vec::new(), 0));
         }
         let f = self.fields;
@@ -294,7 +328,12 @@ impl WordIndex {
             .iter()
             .map(|t| (Occur::Should, word(f.title, &t.word)))
             .collect();
-        let find = BooleanQuery::new(vec![
+        let pairs: Vec<String> = crate::sequence(&query.phrase)
+            .split(' ')
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let mut clauses: Vec<(Occur, Box<dyn Find>)> = vec![
             (Occur::Must, every_term(f.all, query)?),
             (
                 Occur::Must,
@@ -304,7 +343,7 @@ impl WordIndex {
                 Occur::Should,
                 Box::new(ConstScoreQuery::new(
                     every_term(f.title, query)?,
-                    TITLE_TIER,
+                    WORDS_IN_TITLE,
                 )),
             ),
             (
@@ -314,11 +353,28 @@ impl WordIndex {
                     TITLE_WEIGHT,
                 )),
             ),
-        ]);
+        ];
+        // A query of one character is its own phrase: the tiers of its words say all.
+        if let (Some(in_title), Some(in_text)) =
+            (phrase(f.title_pairs, &pairs), phrase(f.all_pairs, &pairs))
+        {
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(in_title, PHRASE_IN_TITLE)),
+            ));
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(in_text, PHRASE_IN_TEXT)),
+            ));
+        }
+        let find = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
         let (total, top) = searcher.search(
             &find,
-            &(Count, TopDocs::with_limit(window).order_by_score()),
+            &(
+                Count,
+                TopDocs::with_limit(take).and_offset(skip).order_by_score(),
+            ),
         )?;
         let mut ranked = Vec::with_capacity(top.len());
         for (score, at) in top {
@@ -329,12 +385,8 @@ impl WordIndex {
             if let Some(doc_id) = ids.first(at.doc_id) {
                 ranked.push(Ranked {
                     doc_id,
-                    in_title: score >= TITLE_TIER,
-                    score: if score >= TITLE_TIER {
-                        score - TITLE_TIER
-                    } else {
-                        score
-                    },
+                    tier: tier_of(score),
+                    score: score.rem_euclid(PHRASE_IN_TEXT),
                 });
             }
         }
@@ -378,6 +430,32 @@ impl WordIndex {
             ));
         }
         Box::new(BooleanQuery::new(all))
+    }
+}
+
+/// The tier a score stands in (see `PHRASE_IN_TITLE`).
+fn tier_of(score: f32) -> u8 {
+    if score >= PHRASE_IN_TITLE {
+        0
+    } else if score >= WORDS_IN_TITLE {
+        1
+    } else if score >= PHRASE_IN_TEXT {
+        2
+    } else {
+        3
+    }
+}
+
+/// The pairs one after another in `field`; none for a phrase of one character.
+fn phrase(field: Field, pairs: &[String]) -> Option<Box<dyn Find>> {
+    match pairs {
+        [] => None,
+        [one] => Some(exact(field, one)),
+        many => Some(Box::new(PhraseQuery::new(
+            many.iter()
+                .map(|p| Term::from_field_text(field, p))
+                .collect(),
+        ))),
     }
 }
 
@@ -453,13 +531,15 @@ mod tests {
             year: Some(2026),
             title_words: crate::index_words(title),
             body_words: crate::index_words(body),
+            title: title.into(),
+            body: body.into(),
             ..Default::default()
         }))
     }
 
     fn ids(index: &WordIndex, q: &str, seen: &Seen) -> Vec<i64> {
         let (ranked, total) = index
-            .search(&Query::parse(q), &Filter::default(), seen, 10)
+            .search(&Query::parse(q), &Filter::default(), seen, 0, 10)
             .unwrap();
         assert_eq!(ranked.len(), total.min(10));
         ranked.iter().map(|r| r.doc_id).collect()
@@ -509,6 +589,62 @@ mod tests {
     }
 
     #[test]
+    fn the_query_whole_ranks_above_its_words_apart() {
+        let index = WordIndex::open(None, "test").unwrap();
+        index
+            .apply(
+                &[
+                    doc(1, "车间照明", "焊接和工艺都写到了", true, "/1/"),
+                    doc(2, "车间降噪", "一种焊接工艺的改进", true, "/1/"),
+                    doc(3, "工艺改进与焊接", "", true, "/1/"),
+                    doc(4, "焊接工艺", "", true, "/1/"),
+                ],
+                4,
+            )
+            .unwrap();
+        let (ranked, total) = index
+            .search(
+                &Query::parse("焊接工艺"),
+                &Filter::default(),
+                &Seen::default(),
+                0,
+                10,
+            )
+            .unwrap();
+        assert_eq!(total, 4);
+        let order: Vec<(i64, u8)> = ranked.iter().map(|r| (r.doc_id, r.tier)).collect();
+        assert_eq!(order, vec![(4, 0), (3, 1), (2, 2), (1, 3)]);
+        assert!(ranked.iter().all(|r| r.score > 0.0 && r.score < 1000.0));
+        // Typed with a space, the phrase is still found whole; a page further on skips.
+        let (ranked, _) = index
+            .search(
+                &Query::parse("焊接 工艺"),
+                &Filter::default(),
+                &Seen::default(),
+                1,
+                2,
+            )
+            .unwrap();
+        let ids: Vec<i64> = ranked.iter().map(|r| r.doc_id).collect();
+        assert_eq!(ids, vec![3, 2]);
+        // No phrase spans the end of the title and the start of the body.
+        index
+            .apply(&[doc(5, "焊接", "工艺", true, "/1/")], 5)
+            .unwrap();
+        let (ranked, _) = index
+            .search(
+                &Query::parse("焊接工艺"),
+                &Filter::default(),
+                &Seen::default(),
+                0,
+                10,
+            )
+            .unwrap();
+        let five = ranked.iter().find(|r| r.doc_id == 5).unwrap();
+        assert_eq!(five.tier, 3);
+    }
+
+    #[test]
     fn filters_narrow_and_a_folder_is_kept_for_its_database_only() {
         let dir = std::env::temp_dir().join(format!("gongjiang-index-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -523,7 +659,7 @@ mod tests {
             };
             let search = |filter: &Filter| {
                 index
-                    .search(&Query::parse("数控"), filter, &Seen::default(), 5)
+                    .search(&Query::parse("数控"), filter, &Seen::default(), 0, 5)
                     .unwrap()
                     .1
             };

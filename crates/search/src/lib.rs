@@ -134,6 +134,25 @@ pub fn index_words(text: &str) -> String {
     words.join(" ")
 }
 
+/// The text's characters in overlapping pairs, in order, space-separated: where a query is
+/// looked for whole (as a phrase of pairs). White space is left out, so "数控 机床" is found in
+/// "数控机床"; letters are lower-case and half-width, as in `Query::phrase`.
+pub fn sequence(text: &str) -> String {
+    let chars: Vec<char> = normalise_latin(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let mut out = String::with_capacity(chars.len() * 7);
+    for w in chars.windows(2) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push(w[0]);
+        out.push(w[1]);
+    }
+    out
+}
+
 /// One term of a query: found as the word itself, or (for Chinese words of three or more
 /// characters) as all of its character pairs; a single character matches words it begins.
 #[derive(Debug, Clone, PartialEq, Eq)]

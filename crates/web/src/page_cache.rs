@@ -16,7 +16,7 @@ use gongjiang_db::public_changes::Generation;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::Write;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// Pages larger than this are served but not kept.
 const MOST_BYTES_A_PAGE: usize = 2 << 20;
@@ -40,6 +40,9 @@ struct Pages {
 pub struct PageCache {
     generation: Generation,
     pages: RwLock<Pages>,
+    /// The pages being rendered: who asks for one meanwhile waits for it rather than renders
+    /// it again (a page linked from a newspaper gets hundreds of visitors in its first second).
+    rendering: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl PageCache {
@@ -47,6 +50,7 @@ impl PageCache {
         PageCache {
             generation,
             pages: RwLock::default(),
+            rendering: Mutex::default(),
         }
     }
 
@@ -55,6 +59,25 @@ impl PageCache {
         (pages.generation == generation)
             .then(|| pages.map.get(key).cloned())
             .flatten()
+    }
+
+    /// The turn to render `key`: one at a time, so that the others find it kept once it is.
+    async fn turn(&self, key: &str) -> Turn<'_> {
+        let lock = {
+            let Ok(mut rendering) = self.rendering.lock() else {
+                return Turn {
+                    cache: self,
+                    key: key.to_owned(),
+                    _guard: None,
+                };
+            };
+            rendering.entry(key.to_owned()).or_default().clone()
+        };
+        Turn {
+            cache: self,
+            key: key.to_owned(),
+            _guard: Some(lock.lock_owned().await),
+        }
     }
 
     fn put(&self, key: String, generation: u64, page: Arc<Cached>) {
@@ -74,6 +97,25 @@ impl PageCache {
         }
         pages.bytes += size;
         pages.map.insert(key, page);
+    }
+}
+
+/// A render of one page under way; when it ends, the next in line looks in the cache again.
+struct Turn<'a> {
+    cache: &'a PageCache,
+    key: String,
+    _guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut rendering) = self.cache.rendering.lock()
+            && let Some(lock) = rendering.get(&self.key)
+            // Only this turn and the map hold it: nobody else waits.
+            && Arc::strong_count(lock) <= 2
+        {
+            rendering.remove(&self.key);
+        }
     }
 }
 
@@ -167,6 +209,11 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     if let Some(page) = cache.get(&key, generation) {
         return respond(&page, req.headers());
     }
+    let _turn = cache.turn(&key).await;
+    let generation = cache.generation.current();
+    if let Some(page) = cache.get(&key, generation) {
+        return respond(&page, req.headers());
+    }
     let request_headers = req.headers().clone();
     let response = next.run(req).await;
     let is_html = response
@@ -215,6 +262,37 @@ mod tests {
         assert!(!with("gzip;q=0"));
         assert!(!with("br"));
         assert!(!accepts_gzip(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn one_render_of_a_page_at_a_time_and_nothing_left_behind() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let cache = Arc::new(PageCache::new(Generation::default()));
+            let busy = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let most = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let mut all = Vec::new();
+            for n in 0..8 {
+                let (cache, busy, most) = (cache.clone(), busy.clone(), most.clone());
+                let key = if n % 2 == 0 { "a" } else { "b" };
+                all.push(tokio::spawn(async move {
+                    let _turn = cache.turn(key).await;
+                    let now = busy.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                    most.fetch_max(now, std::sync::atomic::Ordering::SeqCst);
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                    busy.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                }));
+            }
+            for task in all {
+                task.await.unwrap();
+            }
+            // Two keys, each rendered by one at a time.
+            assert_eq!(most.load(std::sync::atomic::Ordering::SeqCst), 2);
+            assert!(cache.rendering.lock().unwrap().is_empty());
+        });
     }
 
     #[test]
