@@ -309,11 +309,12 @@ pub async fn page(db: &Database, caller: &Caller, id: i64) -> ServiceResult<Achi
     if !rights.read {
         return Err(ServiceError::Forbidden);
     }
+    let lists = achievements::lists(&mut conn, id).await?;
     Ok(AchievementPage {
-        people: achievements::people(&mut conn, id).await?,
-        awards: achievements::awards(&mut conn, id).await?,
+        people: lists.people,
+        awards: lists.awards,
         steps: achievements::steps(&mut conn, id).await?,
-        files: achievements::files(&mut conn, id).await?,
+        files: lists.files,
         achievement,
         rights,
     })
@@ -326,11 +327,12 @@ pub async fn public_page(db: &Database, id: i64) -> ServiceResult<AchievementPag
     if !achievement.published {
         return Err(ServiceError::NotFound);
     }
+    let lists = achievements::lists(&mut conn, id).await?;
     Ok(AchievementPage {
-        people: achievements::people(&mut conn, id).await?,
-        awards: achievements::awards(&mut conn, id).await?,
+        people: lists.people,
+        awards: lists.awards,
         steps: Vec::new(),
-        files: achievements::files(&mut conn, id).await?,
+        files: lists.files,
         achievement,
         rights: Rights {
             edit: false,

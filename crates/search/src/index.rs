@@ -11,8 +11,8 @@ use std::sync::{Mutex, RwLock};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query as Find,
-    RegexQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query as Find, RegexQuery,
+    TermQuery,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -29,7 +29,7 @@ const PHRASE_IN_TEXT: f32 = 100_000.0;
 /// The title's words count this many times those of the body (as bm25(5, 1) did).
 const TITLE_WEIGHT: f32 = 5.0;
 /// Bump when the schema or the way documents are written changes: older folders are rebuilt.
-const LAYOUT: u32 = 2;
+const LAYOUT: u32 = 3;
 
 #[derive(Debug, thiserror::Error)]
 #[error("search index: {0}")]
@@ -120,8 +120,8 @@ struct Fields {
     tier: Field,
     title: Field,
     all: Field,
-    title_pairs: Field,
-    all_pairs: Field,
+    title_grams: Field,
+    all_grams: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -131,11 +131,11 @@ fn schema() -> (Schema, Fields) {
             .set_tokenizer("words")
             .set_index_option(IndexRecordOption::WithFreqs),
     );
-    // Character pairs with their positions: a phrase is its pairs one after another.
-    let in_order = TextOptions::default().set_indexing_options(
+    // Pieces of neighbouring characters (`crate::grams`): only whether a document holds one.
+    let pieces = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer("words")
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            .set_index_option(IndexRecordOption::Basic),
     );
     let fields = Fields {
         doc_id: b.add_i64_field("doc_id", INDEXED | FAST),
@@ -149,8 +149,8 @@ fn schema() -> (Schema, Fields) {
         tier: b.add_text_field("tier", STRING),
         title: b.add_text_field("title", words.clone()),
         all: b.add_text_field("all", words),
-        title_pairs: b.add_text_field("title_pairs", in_order.clone()),
-        all_pairs: b.add_text_field("all_pairs", in_order),
+        title_grams: b.add_text_field("title_grams", pieces.clone()),
+        all_grams: b.add_text_field("all_grams", pieces),
     };
     (b.build(), fields)
 }
@@ -300,12 +300,11 @@ impl WordIndex {
         doc.add_text(f.tier, &d.tier);
         doc.add_text(f.title, &d.title_words);
         doc.add_text(f.all, format!("{} {}", d.title_words, d.body_words));
-        let title_pairs = crate::sequence(&d.title);
-        doc.add_text(f.all_pairs, &title_pairs);
-        doc.add_text(f.title_pairs, title_pairs);
-        // A second value: no pair joins the title's end to the body's start, so no phrase
-        // spans them.
-        doc.add_text(f.all_pairs, crate::sequence(&d.body));
+        let title_grams = crate::grams(&d.title);
+        doc.add_text(f.all_grams, &title_grams);
+        doc.add_text(f.title_grams, title_grams);
+        // Apart: no piece joins the title's end to the body's start.
+        doc.add_text(f.all_grams, crate::grams(&d.body));
         doc
     }
 
@@ -328,11 +327,7 @@ impl WordIndex {
             .iter()
             .map(|t| (Occur::Should, word(f.title, &t.word)))
             .collect();
-        let pairs: Vec<String> = crate::sequence(&query.phrase)
-            .split(' ')
-            .filter(|p| !p.is_empty())
-            .map(str::to_owned)
-            .collect();
+        let pieces = crate::phrase_grams(&query.phrase);
         let mut clauses: Vec<(Occur, Box<dyn Find>)> = vec![
             (Occur::Must, every_term(f.all, query)?),
             (
@@ -356,7 +351,7 @@ impl WordIndex {
         ];
         // A query of one character is its own phrase: the tiers of its words say all.
         if let (Some(in_title), Some(in_text)) =
-            (phrase(f.title_pairs, &pairs), phrase(f.all_pairs, &pairs))
+            (phrase(f.title_grams, &pieces), phrase(f.all_grams, &pieces))
         {
             clauses.push((
                 Occur::Should,
@@ -446,14 +441,14 @@ fn tier_of(score: f32) -> u8 {
     }
 }
 
-/// The pairs one after another in `field`; none for a phrase of one character.
-fn phrase(field: Field, pairs: &[String]) -> Option<Box<dyn Find>> {
-    match pairs {
+/// Every piece of a phrase in `field`; none for a phrase of one character.
+fn phrase(field: Field, pieces: &[String]) -> Option<Box<dyn Find>> {
+    match pieces {
         [] => None,
         [one] => Some(exact(field, one)),
-        many => Some(Box::new(PhraseQuery::new(
+        many => Some(Box::new(BooleanQuery::new(
             many.iter()
-                .map(|p| Term::from_field_text(field, p))
+                .map(|p| (Occur::Must, exact(field, p)))
                 .collect(),
         ))),
     }

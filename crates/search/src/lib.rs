@@ -134,23 +134,58 @@ pub fn index_words(text: &str) -> String {
     words.join(" ")
 }
 
-/// The text's characters in overlapping pairs, in order, space-separated: where a query is
-/// looked for whole (as a phrase of pairs). White space is left out, so "数控 机床" is found in
-/// "数控机床"; letters are lower-case and half-width, as in `Query::phrase`.
-pub fn sequence(text: &str) -> String {
-    let chars: Vec<char> = normalise_latin(text)
+/// The longest piece of text indexed whole (see `grams`).
+pub const GRAM: usize = 4;
+
+/// The characters of `text` (white space left out, letters lower-case and half-width), for
+/// finding a query typed whole.
+fn gram_chars(text: &str) -> Vec<char> {
+    normalise_latin(text)
         .chars()
         .filter(|c| !c.is_whitespace())
-        .collect();
-    let mut out = String::with_capacity(chars.len() * 7);
-    for w in chars.windows(2) {
-        if !out.is_empty() {
-            out.push(' ');
+        .collect()
+}
+
+/// Every piece of two to `GRAM` neighbouring characters of `text`, once each, space-separated:
+/// a query typed whole is found as one of them, or (when longer) as all of its pieces of
+/// `GRAM` characters. White space is left out, so "数控 机床" is found in "数控机床".
+pub fn grams(text: &str) -> String {
+    let chars = gram_chars(text);
+    let mut seen = std::collections::HashSet::new();
+    let mut out = String::with_capacity(chars.len() * 24);
+    for start in 0..chars.len() {
+        for len in 2..=GRAM {
+            let Some(piece) = chars.get(start..start + len) else {
+                break;
+            };
+            let piece: String = piece.iter().collect();
+            if seen.insert(piece.clone()) {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&piece);
+            }
         }
-        out.push(w[0]);
-        out.push(w[1]);
     }
     out
+}
+
+/// The pieces (as `grams` makes them) that a text holding `phrase` whole holds: the phrase
+/// itself up to `GRAM` characters, else each of its pieces of `GRAM` characters; none for one
+/// character. A longer phrase is taken as found when all its pieces are, which for words
+/// written by people is the phrase itself.
+pub fn phrase_grams(phrase: &str) -> Vec<String> {
+    let chars = gram_chars(phrase);
+    if chars.len() < 2 {
+        return Vec::new();
+    }
+    if chars.len() <= GRAM {
+        return vec![chars.iter().collect()];
+    }
+    let mut pieces: Vec<String> = chars.windows(GRAM).map(|w| w.iter().collect()).collect();
+    pieces.sort();
+    pieces.dedup();
+    pieces
 }
 
 /// One term of a query: found as the word itself, or (for Chinese words of three or more
@@ -260,7 +295,28 @@ mod tests {
         assert!(Query::parse("的 ，。").is_empty());
     }
 
+    #[test]
+    fn pieces_of_a_phrase() {
+        assert_eq!(grams("数控 机"), "数控 数控机 控机");
+        assert!(phrase_grams("焊").is_empty());
+        assert_eq!(phrase_grams("ＰＬＣ 控制"), vec!["lc控制", "plc控"]);
+        assert_eq!(phrase_grams("焊接工艺"), vec!["焊接工艺"]);
+    }
+
     proptest! {
+        /// A text holds every piece of each phrase it holds whole.
+        #[test]
+        fn a_phrase_held_whole_is_found_by_its_pieces(text in "[连铸焊接电装数控机床工艺改进abc12 ]{1,40}", start in 0usize..40, len in 2usize..10) {
+            let chars: Vec<char> = text.chars().collect();
+            prop_assume!(start + len <= chars.len());
+            let phrase: String = chars[start..start + len].iter().collect();
+            let held = grams(&text);
+            let held: std::collections::HashSet<&str> = held.split(' ').collect();
+            for piece in phrase_grams(&phrase) {
+                prop_assert!(held.contains(piece.as_str()), "{piece} of {phrase} in {text}");
+            }
+        }
+
         /// Whatever the text, every query made from a piece of it finds it.
         #[test]
         fn a_piece_of_a_text_finds_the_text(text in "[连铸焊接电装数控机床工艺改进创新工作室高速动车组abc12 ]{1,40}", start in 0usize..40, len in 1usize..8) {
