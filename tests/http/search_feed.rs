@@ -10,18 +10,7 @@ use serde_json::Value;
 
 /// The achievements an anonymous search of `q` finds, by id.
 async fn found(base: &str, q: &str) -> Vec<i64> {
-    let r: Value = reqwest::get(format!("{base}/api/v1/search?q={q}&what=achievement"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    r["items"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{r}"))
-        .iter()
-        .map(|h| h["id"].as_i64().unwrap())
-        .collect()
+    found_with_total(base, q).await.0
 }
 
 async fn publish(app: &TestApp, title: &str) -> i64 {

@@ -420,11 +420,14 @@ pub struct RecordLists {
     pub files: Vec<FileView>,
 }
 
+/// A row of `lists`: which list, its order, two numbers and three texts.
+type ListRow = (i64, i64, i64, i64, i64, String, String, String);
+
 /// The makers, awards and files of an achievement in one query, each in the order `people`,
 /// `awards` and `files` give (one round trip where there were three: a page is rendered many
 /// times a second under load, and on PostgreSQL each trip waits for a process to wake up).
 pub async fn lists(conn: &mut Conn, id: i64) -> DbResult<RecordLists> {
-    let rows: Vec<(i64, i64, i64, i64, i64, String, String, String)> = sqlx::query_as(
+    let rows: Vec<ListRow> = sqlx::query_as(
         "SELECT CAST(1 AS BIGINT), m.position, CAST(0 AS BIGINT), m.person_id, CAST(0 AS BIGINT), p.name, u.name, CAST('' AS TEXT) FROM achievement_people m JOIN people p ON p.id = m.person_id JOIN units u ON u.id = p.unit_id WHERE m.achievement_id = $1 \
          UNION ALL SELECT CAST(2 AS BIGINT), -year, id, id, year, name, tier, granted_by FROM awards WHERE achievement_id = $1 \
          UNION ALL SELECT CAST(3 AS BIGINT), position, id, id, size, kind, name, content_type FROM achievement_files WHERE achievement_id = $1 \

@@ -597,44 +597,31 @@ mod tests {
                 4,
             )
             .unwrap();
-        let (ranked, total) = index
-            .search(
-                &Query::parse("焊接工艺"),
-                &Filter::default(),
-                &Seen::default(),
-                0,
-                10,
-            )
-            .unwrap();
+        let public = |q: &str, skip: usize, take: usize| {
+            index
+                .search(
+                    &Query::parse(q),
+                    &Filter::default(),
+                    &Seen::default(),
+                    skip,
+                    take,
+                )
+                .unwrap()
+        };
+        let (ranked, total) = public("焊接工艺", 0, 10);
         assert_eq!(total, 4);
         let order: Vec<(i64, u8)> = ranked.iter().map(|r| (r.doc_id, r.tier)).collect();
         assert_eq!(order, vec![(4, 0), (3, 1), (2, 2), (1, 3)]);
         assert!(ranked.iter().all(|r| r.score > 0.0 && r.score < 1000.0));
         // Typed with a space, the phrase is still found whole; a page further on skips.
-        let (ranked, _) = index
-            .search(
-                &Query::parse("焊接 工艺"),
-                &Filter::default(),
-                &Seen::default(),
-                1,
-                2,
-            )
-            .unwrap();
+        let (ranked, _) = public("焊接 工艺", 1, 2);
         let ids: Vec<i64> = ranked.iter().map(|r| r.doc_id).collect();
         assert_eq!(ids, vec![3, 2]);
         // No phrase spans the end of the title and the start of the body.
         index
             .apply(&[doc(5, "焊接", "工艺", true, "/1/")], 5)
             .unwrap();
-        let (ranked, _) = index
-            .search(
-                &Query::parse("焊接工艺"),
-                &Filter::default(),
-                &Seen::default(),
-                0,
-                10,
-            )
-            .unwrap();
+        let (ranked, _) = public("焊接工艺", 0, 10);
         let five = ranked.iter().find(|r| r.doc_id == 5).unwrap();
         assert_eq!(five.tier, 3);
     }
