@@ -85,6 +85,11 @@ async fn an_achievement_climbs_the_union_tree_through_the_api() {
         "焊缝温度在线监测装置（改进型）"
     );
     assert_eq!(detail["people"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        detail["people"][0]["person_id"], s.worker.0,
+        "the leading maker first"
+    );
+    assert_eq!(detail["people"][1]["person_id"], s.target.0);
     assert_eq!(detail["files"][0]["url"], format!("/files/{}", file["id"]));
     assert_eq!(detail["rights"]["edit"], true);
 
@@ -142,6 +147,14 @@ async fn an_achievement_climbs_the_union_tree_through_the_api() {
         .await;
     assert_eq!(published["published"], true);
     assert_eq!(published["best_tier"], "first");
+    let public = app
+        .get_json(&app.client(), &format!("/api/v1/public/achievements/{id}"))
+        .await;
+    assert_eq!(public["awards"][0]["name"], "华江市职工技术创新成果奖");
+    assert_eq!(public["awards"][0]["granted_by"], "华江市总工会");
+    assert_eq!(public["awards"][0]["year"], 2025);
+    assert_eq!(public["awards"][0]["id"], award["id"]);
+    assert_eq!(public["makers"].as_array().unwrap().len(), 2);
     let (status, _) = app
         .api(
             &unitadmin,

@@ -21,15 +21,46 @@ async fn publish(app: &TestApp, title: &str) -> i64 {
     app.fx().achievement_from(spec).await
 }
 
+/// An application with one published achievement, and where an instance started on it keeps
+/// its index and listens; `q` finds the achievement.
+struct Setup {
+    app: TestApp,
+    first: i64,
+    folder: std::path::PathBuf,
+    port: u16,
+    base: String,
+    q: String,
+}
+
+impl Setup {
+    async fn new() -> Setup {
+        let app = TestApp::spawn().await;
+        let first = publish(&app, "钛合金薄壁件数控铣削工艺").await;
+        let folder = std::env::temp_dir().join(format!("gongjiang-index-test-{}", free_port()));
+        let _ = std::fs::remove_dir_all(&folder);
+        let port = free_port();
+        Setup {
+            app,
+            first,
+            folder,
+            port,
+            base: format!("http://127.0.0.1:{port}"),
+            q: crate::common::urlencode("钛合金"),
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_kept_index_follows_through_a_kill_and_is_rebuilt_when_lost() {
-    let app = TestApp::spawn().await;
-    let first = publish(&app, "钛合金薄壁件数控铣削工艺").await;
-    let folder = std::env::temp_dir().join(format!("gongjiang-index-test-{}", free_port()));
-    let _ = std::fs::remove_dir_all(&folder);
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let q = &crate::common::urlencode("钛合金");
+    let Setup {
+        app,
+        first,
+        folder,
+        port,
+        base,
+        q,
+    } = Setup::new().await;
+    let q = &q;
 
     let mut server = serve_with_index(&app.config.database_url, port, &folder);
     ready(&base).await;
@@ -112,15 +143,17 @@ async fn an_index_is_rebuilt_for_a_restored_backup_whose_log_went_on() {
         // after which docs/operations.md says to run `gongjiang search rebuild` (tested in cli).
         return;
     }
-    let app = TestApp::spawn().await;
-    let first = publish(&app, "钛合金薄壁件数控铣削工艺").await;
-    let folder = std::env::temp_dir().join(format!("gongjiang-index-test-{}", free_port()));
-    let _ = std::fs::remove_dir_all(&folder);
+    let Setup {
+        app,
+        first,
+        folder,
+        port,
+        base,
+        q,
+    } = Setup::new().await;
+    let q = &q;
     let copy = std::env::temp_dir().join(format!("gongjiang-backup-test-{}.db", free_port()));
     let _ = std::fs::remove_file(&copy);
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let q = &crate::common::urlencode("钛合金");
 
     let mut server = serve_with_index(&app.config.database_url, port, &folder);
     ready(&base).await;

@@ -304,12 +304,13 @@ pub struct AchievementPage {
 
 pub async fn page(db: &Database, caller: &Caller, id: i64) -> ServiceResult<AchievementPage> {
     let mut conn = db.read().await?;
-    let achievement = load(&mut conn, id).await?;
+    let (achievement, lists) = achievements::record(&mut conn, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let rights = rights(&mut conn, caller, &achievement).await?;
     if !rights.read {
         return Err(ServiceError::Forbidden);
     }
-    let lists = achievements::lists(&mut conn, id).await?;
     Ok(AchievementPage {
         people: lists.people,
         awards: lists.awards,
@@ -323,11 +324,13 @@ pub async fn page(db: &Database, caller: &Caller, id: i64) -> ServiceResult<Achi
 /// A published achievement's page, for the public (steps and drafts stay inside).
 pub async fn public_page(db: &Database, id: i64) -> ServiceResult<AchievementPage> {
     let mut conn = db.read().await?;
-    let achievement = load(&mut conn, id).await?.for_public();
+    let (achievement, lists) = achievements::record(&mut conn, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let achievement = achievement.for_public();
     if !achievement.published {
         return Err(ServiceError::NotFound);
     }
-    let lists = achievements::lists(&mut conn, id).await?;
     Ok(AchievementPage {
         people: lists.people,
         awards: lists.awards,

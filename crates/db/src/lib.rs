@@ -37,11 +37,30 @@ pub mod users;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::pool::PoolConnection;
-use sqlx::{Any, AnyPool, Executor};
+use sqlx::{Any, AnyPool, Connection, Executor};
 use std::str::FromStr;
 use std::time::Duration;
 
 pub use sqlx::AnyConnection as Conn;
+
+/// How long a pooled connection may sit idle before it is pinged when lent again.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(2);
+
+/// Pool options shared by every pool. sqlx pings each connection before lending it; under load
+/// that is one more round trip to PostgreSQL (or wake-up of SQLite's worker thread) for every
+/// request. A connection that was busy a moment ago is alive: only idle ones are pinged.
+fn pool_options() -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > IDLE_BEFORE_PING {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
+}
 pub type Tx = sqlx::Transaction<'static, Any>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,12 +181,12 @@ impl Database {
             let options = AnyConnectOptions::from_str(url)?;
             // Separate pools, so that reads never wait behind the group-commit runners (eight
             // batches in flight) at a deadline surge. 32 connections an instance in all.
-            let writer = AnyPoolOptions::new()
+            let writer = pool_options()
                 .max_connections(12)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options.clone())
                 .await?;
-            let reader = AnyPoolOptions::new()
+            let reader = pool_options()
                 .max_connections(20)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
@@ -200,7 +219,7 @@ impl Database {
         };
         let options = AnyConnectOptions::from_str(&url)?;
         // Full durability: an acknowledged write survives a crash of the process or the machine.
-        let writer = AnyPoolOptions::new()
+        let writer = pool_options()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
             .after_connect(|conn, _| {
@@ -228,7 +247,7 @@ impl Database {
             })
             .connect_with(options.clone())
             .await?;
-        let reader = AnyPoolOptions::new()
+        let reader = pool_options()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(30))
             .after_connect(|conn, _| {

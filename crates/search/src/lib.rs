@@ -151,19 +151,20 @@ fn gram_chars(text: &str) -> Vec<char> {
 /// `GRAM` characters. White space is left out, so "数控 机床" is found in "数控机床".
 pub fn grams(text: &str) -> String {
     let chars = gram_chars(text);
-    let mut seen = std::collections::HashSet::new();
+    // Pieces are told apart as slices of `chars`: no string is made for one already seen.
+    let mut seen: std::collections::HashSet<&[char]> =
+        std::collections::HashSet::with_capacity(chars.len() * (GRAM - 1));
     let mut out = String::with_capacity(chars.len() * 24);
     for start in 0..chars.len() {
         for len in 2..=GRAM {
             let Some(piece) = chars.get(start..start + len) else {
                 break;
             };
-            let piece: String = piece.iter().collect();
-            if seen.insert(piece.clone()) {
+            if seen.insert(piece) {
                 if !out.is_empty() {
                     out.push(' ');
                 }
-                out.push_str(&piece);
+                out.extend(piece);
             }
         }
     }
