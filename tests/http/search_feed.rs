@@ -21,8 +21,8 @@ async fn publish(app: &TestApp, title: &str) -> i64 {
     app.fx().achievement_from(spec).await
 }
 
-/// An application with one published achievement, and where an instance started on it keeps
-/// its index and listens; `q` finds the achievement.
+/// An application with one published achievement, and an instance (the `Child`) started on it that keeps
+/// its index in `folder` and listens at `base`; `q` finds the achievement.
 struct Setup {
     app: TestApp,
     first: i64,
@@ -33,38 +33,43 @@ struct Setup {
 }
 
 impl Setup {
-    async fn new() -> Setup {
+    async fn started() -> (Setup, std::process::Child) {
         let app = TestApp::spawn().await;
         let first = publish(&app, "钛合金薄壁件数控铣削工艺").await;
         let folder = std::env::temp_dir().join(format!("gongjiang-index-test-{}", free_port()));
         let _ = std::fs::remove_dir_all(&folder);
         let port = free_port();
-        Setup {
+        let base = format!("http://127.0.0.1:{port}");
+        let server = serve_with_index(&app.config.database_url, port, &folder);
+        ready(&base).await;
+        let setup = Setup {
             app,
             first,
             folder,
             port,
-            base: format!("http://127.0.0.1:{port}"),
+            base,
             q: crate::common::urlencode("钛合金"),
-        }
+        };
+        (setup, server)
+    }
+
+    fn parts(&self) -> (&TestApp, i64, &std::path::Path, u16, &str, &str) {
+        (
+            &self.app,
+            self.first,
+            &self.folder,
+            self.port,
+            &self.base,
+            &self.q,
+        )
     }
 }
 
 #[tokio::test]
 async fn a_kept_index_follows_through_a_kill_and_is_rebuilt_when_lost() {
-    let Setup {
-        app,
-        first,
-        folder,
-        port,
-        base,
-        q,
-    } = Setup::new().await;
-    let q = &q;
-
-    let mut server = serve_with_index(&app.config.database_url, port, &folder);
-    ready(&base).await;
-    assert_eq!(found(&base, q).await, vec![first]);
+    let (setup, mut server) = Setup::started().await;
+    let (app, first, folder, port, base, q) = setup.parts();
+    assert_eq!(found(base, q).await, vec![first]);
     assert!(
         folder.join("meta.json").exists(),
         "the index is kept in its folder"
@@ -72,7 +77,7 @@ async fn a_kept_index_follows_through_a_kill_and_is_rebuilt_when_lost() {
     // A second instance given the same folder keeps its own index in memory, and finds the same.
     let other_port = free_port();
     let other_base = format!("http://127.0.0.1:{other_port}");
-    let mut other = serve_with_index(&app.config.database_url, other_port, &folder);
+    let mut other = serve_with_index(&app.config.database_url, other_port, folder);
     ready(&other_base).await;
     assert_eq!(found(&other_base, q).await, vec![first]);
     other.kill().unwrap();
@@ -81,15 +86,15 @@ async fn a_kept_index_follows_through_a_kill_and_is_rebuilt_when_lost() {
     // Killed; meanwhile another instance commits a new achievement and unpublishes the first.
     server.kill().unwrap();
     server.wait().unwrap();
-    let second = publish(&app, "钛合金焊接变形控制").await;
+    let second = publish(app, "钛合金焊接变形控制").await;
     let system = Caller::system("test");
     gongjiang_app::achievements::publish(app.db(), &system, first, false)
         .await
         .unwrap();
-    let mut server = serve_with_index(&app.config.database_url, port, &folder);
-    ready(&base).await;
+    let mut server = serve_with_index(&app.config.database_url, port, folder);
+    ready(base).await;
     assert_eq!(
-        found(&base, q).await,
+        found(base, q).await,
         vec![second],
         "caught up after the kill"
     );
@@ -98,22 +103,22 @@ async fn a_kept_index_follows_through_a_kill_and_is_rebuilt_when_lost() {
     gongjiang_app::achievements::publish(app.db(), &system, first, true)
         .await
         .unwrap();
-    let mut both = found(&base, q).await;
+    let mut both = found(base, q).await;
     both.sort_unstable();
     assert_eq!(both, vec![first, second]);
 
     // The folder lost: rebuilt from the database at start.
     server.kill().unwrap();
     server.wait().unwrap();
-    std::fs::remove_dir_all(&folder).unwrap();
-    let mut server = serve_with_index(&app.config.database_url, port, &folder);
-    ready(&base).await;
-    let mut rebuilt = found(&base, q).await;
+    std::fs::remove_dir_all(folder).unwrap();
+    let mut server = serve_with_index(&app.config.database_url, port, folder);
+    ready(base).await;
+    let mut rebuilt = found(base, q).await;
     rebuilt.sort_unstable();
     assert_eq!(rebuilt, vec![first, second], "rebuilt from the database");
     server.kill().unwrap();
     server.wait().unwrap();
-    let _ = std::fs::remove_dir_all(&folder);
+    let _ = std::fs::remove_dir_all(folder);
 }
 
 /// The achievements and total an anonymous search of `q` answers.
@@ -143,28 +148,18 @@ async fn an_index_is_rebuilt_for_a_restored_backup_whose_log_went_on() {
         // after which docs/operations.md says to run `gongjiang search rebuild` (tested in cli).
         return;
     }
-    let Setup {
-        app,
-        first,
-        folder,
-        port,
-        base,
-        q,
-    } = Setup::new().await;
-    let q = &q;
+    let (setup, mut server) = Setup::started().await;
+    let (app, first, folder, port, base, q) = setup.parts();
     let copy = std::env::temp_dir().join(format!("gongjiang-backup-test-{}.db", free_port()));
     let _ = std::fs::remove_file(&copy);
-
-    let mut server = serve_with_index(&app.config.database_url, port, &folder);
-    ready(&base).await;
     assert!(
         app.db()
             .backup_sqlite(copy.to_str().unwrap())
             .await
             .unwrap()
     );
-    let second = publish(&app, "钛合金焊接变形控制").await;
-    let mut both = found(&base, q).await;
+    let second = publish(app, "钛合金焊接变形控制").await;
+    let mut both = found(base, q).await;
     both.sort_unstable();
     assert_eq!(both, vec![first, second]);
     server.kill().unwrap();
@@ -196,16 +191,16 @@ async fn an_index_is_rebuilt_for_a_restored_backup_whose_log_went_on() {
     );
     restored.close().await;
 
-    let mut server = serve_with_index(&copy_url, port, &folder);
-    ready(&base).await;
+    let mut server = serve_with_index(&copy_url, port, folder);
+    ready(base).await;
     assert_eq!(
-        found_with_total(&base, q).await,
+        found_with_total(base, q).await,
         (vec![first], 1),
         "what the copy holds, and nothing the index held of the original"
     );
     server.kill().unwrap();
     server.wait().unwrap();
-    let _ = std::fs::remove_dir_all(&folder);
+    let _ = std::fs::remove_dir_all(folder);
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", copy.display()));
     }
