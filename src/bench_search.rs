@@ -394,15 +394,21 @@ async fn load(
 ) -> anyhow::Result<()> {
     let samples: Arc<Mutex<HashMap<&'static str, Vec<f64>>>> = Arc::default();
     let errors: Arc<Mutex<usize>> = Arc::default();
-    let until = Instant::now() + Duration::from_secs(seconds);
+    // The same samples once the first third of the run is over: with the page cache filling as
+    // it runs, this tells a warm-up from the steady state.
+    let later: Arc<Mutex<HashMap<&'static str, Vec<f64>>>> = Arc::default();
+    let began = Instant::now();
+    let settled = began + Duration::from_secs(seconds) / 3;
+    let until = began + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
     for c in 0..clients {
-        let (http, base, samples, errors, published) = (
+        let (http, base, samples, errors, published, later) = (
             http.clone(),
             base.to_owned(),
             samples.clone(),
             errors.clone(),
             published.clone(),
+            later.clone(),
         );
         tasks.push(tokio::spawn(async move {
             let mut rng = StdRng::seed_from_u64(c as u64);
@@ -456,6 +462,11 @@ async fn load(
                     if let Ok(mut s) = samples.lock() {
                         s.entry(kind).or_default().push(ms);
                     }
+                    if t >= settled
+                        && let Ok(mut s) = later.lock()
+                    {
+                        s.entry(kind).or_default().push(ms);
+                    }
                 } else if let Ok(mut e) = errors.lock() {
                     *e += 1;
                 }
@@ -493,6 +504,21 @@ async fn load(
             line(kind, l.clone()),
             quantile(&l, 0.5) / baseline
         );
+    }
+    if !fresh {
+        let later = later
+            .lock()
+            .map_err(|_| anyhow::anyhow!("poisoned"))?
+            .clone();
+        println!(
+            "  the same after the first {:.0} s (the warm-up left out):",
+            (settled - began).as_secs_f64()
+        );
+        let mut kinds: Vec<&&str> = later.keys().collect();
+        kinds.sort();
+        for kind in kinds {
+            println!("  {}", line(kind, later[*kind].clone()));
+        }
     }
     Ok(())
 }

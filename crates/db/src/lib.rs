@@ -42,6 +42,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub use sqlx::AnyConnection as Conn;
+pub type Tx = sqlx::Transaction<'static, Any>;
 
 /// How long a pooled connection may sit idle before it is pinged when lent again.
 const IDLE_BEFORE_PING: Duration = Duration::from_secs(2);
@@ -61,7 +62,6 @@ fn pool_options() -> AnyPoolOptions {
             })
         })
 }
-pub type Tx = sqlx::Transaction<'static, Any>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
