@@ -382,6 +382,20 @@ pub fn encode(s: &str) -> String {
         .collect()
 }
 
+/// Each kind's samples sorted, the kinds in order.
+fn sorted_by_kind(samples: &HashMap<&'static str, Vec<f64>>) -> Vec<(&'static str, Vec<f64>)> {
+    let mut kinds: Vec<(&'static str, Vec<f64>)> = samples
+        .iter()
+        .map(|(kind, l)| {
+            let mut l = l.clone();
+            l.sort_by(|a, b| a.total_cmp(b));
+            (*kind, l)
+        })
+        .collect();
+    kinds.sort_by_key(|(kind, _)| *kind);
+    kinds
+}
+
 /// Loads the public pages with `clients` for `seconds`, against `/healthz`; with `fresh`, every
 /// URL gets a parameter of its own so that no page comes from the cache.
 async fn load(
@@ -494,11 +508,7 @@ async fn load(
         l.sort_by(|a, b| a.total_cmp(b));
         quantile(&l, 0.5).max(0.001)
     };
-    let mut kinds: Vec<&&str> = samples.keys().collect();
-    kinds.sort();
-    for kind in kinds {
-        let mut l = samples[*kind].clone();
-        l.sort_by(|a, b| a.total_cmp(b));
+    for (kind, l) in sorted_by_kind(&samples) {
         println!(
             "  {}  ({:.1}× the baseline's p50)",
             line(kind, l.clone()),
@@ -514,10 +524,8 @@ async fn load(
             "  the same after the first {:.0} s (the warm-up left out):",
             (settled - began).as_secs_f64()
         );
-        let mut kinds: Vec<&&str> = later.keys().collect();
-        kinds.sort();
-        for kind in kinds {
-            println!("  {}", line(kind, later[*kind].clone()));
+        for (kind, l) in sorted_by_kind(&later) {
+            println!("  {}", line(kind, l));
         }
     }
     Ok(())

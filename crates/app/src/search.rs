@@ -14,11 +14,10 @@ use gongjiang_search::index;
 /// Rewrites the achievement's document: title; summary, text, effects, patents, unit, studio,
 /// people and awards.
 pub async fn index_achievement(conn: &mut Conn, id: i64) -> ServiceResult<()> {
-    let Some(a) = achievements::get(conn, id).await? else {
+    let Some((a, lists)) = achievements::record(conn, id).await? else {
         return Ok(());
     };
-    let makers = achievements::people(conn, id).await?;
-    let awards = achievements::awards(conn, id).await?;
+    let (makers, awards) = (lists.people, lists.awards);
     let mut body = vec![a.summary.clone(), a.unit_name.clone()];
     // The studio's name only once the studio is public: the document's words are shown to
     // whoever finds the achievement (see `index_studio_and_achievements`).
