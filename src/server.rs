@@ -79,6 +79,7 @@ pub async fn start(config: &Config) -> anyhow::Result<Running> {
         ),
         api_limits: gongjiang_web::RateLimits::default(),
         public_pages: gongjiang_web::PageCache::new(public_changes),
+        public_records: gongjiang_app::showcase::Records::start(db.clone()),
         search,
     });
     if config.metrics_port != 0 {

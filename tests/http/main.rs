@@ -41,6 +41,7 @@ mod roles;
 mod schemathesis;
 mod search_feed;
 mod search_recall;
+mod showcase_records;
 mod star_cycles;
 mod statistics;
 mod telemetry;

@@ -321,31 +321,6 @@ pub async fn page(db: &Database, caller: &Caller, id: i64) -> ServiceResult<Achi
     })
 }
 
-/// A published achievement's page, for the public (steps and drafts stay inside).
-pub async fn public_page(db: &Database, id: i64) -> ServiceResult<AchievementPage> {
-    let mut conn = db.read().await?;
-    let (achievement, lists) = achievements::record(&mut conn, id)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    let achievement = achievement.for_public();
-    if !achievement.published {
-        return Err(ServiceError::NotFound);
-    }
-    Ok(AchievementPage {
-        people: lists.people,
-        awards: lists.awards,
-        steps: Vec::new(),
-        files: lists.files,
-        achievement,
-        rights: Rights {
-            edit: false,
-            admin: false,
-            decide: false,
-            read: true,
-        },
-    })
-}
-
 /// The caller's register: achievements of the units they administer, and those they made.
 pub async fn list(
     db: &Database,

@@ -1,9 +1,11 @@
 //! The public showcase: what anyone may see without signing in — published studios and
 //! achievements (and, with them, their pictures), browsable by field, unit and year.
 
+use crate::achievements::{AchievementPage, Rights};
 use crate::{ServiceError, ServiceResult};
-use gongjiang_db::achievements::{self, AchievementFilter, AchievementView};
+use gongjiang_db::achievements::{self, AchievementFilter, AchievementView, RecordReads};
 use gongjiang_db::alliances::AllianceView;
+use gongjiang_db::batched_reads::BatchedReads;
 use gongjiang_db::studios::{self, MemberView, StudioFilter, StudioView};
 use gongjiang_db::{Database, Page, alliances};
 
@@ -126,4 +128,38 @@ pub async fn achievements_of(
         found.into_iter().map(AchievementView::for_public).collect(),
         total,
     ))
+}
+
+/// Achievements' records as the showcase reads them: in batches when many are asked for at
+/// once (see [`gongjiang_db::batched_reads`]). One per process.
+#[derive(Clone)]
+pub struct Records(BatchedReads<RecordReads>);
+
+impl Records {
+    /// Starts its readers. Call inside a Tokio runtime.
+    pub fn start(db: Database) -> Records {
+        Records(BatchedReads::start(db, 64, RecordReads))
+    }
+}
+
+/// A published achievement's page, for the public (steps and drafts stay inside).
+pub async fn achievement(records: &Records, id: i64) -> ServiceResult<AchievementPage> {
+    let (achievement, lists) = records.0.get(id).await?.ok_or(ServiceError::NotFound)?;
+    let achievement = achievement.for_public();
+    if !achievement.published {
+        return Err(ServiceError::NotFound);
+    }
+    Ok(AchievementPage {
+        people: lists.people,
+        awards: lists.awards,
+        steps: Vec::new(),
+        files: lists.files,
+        achievement,
+        rights: Rights {
+            edit: false,
+            admin: false,
+            decide: false,
+            read: true,
+        },
+    })
 }

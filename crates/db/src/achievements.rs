@@ -5,7 +5,10 @@ use crate::{Conn, DbResult, Page, StoredFlag, like_contains};
 use gongjiang_domain::registry::achievement::{AchievementKind, AchievementText, Award, Stage};
 use gongjiang_domain::unit::UnitPath;
 use serde::Serialize;
-use sqlx::{AssertSqlSafe, FromRow, Row};
+use sqlx::AssertSqlSafe;
+
+mod records;
+pub use records::{RecordLists, RecordReads, record, records};
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct AchievementView {
@@ -204,18 +207,6 @@ pub async fn list(
     Ok((rows, total))
 }
 
-/// Achievements with these ids, in the order given (search results).
-pub async fn by_ids(conn: &mut Conn, ids: &[i64]) -> DbResult<Vec<AchievementView>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
-    let sql = format!("{VIEW} WHERE a.id IN ({})", list.join(","));
-    let mut rows: Vec<AchievementView> = sqlx::query_as(AssertSqlSafe(sql)).fetch_all(conn).await?;
-    rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
-    Ok(rows)
-}
-
 /// Declarations waiting on one of these units.
 pub async fn awaiting(conn: &mut Conn, unit_ids: &[i64]) -> DbResult<Vec<AchievementView>> {
     if unit_ids.is_empty() {
@@ -410,82 +401,6 @@ pub async fn files(conn: &mut Conn, id: i64) -> DbResult<Vec<FileView>> {
     .bind(id)
     .fetch_all(conn)
     .await?)
-}
-
-/// What a record's page lists besides the record: its makers, awards and files.
-#[derive(Debug, Clone, Default)]
-pub struct RecordLists {
-    pub people: Vec<MakerView>,
-    pub awards: Vec<AwardView>,
-    pub files: Vec<FileView>,
-}
-
-/// A row of a record's lists: which list, its order, two numbers and three texts.
-type ListRow = (i64, i64, i64, i64, i64, String, String, String);
-
-/// The makers, awards and files of the achievement `$1`, as rows of `ListRow`.
-const LIST_ROWS: &str = "SELECT CAST(1 AS BIGINT) AS part, m.position AS ord, CAST(0 AS BIGINT) AS tie, m.person_id AS n1, CAST(0 AS BIGINT) AS n2, p.name AS t1, u.name AS t2, CAST('' AS TEXT) AS t3 FROM achievement_people m JOIN people p ON p.id = m.person_id JOIN units u ON u.id = p.unit_id WHERE m.achievement_id = $1 \
-     UNION ALL SELECT CAST(2 AS BIGINT), -year, id, id, year, name, tier, granted_by FROM awards WHERE achievement_id = $1 \
-     UNION ALL SELECT CAST(3 AS BIGINT), position, id, id, size, kind, name, content_type FROM achievement_files WHERE achievement_id = $1";
-
-/// An achievement with its makers, awards and files, in one round trip: a record's page is
-/// rendered many times a second under load, and on PostgreSQL each trip waits for a database
-/// process to be scheduled. The lists come as one JSON text, built by each backend's own JSON
-/// functions.
-pub async fn record(conn: &mut Conn, id: i64) -> DbResult<Option<(AchievementView, RecordLists)>> {
-    let lists = if conn.backend_name() == "SQLite" {
-        format!(
-            "(SELECT json_group_array(json_array(part, ord, tie, n1, n2, t1, t2, t3)) FROM ({LIST_ROWS}) AS l)"
-        )
-    } else {
-        format!(
-            "(SELECT CAST(COALESCE(json_agg(json_build_array(part, ord, tie, n1, n2, t1, t2, t3)), '[]') AS TEXT) FROM ({LIST_ROWS}) AS l)"
-        )
-    };
-    let sql = VIEW.replacen(
-        " FROM achievements a ",
-        &format!(", {lists} AS lists FROM achievements a "),
-        1,
-    );
-    let Some(row) = sqlx::query(AssertSqlSafe(format!("{sql} WHERE a.id = $1")))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let view = AchievementView::from_row(&row)?;
-    let json: String = row.try_get("lists")?;
-    let mut rows: Vec<ListRow> =
-        serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-    rows.sort_by_key(|r| (r.0, r.1, r.2));
-    let mut lists = RecordLists::default();
-    for (part, order, _, n1, n2, t1, t2, t3) in rows {
-        match part {
-            1 => lists.people.push(MakerView {
-                person_id: n1,
-                name: t1,
-                unit_name: t2,
-            }),
-            2 => lists.awards.push(AwardView {
-                id: n1,
-                achievement_id: id,
-                name: t1,
-                tier: t2,
-                granted_by: t3,
-                year: -order,
-            }),
-            _ => lists.files.push(FileView {
-                id: n1,
-                achievement_id: id,
-                kind: t1,
-                name: t2,
-                content_type: t3,
-                size: n2,
-            }),
-        }
-    }
-    Ok(Some((view, lists)))
 }
 
 pub struct NewFile<'a> {

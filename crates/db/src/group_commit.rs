@@ -139,7 +139,7 @@ async fn run<A: Apply>(db: Database, applier: Arc<A>, receiver: Receiver<A>, max
             // that only the bad one fails.
             _ => one_by_one(&db, &*applier, &ops).await,
         };
-        let writer = [("writer", writer_name::<A>())];
+        let writer = [("writer", crate::short_type_name::<A>())];
         gongjiang_telemetry::observe(
             "gongjiang_group_commit_batch_size",
             "Writes committed together in one transaction.",
@@ -157,13 +157,6 @@ async fn run<A: Apply>(db: Database, applier: Arc<A>, receiver: Receiver<A>, max
             let _ = done.send(result);
         }
     }
-}
-
-/// The kind of write, for metrics: the applier's type name without its path.
-fn writer_name<A>() -> &'static str {
-    let full = std::any::type_name::<A>();
-    let plain = full.split('<').next().unwrap_or(full);
-    plain.rsplit("::").next().unwrap_or(plain)
 }
 
 async fn commit_batch<A: Apply>(

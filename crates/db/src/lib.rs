@@ -8,6 +8,7 @@ pub mod attempt_writes;
 pub mod attempts;
 pub mod audit;
 pub mod banks;
+pub mod batched_reads;
 pub mod certificates;
 pub mod competitions;
 pub mod entries;
@@ -405,6 +406,14 @@ pub async fn commit_auth(tx: Tx) -> DbResult<()> {
     tx.commit().await?;
     sessions::auth_changed();
     Ok(())
+}
+
+/// A type's name without its path or parameters, for metrics' labels (the kind of write or
+/// read a batcher serves).
+pub(crate) fn short_type_name<T>() -> &'static str {
+    let full = std::any::type_name::<T>();
+    let plain = full.split('<').next().unwrap_or(full);
+    plain.rsplit("::").next().unwrap_or(plain)
 }
 
 #[cfg(test)]

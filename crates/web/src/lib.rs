@@ -68,6 +68,8 @@ pub struct Services {
     pub certificates: gongjiang_app::certificates::Certificates,
     /// Public pages as rendered for visitors, until public data changes (see `page_cache`).
     pub public_pages: PageCache,
+    /// Published records as the showcase reads them, batched under load.
+    pub public_records: gongjiang_app::showcase::Records,
     /// This instance's search index (see `gongjiang_app::search_engine`).
     pub search: gongjiang_app::search_engine::SearchEngine,
 }

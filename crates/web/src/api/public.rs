@@ -7,7 +7,7 @@ use super::records::{AchievementCard, PictureDto, Reference};
 use crate::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use gongjiang_app::{achievements, exhibitions, showcase, studios};
+use gongjiang_app::{exhibitions, showcase, studios};
 use gongjiang_db::achievements::{AchievementFilter, AwardView};
 use gongjiang_db::exhibitions::{ExhibitionView, ItemView};
 use gongjiang_db::studios::{StudioFilter, StudioView};
@@ -213,7 +213,7 @@ pub async fn achievement(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> WebResult<Json<PublicAchievement>> {
-    let p = achievements::public_page(&state.db, id).await?;
+    let p = showcase::achievement(&state.public_records, id).await?;
     let a = p.achievement;
     let (description, effects, patents) =
         (a.description.clone(), a.effects.clone(), a.patents.clone());

@@ -8,7 +8,7 @@ use crate::view::{Layout, Pager, html};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use gongjiang_app::achievements::{self, AchievementPage};
+use gongjiang_app::achievements::AchievementPage;
 use gongjiang_app::showcase::{self, Overview, PublicStudio};
 use gongjiang_app::studios;
 use gongjiang_db::Page;
@@ -113,7 +113,7 @@ pub async fn achievement(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    let p = achievements::public_page(&state.db, id).await?;
+    let p = showcase::achievement(&state.public_records, id).await?;
     let title = p.achievement.title.clone();
     html(&AchievementShow {
         p,
