@@ -276,12 +276,27 @@ impl Database {
         migrations::run(&self.writer, self.backend).await
     }
 
-    /// After a bulk load: on PostgreSQL, the planner's statistics and the visibility map
-    /// brought up to date at once (autovacuum does it on a live database, some time after);
-    /// nothing on SQLite, whose planner keeps no statistics unless asked.
+    /// After a bulk load, what a live database has done by itself some minutes later: on
+    /// PostgreSQL the planner's statistics and the visibility map brought up to date
+    /// (autovacuum), and the written pages flushed to their files (a checkpoint); on SQLite the
+    /// write-ahead log folded into the database file (SQLite's planner keeps no statistics
+    /// unless asked). Otherwise the measurements that follow share the disk and the cores with
+    /// that catching up.
     pub async fn settle_after_bulk_load(&self) -> DbResult<()> {
-        if self.backend == Backend::Postgres {
-            sqlx::query("VACUUM ANALYZE").execute(&self.writer).await?;
+        match self.backend {
+            Backend::Postgres => {
+                sqlx::query("VACUUM ANALYZE").execute(&self.writer).await?;
+                // Only for superusers and `pg_checkpoint`; without it the checkpointer does
+                // it in its own time.
+                if let Err(e) = sqlx::query("CHECKPOINT").execute(&self.writer).await {
+                    tracing::debug!(error = %e, "no checkpoint after the bulk load");
+                }
+            }
+            Backend::Sqlite => {
+                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .execute(&self.writer)
+                    .await?;
+            }
         }
         Ok(())
     }
