@@ -13,6 +13,9 @@ use std::hash::Hash;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
+/// The rows found for a set of keys, each with its key, as a [`Fetch`] gives them.
+pub type Found<'c, K, R> = BoxFuture<'c, DbResult<Vec<(K, R)>>>;
+
 /// How rows are read for a set of keys, on one connection. Keys without a row are left out.
 pub trait Fetch: Send + Sync + 'static {
     type Key: Copy + Eq + Hash + Send + Sync + 'static;
@@ -21,7 +24,7 @@ pub trait Fetch: Send + Sync + 'static {
         &'c self,
         conn: &'c mut Conn,
         keys: &'c [Self::Key],
-    ) -> BoxFuture<'c, DbResult<Vec<(Self::Key, Self::Row)>>>;
+    ) -> Found<'c, Self::Key, Self::Row>;
 }
 
 struct Request<F: Fetch> {

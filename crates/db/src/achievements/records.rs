@@ -116,7 +116,7 @@ impl crate::batched_reads::Fetch for RecordReads {
         &'c self,
         conn: &'c mut Conn,
         ids: &'c [i64],
-    ) -> futures_util::future::BoxFuture<'c, DbResult<Vec<(i64, Self::Row)>>> {
+    ) -> crate::batched_reads::Found<'c, i64, Self::Row> {
         Box::pin(records(conn, ids))
     }
 }
