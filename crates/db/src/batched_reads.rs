@@ -83,20 +83,9 @@ impl<F: Fetch> BatchedReads<F> {
 
 async fn run<F: Fetch>(db: Database, fetcher: Arc<F>, receiver: Receiver<F>, max_batch: usize) {
     loop {
-        let batch = {
-            let mut receiver = receiver.lock().await;
-            let Some(first) = receiver.recv().await else {
-                return;
-            };
-            let mut batch = vec![first];
-            // Whatever queued while the other runners read goes into this one.
-            while batch.len() < max_batch {
-                match receiver.try_recv() {
-                    Ok(request) => batch.push(request),
-                    Err(_) => break,
-                }
-            }
-            batch
+        // Whatever queued while the other runners read goes into this one.
+        let Some(batch) = crate::group_commit::next_batch(&receiver, max_batch).await else {
+            return;
         };
         let mut seen = HashSet::new();
         let keys: Vec<F::Key> = batch

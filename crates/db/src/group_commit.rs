@@ -117,18 +117,9 @@ type Receiver<A> = Arc<tokio::sync::Mutex<mpsc::Receiver<Request<A>>>>;
 async fn run<A: Apply>(db: Database, applier: Arc<A>, receiver: Receiver<A>, max_batch: usize) {
     loop {
         let (ops, senders, oldest): (Vec<A::Op>, Vec<_>, _) = {
-            let mut receiver = receiver.lock().await;
-            let Some(first) = receiver.recv().await else {
+            let Some(batch) = next_batch(&receiver, max_batch).await else {
                 return;
             };
-            let mut batch = vec![first];
-            // Everything that queued while the last batch committed goes into this one.
-            while batch.len() < max_batch {
-                match receiver.try_recv() {
-                    Ok(request) => batch.push(request),
-                    Err(_) => break,
-                }
-            }
             let oldest = batch[0].queued_at;
             let (ops, senders) = batch.into_iter().map(|r| (r.op, r.done)).unzip();
             (ops, senders, oldest)
@@ -157,6 +148,24 @@ async fn run<A: Apply>(db: Database, applier: Arc<A>, receiver: Receiver<A>, max
             let _ = done.send(result);
         }
     }
+}
+
+/// The next request, and everything queued behind it (up to `max` in all): what arrived while
+/// the last batch was under way. None once every sender is gone.
+pub(crate) async fn next_batch<T>(
+    receiver: &tokio::sync::Mutex<mpsc::Receiver<T>>,
+    max: usize,
+) -> Option<Vec<T>> {
+    let mut receiver = receiver.lock().await;
+    let first = receiver.recv().await?;
+    let mut batch = vec![first];
+    while batch.len() < max {
+        match receiver.try_recv() {
+            Ok(request) => batch.push(request),
+            Err(_) => break,
+        }
+    }
+    Some(batch)
 }
 
 async fn commit_batch<A: Apply>(
