@@ -68,6 +68,15 @@ impl SearchEngine {
         &self.inner.index
     }
 
+    /// Waits for the index's merges under way to end (after a bulk build).
+    pub async fn settle(&self) -> ServiceResult<()> {
+        let engine = self.clone();
+        tokio::task::spawn_blocking(move || engine.inner.index.settle())
+            .await
+            .map_err(internal)?
+            .map_err(internal)
+    }
+
     /// Applies every change committed before this call; returns how many were applied.
     pub async fn catch_up(&self) -> ServiceResult<usize> {
         let (head, owner) = {

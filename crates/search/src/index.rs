@@ -5,12 +5,16 @@
 //! (`search_docs.seq`), and what the index finds is read back from the database.
 
 use crate::Query;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Mutex, RwLock};
 use tantivy::collector::{Count, TopDocs};
+use tantivy::columnar::TermOrdHit;
 use tantivy::directory::MmapDirectory;
+use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query as Find, RangeQuery,
     TermQuery,
@@ -19,7 +23,9 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, SegmentReader, TantivyDocument, Term,
+};
 
 /// The tiers, as parts of a match's score far above any relevance (bm25 stays under
 /// `PHRASE_IN_TEXT`): the query whole in the title; all its words in the title; the query
@@ -30,7 +36,7 @@ const PHRASE_IN_TEXT: f32 = 100_000.0;
 /// The title's words count this many times those of the body (as bm25(5, 1) did).
 const TITLE_WEIGHT: f32 = 5.0;
 /// Bump when the schema or the way documents are written changes: older folders are rebuilt.
-const LAYOUT: u32 = 3;
+const LAYOUT: u32 = 4;
 
 #[derive(Debug, thiserror::Error)]
 #[error("search index: {0}")]
@@ -114,6 +120,7 @@ struct Fields {
     entity: Field,
     units: Field,
     published: Field,
+    unit_path: Field,
     field: Field,
     kind: Field,
     year: Field,
@@ -142,7 +149,8 @@ fn schema() -> (Schema, Fields) {
         doc_id: b.add_i64_field("doc_id", INDEXED | FAST),
         entity: b.add_text_field("entity", STRING),
         units: b.add_text_field("units", STRING),
-        published: b.add_i64_field("published", INDEXED),
+        published: b.add_i64_field("published", INDEXED | FAST),
+        unit_path: b.add_text_field("unit_path", STRING | FAST),
         field: b.add_text_field("field", STRING),
         kind: b.add_text_field("kind", STRING),
         year: b.add_i64_field("year", INDEXED),
@@ -158,8 +166,10 @@ fn schema() -> (Schema, Fields) {
 
 /// The index, and up to which change of the log it holds.
 pub struct WordIndex {
+    index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// None only while `settle` replaces it.
+    writer: Mutex<Option<IndexWriter>>,
     fields: Fields,
     /// The name of the database the index was built from (`search_feed.owner`).
     owner: RwLock<String>,
@@ -172,7 +182,7 @@ impl WordIndex {
     /// another process or instance writes the same folder.
     pub fn open(folder: Option<&Path>, owner: &str) -> IndexResult<WordIndex> {
         let (schema, fields) = schema();
-        let index = match folder {
+        let mut index = match folder {
             None => Index::create_in_ram(schema),
             Some(folder) => {
                 std::fs::create_dir_all(folder).map_err(|e| {
@@ -191,15 +201,17 @@ impl WordIndex {
                 }
             }
         };
+        // A search reads the segments side by side: a common word's thousands of matches are
+        // scored in half the time on two cores.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        if cores > 1 {
+            index.set_multithread_executor(cores)?;
+        }
         index.tokenizers().register(
             "words",
             TextAnalyzer::builder(WhitespaceTokenizer::default()).build(),
         );
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get().min(2))
-            .unwrap_or(1);
-        let mut writer: IndexWriter =
-            index.writer_with_num_threads(threads, 64_000_000 * threads)?;
+        let mut writer = new_writer(&index)?;
         let applied = match index.load_metas()?.payload.as_deref().map(parse_payload) {
             Some(Some((layout, made_from, seq))) if layout == LAYOUT && made_from == owner => seq,
             _ => {
@@ -212,11 +224,15 @@ impl WordIndex {
         };
         let reader = index
             .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
+            // A change is seen once `apply` returns (it reloads); the segments that background
+            // merges make are taken up on their own, or a search would go on reading the many
+            // small segments they replaced.
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()?;
         Ok(WordIndex {
+            index,
             reader,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(Some(writer)),
             fields,
             owner: RwLock::new(owner.to_owned()),
             applied: AtomicI64::new(applied),
@@ -236,10 +252,8 @@ impl WordIndex {
     /// Applies `changes` (in the log's order) and records that the index holds the log up to
     /// `upto`; searches see them once this returns.
     pub fn apply(&self, changes: &[Change], upto: i64) -> IndexResult<()> {
-        let mut writer = self
-            .writer
-            .lock()
-            .map_err(|_| IndexError("the index writer was poisoned".into()))?;
+        let mut slot = self.writer()?;
+        let writer = slot.as_mut().ok_or_else(gone)?;
         if upto <= self.applied() {
             return Ok(());
         }
@@ -263,12 +277,30 @@ impl WordIndex {
         Ok(())
     }
 
+    /// Waits for the merges of segments under way (a bulk build leaves seconds of them), so
+    /// that what follows sees the index as a running server holds it.
+    pub fn settle(&self) -> IndexResult<()> {
+        let mut slot = self.writer()?;
+        let waited = match slot.take() {
+            Some(writer) => writer.wait_merging_threads(),
+            None => Ok(()),
+        };
+        *slot = Some(new_writer(&self.index)?);
+        waited?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    fn writer(&self) -> IndexResult<std::sync::MutexGuard<'_, Option<IndexWriter>>> {
+        self.writer
+            .lock()
+            .map_err(|_| IndexError("the index writer was poisoned".into()))
+    }
+
     /// Forgets every document, to be built again from the log of the database `owner`.
     pub fn clear(&self, owner: &str) -> IndexResult<()> {
-        let mut writer = self
-            .writer
-            .lock()
-            .map_err(|_| IndexError("the index writer was poisoned".into()))?;
+        let mut slot = self.writer()?;
+        let writer = slot.as_mut().ok_or_else(gone)?;
         writer.delete_all_documents()?;
         let mut commit = writer.prepare_commit()?;
         commit.set_payload(&format!("{LAYOUT} {owner} -1"));
@@ -290,6 +322,7 @@ impl WordIndex {
             doc.add_text(f.units, units);
         }
         doc.add_i64(f.published, i64::from(d.published));
+        doc.add_text(f.unit_path, &d.unit_path);
         for field in &d.fields {
             doc.add_text(f.field, field);
         }
@@ -323,47 +356,35 @@ impl WordIndex {
             return Ok((Vec::new(), 0));
         }
         let f = self.fields;
-        let title_words: Vec<(Occur, Box<dyn Find>)> = query
-            .terms
-            .iter()
-            .map(|t| (Occur::Should, word(f.title, &t.word)))
-            .collect();
-        let pieces = crate::phrase_grams(&query.phrase);
-        let mut clauses: Vec<(Occur, Box<dyn Find>)> = vec![
+        let mut required: Vec<(Occur, Box<dyn Find>)> = vec![
             (Occur::Must, every_term(f.all, query)?),
             (
                 Occur::Must,
-                Box::new(ConstScoreQuery::new(self.narrowing(filter, seen), 0.0)),
-            ),
-            (
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(
-                    every_term(f.title, query)?,
-                    WORDS_IN_TITLE,
-                )),
-            ),
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    Box::new(BooleanQuery::new(title_words)),
-                    TITLE_WEIGHT,
-                )),
+                Box::new(ConstScoreQuery::new(may_see(seen), 0.0)),
             ),
         ];
+        required.extend(
+            self.filters(filter)
+                .into_iter()
+                .map(|only| (Occur::Must, zero(only))),
+        );
+        // What raises a match, each apart (see `raised_by`).
+        let mut raises: Vec<Box<dyn Find>> = vec![Box::new(ConstScoreQuery::new(
+            every_term(f.title, query)?,
+            WORDS_IN_TITLE,
+        ))];
+        raises.extend(query.terms.iter().map(|t| -> Box<dyn Find> {
+            Box::new(BoostQuery::new(word(f.title, &t.word), TITLE_WEIGHT))
+        }));
         // A query of one character is its own phrase: the tiers of its words say all.
+        let pieces = crate::phrase_grams(&query.phrase);
         if let (Some(in_title), Some(in_text)) =
             (phrase(f.title_grams, &pieces), phrase(f.all_grams, &pieces))
         {
-            clauses.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(in_title, PHRASE_IN_TITLE)),
-            ));
-            clauses.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(in_text, PHRASE_IN_TEXT)),
-            ));
+            raises.push(Box::new(ConstScoreQuery::new(in_title, PHRASE_IN_TITLE)));
+            raises.push(Box::new(ConstScoreQuery::new(in_text, PHRASE_IN_TEXT)));
         }
-        let find = BooleanQuery::new(clauses);
+        let find = raised_by(Box::new(BooleanQuery::new(required)), raises);
         let searcher = self.reader.searcher();
         let (total, top) = searcher.search(
             &find,
@@ -372,13 +393,19 @@ impl WordIndex {
                 TopDocs::with_limit(take).and_offset(skip).order_by_score(),
             ),
         )?;
+        let mut ids = HashMap::new();
         let mut ranked = Vec::with_capacity(top.len());
         for (score, at) in top {
-            let ids = searcher
-                .segment_reader(at.segment_ord)
-                .fast_fields()
-                .i64("doc_id")?;
-            if let Some(doc_id) = ids.first(at.doc_id) {
+            let column = match ids.entry(at.segment_ord) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(new) => new.insert(
+                    searcher
+                        .segment_reader(at.segment_ord)
+                        .fast_fields()
+                        .i64("doc_id")?,
+                ),
+            };
+            if let Some(doc_id) = column.first(at.doc_id) {
                 ranked.push(Ranked {
                     doc_id,
                     tier: tier_of(score),
@@ -389,44 +416,95 @@ impl WordIndex {
         Ok((ranked, total))
     }
 
-    /// Publication and rights, then the filters, as one query that only narrows.
-    fn narrowing(&self, filter: &Filter, seen: &Seen) -> Box<dyn Find> {
+    /// The filters chosen, each a set a match must be in.
+    fn filters(&self, filter: &Filter) -> Vec<Box<dyn Find>> {
         let f = self.fields;
-        let mut may_see: Vec<(Occur, Box<dyn Find>)> = vec![(
-            Occur::Should,
-            Box::new(TermQuery::new(
-                Term::from_field_i64(f.published, 1),
-                IndexRecordOption::Basic,
-            )),
-        )];
-        for root in &seen.roots {
-            may_see.push((Occur::Should, exact(f.units, root)));
-        }
-        let mut all: Vec<(Occur, Box<dyn Find>)> =
-            vec![(Occur::Must, Box::new(BooleanQuery::new(may_see)))];
-        for (field, value) in [
+        let mut only: Vec<Box<dyn Find>> = [
             (f.entity, &filter.entity),
             (f.field, &filter.field),
             (f.kind, &filter.kind),
             (f.level, &filter.level),
             (f.tier, &filter.tier),
             (f.units, &filter.within),
-        ] {
-            if let Some(v) = value {
-                all.push((Occur::Must, exact(field, v)));
+        ]
+        .into_iter()
+        .filter_map(|(field, value)| value.as_deref().map(|v| exact(field, v)))
+        .collect();
+        if let Some(year) = filter.year {
+            only.push(Box::new(TermQuery::new(
+                Term::from_field_i64(f.year, year),
+                IndexRecordOption::Basic,
+            )));
+        }
+        only
+    }
+}
+
+/// Publication and rights: published, or under one of the searcher's units. Read from each
+/// candidate's columns: as a union of postings (published, or any of the units) it was read
+/// whole, ahead of the candidates, in every search.
+fn may_see(seen: &Seen) -> Box<dyn Find> {
+    let roots = seen.roots.clone();
+    let predicate = FunctionPredicate::from(move |segment: &SegmentReader| {
+        let columns = segment.fast_fields();
+        let published = columns.i64("published")?;
+        let units = columns.str("unit_path")?;
+        // The unit paths under a root are one stretch of the column's sorted dictionary.
+        let mut under = Vec::new();
+        if let Some(units) = &units {
+            let dictionary = units.dictionary();
+            // The ordinal of `key`, or of the first term after it.
+            let first_from = |key: &str| -> std::io::Result<u64> {
+                Ok(match dictionary.term_ord_or_next(key)? {
+                    TermOrdHit::Exact(ord) | TermOrdHit::Next(ord) => ord,
+                })
+            };
+            for root in &roots {
+                let from = first_from(root)?;
+                let upto = first_from(&format!("{root}{}", char::MAX))?;
+                if from < upto {
+                    under.push(from..upto);
+                }
             }
         }
-        if let Some(year) = filter.year {
-            all.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_i64(f.year, year),
-                    IndexRecordOption::Basic,
-                )),
-            ));
-        }
-        Box::new(BooleanQuery::new(all))
-    }
+        let unit_of = units
+            .filter(|_| !under.is_empty())
+            .map(|u| u.ords().clone());
+        Ok(move |doc: DocId| {
+            published.first(doc) == Some(1)
+                || unit_of.as_ref().is_some_and(|unit_of| {
+                    unit_of
+                        .first(doc)
+                        .is_some_and(|unit| under.iter().any(|r| r.contains(&unit)))
+                })
+        })
+    });
+    Box::new(DocPredicateQuery::from(predicate))
+}
+
+/// `required`, its score raised by each of `raises` a match is in. Nested one inside the
+/// other, each is asked only about the matches of `required`: side by side, tantivy reads
+/// them as one union, buffered ahead, and scores thousands of documents that never match.
+fn raised_by(required: Box<dyn Find>, raises: Vec<Box<dyn Find>>) -> Box<dyn Find> {
+    raises.into_iter().fold(required, |find, raise| {
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, find),
+            (Occur::Should, raise),
+        ]))
+    })
+}
+
+fn zero(find: Box<dyn Find>) -> Box<dyn Find> {
+    Box::new(ConstScoreQuery::new(find, 0.0))
+}
+
+fn new_writer(index: &Index) -> IndexResult<IndexWriter> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+    Ok(index.writer_with_num_threads(threads, 64_000_000 * threads)?)
+}
+
+fn gone() -> IndexError {
+    IndexError("the index writer could not be opened again".into())
 }
 
 /// The tier a score stands in (see `PHRASE_IN_TITLE`).
@@ -490,6 +568,19 @@ fn word(field: Field, w: &str) -> Box<dyn Find> {
 fn every_term(field: Field, query: &Query) -> IndexResult<Box<dyn Find>> {
     let mut all: Vec<(Occur, Box<dyn Find>)> = Vec::new();
     for t in &query.terms {
+        if !t.pairs.is_empty() {
+            // A text holds a word only if it holds all its pairs (`index_words` indexes every
+            // pair of a run): the pairs decide, the word only raises the score. As two ways to
+            // match, the word and the pairs were read as one union, ahead of the matches.
+            let mut pairs: Vec<(Occur, Box<dyn Find>)> = t
+                .pairs
+                .iter()
+                .map(|p| (Occur::Must, word(field, p)))
+                .collect();
+            pairs.push((Occur::Should, word(field, &t.word)));
+            all.push((Occur::Must, Box::new(BooleanQuery::new(pairs))));
+            continue;
+        }
         let mut any: Vec<(Occur, Box<dyn Find>)> = vec![(Occur::Should, word(field, &t.word))];
         if t.prefix {
             // The words it begins are one stretch of the sorted term dictionary: read as a
@@ -504,14 +595,6 @@ fn every_term(field: Field, query: &Query) -> IndexResult<Box<dyn Find>> {
                     Bound::Included(upto),
                 )),
             ));
-        }
-        if !t.pairs.is_empty() {
-            let pairs = t
-                .pairs
-                .iter()
-                .map(|p| (Occur::Must, word(field, p)))
-                .collect();
-            any.push((Occur::Should, Box::new(BooleanQuery::new(pairs))));
         }
         all.push((Occur::Must, Box::new(BooleanQuery::new(any))));
     }
