@@ -8,16 +8,20 @@ use crate::Query;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::ops::Bound;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Mutex, RwLock};
 use tantivy::collector::{Count, TopDocs};
+use tantivy::columnar::Column;
 use tantivy::columnar::TermOrdHit;
 use tantivy::directory::MmapDirectory;
-use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
+use tantivy::query::doc_predicate_query::{
+    ConstOrVariableSegmentPredicate, DocPredicate, DocPredicateQuery, SegmentDocPredicate,
+};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query as Find, RangeQuery,
-    TermQuery,
+    AllScorer, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query as Find,
+    RangeQuery, TermQuery,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -444,42 +448,79 @@ impl WordIndex {
 /// candidate's columns: as a union of postings (published, or any of the units) it was read
 /// whole, ahead of the candidates, in every search.
 fn may_see(seen: &Seen) -> Box<dyn Find> {
-    let roots = seen.roots.clone();
-    let predicate = FunctionPredicate::from(move |segment: &SegmentReader| {
+    Box::new(DocPredicateQuery::from(MaySee {
+        roots: seen.roots.clone(),
+    }))
+}
+
+#[derive(Debug)]
+struct MaySee {
+    roots: Vec<String>,
+}
+
+/// `MaySee` in one segment: the unit paths under the roots are stretches of the ordinals of
+/// the column's sorted dictionary.
+struct MaySeeIn {
+    published: Column<i64>,
+    unit_of: Column<u64>,
+    under: Vec<Range<u64>>,
+}
+
+impl SegmentDocPredicate for MaySeeIn {
+    fn eval(&mut self, doc: DocId) -> bool {
+        self.published.first(doc) == Some(1)
+            || self
+                .unit_of
+                .first(doc)
+                .is_some_and(|unit| self.under.iter().any(|r| r.contains(&unit)))
+    }
+}
+
+impl DocPredicate for MaySee {
+    type SegmentDocPredicate = MaySeeIn;
+
+    fn doc_predicate(
+        &self,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<ConstOrVariableSegmentPredicate<MaySeeIn>> {
         let columns = segment.fast_fields();
         let published = columns.i64("published")?;
-        let units = columns.str("unit_path")?;
-        // The unit paths under a root are one stretch of the column's sorted dictionary.
+        let Some(units) = columns.str("unit_path")? else {
+            return Ok(ConstOrVariableSegmentPredicate::Const(false));
+        };
+        let dictionary = units.dictionary();
+        // The ordinal of `key`, or of the first term after it.
+        let first_from = |key: &str| -> std::io::Result<u64> {
+            Ok(match dictionary.term_ord_or_next(key)? {
+                TermOrdHit::Exact(ord) | TermOrdHit::Next(ord) => ord,
+            })
+        };
         let mut under = Vec::new();
-        if let Some(units) = &units {
-            let dictionary = units.dictionary();
-            // The ordinal of `key`, or of the first term after it.
-            let first_from = |key: &str| -> std::io::Result<u64> {
-                Ok(match dictionary.term_ord_or_next(key)? {
-                    TermOrdHit::Exact(ord) | TermOrdHit::Next(ord) => ord,
-                })
-            };
-            for root in &roots {
-                let from = first_from(root)?;
-                let upto = first_from(&format!("{root}{}", char::MAX))?;
-                if from < upto {
-                    under.push(from..upto);
-                }
+        for root in &self.roots {
+            let from = first_from(root)?;
+            let upto = first_from(&format!("{root}{}", char::MAX))?;
+            if from < upto {
+                under.push(from..upto);
             }
         }
-        let unit_of = units
-            .filter(|_| !under.is_empty())
-            .map(|u| u.ords().clone());
-        Ok(move |doc: DocId| {
-            published.first(doc) == Some(1)
-                || unit_of.as_ref().is_some_and(|unit_of| {
-                    unit_of
-                        .first(doc)
-                        .is_some_and(|unit| under.iter().any(|r| r.contains(&unit)))
-                })
+        let unit_of = units.ords().clone();
+        // Every document of the segment has a unit under the roots (staff of the federation at
+        // the top): nothing to read for each one.
+        let terms = units.num_terms() as u64;
+        if unit_of.get_cardinality().is_full()
+            && under.iter().any(|r| r.start == 0 && r.end >= terms)
+        {
+            return Ok(ConstOrVariableSegmentPredicate::Const(true));
+        }
+        Ok(ConstOrVariableSegmentPredicate::Variable {
+            predicate: MaySeeIn {
+                published,
+                unit_of,
+                under,
+            },
+            necessary_condition: Box::new(AllScorer::new(segment.max_doc())),
         })
-    });
-    Box::new(DocPredicateQuery::from(predicate))
+    }
 }
 
 /// `required`, its score raised by each of `raises` a match is in. Nested one inside the
@@ -659,6 +700,15 @@ mod tests {
             roots: vec!["/1/3/".into()],
         };
         assert_eq!(ids(&index, "焊接工艺", &staff), vec![2, 3, 1]);
+        // Every unit under the searcher's, or none: the same as one unit's, or as the public.
+        let federation = Seen {
+            roots: vec!["/1/".into()],
+        };
+        assert_eq!(ids(&index, "焊接工艺", &federation), vec![2, 3, 1]);
+        let elsewhere = Seen {
+            roots: vec!["/9/".into(), "/1/2".into()],
+        };
+        assert_eq!(ids(&index, "焊接工艺", &elsewhere), vec![2, 1]);
         assert_eq!(ids(&index, "plc", &public), vec![4], "a word's start");
         assert_eq!(ids(&index, "焊", &public), vec![2, 1], "a single character");
         index
