@@ -462,17 +462,19 @@ struct MaySee {
 /// the column's sorted dictionary.
 struct MaySeeIn {
     published: Column<i64>,
-    unit_of: Column<u64>,
+    /// None when no document of the segment has a unit.
+    unit_of: Option<Column<u64>>,
     under: Vec<Range<u64>>,
 }
 
 impl SegmentDocPredicate for MaySeeIn {
     fn eval(&mut self, doc: DocId) -> bool {
         self.published.first(doc) == Some(1)
-            || self
-                .unit_of
-                .first(doc)
-                .is_some_and(|unit| self.under.iter().any(|r| r.contains(&unit)))
+            || self.unit_of.as_ref().is_some_and(|unit_of| {
+                unit_of
+                    .first(doc)
+                    .is_some_and(|unit| self.under.iter().any(|r| r.contains(&unit)))
+            })
     }
 }
 
@@ -486,7 +488,14 @@ impl DocPredicate for MaySee {
         let columns = segment.fast_fields();
         let published = columns.i64("published")?;
         let Some(units) = columns.str("unit_path")? else {
-            return Ok(ConstOrVariableSegmentPredicate::Const(false));
+            return Ok(ConstOrVariableSegmentPredicate::Variable {
+                predicate: MaySeeIn {
+                    published,
+                    unit_of: None,
+                    under: Vec::new(),
+                },
+                necessary_condition: Box::new(AllScorer::new(segment.max_doc())),
+            });
         };
         let dictionary = units.dictionary();
         // The ordinal of `key`, or of the first term after it.
@@ -515,7 +524,7 @@ impl DocPredicate for MaySee {
         Ok(ConstOrVariableSegmentPredicate::Variable {
             predicate: MaySeeIn {
                 published,
-                unit_of,
+                unit_of: Some(unit_of),
                 under,
             },
             necessary_condition: Box::new(AllScorer::new(segment.max_doc())),
@@ -706,7 +715,7 @@ mod tests {
         };
         assert_eq!(ids(&index, "焊接工艺", &federation), vec![2, 3, 1]);
         let elsewhere = Seen {
-            roots: vec!["/9/".into(), "/1/2".into()],
+            roots: vec!["/9/".into(), "/1/4/".into()],
         };
         assert_eq!(ids(&index, "焊接工艺", &elsewhere), vec![2, 1]);
         assert_eq!(ids(&index, "plc", &public), vec![4], "a word's start");
