@@ -487,44 +487,36 @@ impl DocPredicate for MaySee {
     ) -> tantivy::Result<ConstOrVariableSegmentPredicate<MaySeeIn>> {
         let columns = segment.fast_fields();
         let published = columns.i64("published")?;
-        let Some(units) = columns.str("unit_path")? else {
-            return Ok(ConstOrVariableSegmentPredicate::Variable {
-                predicate: MaySeeIn {
-                    published,
-                    unit_of: None,
-                    under: Vec::new(),
-                },
-                necessary_condition: Box::new(AllScorer::new(segment.max_doc())),
-            });
-        };
-        let dictionary = units.dictionary();
-        // The ordinal of `key`, or of the first term after it.
-        let first_from = |key: &str| -> std::io::Result<u64> {
-            Ok(match dictionary.term_ord_or_next(key)? {
-                TermOrdHit::Exact(ord) | TermOrdHit::Next(ord) => ord,
-            })
-        };
+        let units = columns.str("unit_path")?;
         let mut under = Vec::new();
-        for root in &self.roots {
-            let from = first_from(root)?;
-            let upto = first_from(&format!("{root}{}", char::MAX))?;
-            if from < upto {
-                under.push(from..upto);
+        if let Some(units) = &units {
+            let dictionary = units.dictionary();
+            // The ordinal of `key`, or of the first term after it.
+            let first_from = |key: &str| -> std::io::Result<u64> {
+                Ok(match dictionary.term_ord_or_next(key)? {
+                    TermOrdHit::Exact(ord) | TermOrdHit::Next(ord) => ord,
+                })
+            };
+            for root in &self.roots {
+                let from = first_from(root)?;
+                let upto = first_from(&format!("{root}{}", char::MAX))?;
+                if from < upto {
+                    under.push(from..upto);
+                }
             }
-        }
-        let unit_of = units.ords().clone();
-        // Every document of the segment has a unit under the roots (staff of the federation at
-        // the top): nothing to read for each one.
-        let terms = units.num_terms() as u64;
-        if unit_of.get_cardinality().is_full()
-            && under.iter().any(|r| r.start == 0 && r.end >= terms)
-        {
-            return Ok(ConstOrVariableSegmentPredicate::Const(true));
+            // Every document of the segment has a unit under the roots (staff of the
+            // federation at the top): nothing to read for each one.
+            let terms = units.num_terms() as u64;
+            if units.ords().get_cardinality().is_full()
+                && under.iter().any(|r| r.start == 0 && r.end >= terms)
+            {
+                return Ok(ConstOrVariableSegmentPredicate::Const(true));
+            }
         }
         Ok(ConstOrVariableSegmentPredicate::Variable {
             predicate: MaySeeIn {
                 published,
-                unit_of: Some(unit_of),
+                unit_of: units.map(|u| u.ords().clone()),
                 under,
             },
             necessary_condition: Box::new(AllScorer::new(segment.max_doc())),

@@ -318,6 +318,21 @@ mod tests {
             }
         }
 
+        /// A text holding a word of three or more Chinese characters holds all its pairs: the
+        /// index lets the pairs decide whether such a word matches (`index::every_term`).
+        #[test]
+        fn a_long_word_comes_with_its_pairs(text in "[连铸焊接电装数控机床工艺改进创新工作室高速动车组abc12 ]{1,40}") {
+            let words = index_words(&text);
+            let words: std::collections::HashSet<&str> = words.split(' ').collect();
+            for w in &words {
+                if w.chars().count() >= 3 && w.chars().all(is_han) {
+                    for pair in pairs(w) {
+                        prop_assert!(words.contains(pair.as_str()), "{pair} of {w} in {text}");
+                    }
+                }
+            }
+        }
+
         /// Whatever the text, every query made from a piece of it finds it.
         #[test]
         fn a_piece_of_a_text_finds_the_text(text in "[连铸焊接电装数控机床工艺改进创新工作室高速动车组abc12 ]{1,40}", start in 0usize..40, len in 1usize..8) {
