@@ -236,6 +236,7 @@ pub async fn run(
     count: usize,
     seconds: u64,
     clients: usize,
+    search_threads: u16,
 ) -> anyhow::Result<()> {
     let db = gongjiang_app::Database::connect(database_url).await?;
     db.migrate().await?;
@@ -256,8 +257,12 @@ pub async fn run(
     let index_folder =
         std::env::temp_dir().join(format!("gongjiang-bench-index-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&index_folder);
-    let engine =
-        gongjiang_app::search_engine::SearchEngine::open(&db, Some(index_folder.clone())).await?;
+    let engine = gongjiang_app::search_engine::SearchEngine::open(
+        &db,
+        Some(index_folder.clone()),
+        search_threads.into(),
+    )
+    .await?;
     let t = Instant::now();
     let documents = engine.catch_up().await?;
     let built = t.elapsed().as_secs_f64();
@@ -343,6 +348,7 @@ pub async fn run(
         .env("GONGJIANG_BIND", "127.0.0.1")
         .env("GONGJIANG_LOG", "warn")
         .env("GONGJIANG_SEARCH_INDEX", &index_folder)
+        .env("GONGJIANG_SEARCH_THREADS", search_threads.to_string())
         .env_remove("GONGJIANG_CONFIG")
         .spawn()
         .context("cannot start the server")?;

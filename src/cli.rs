@@ -468,12 +468,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 },
         } => {
             let url = config.database_url.clone();
+            let threads = config.search_threads;
             println!(
-                "registry search and public pages, on {}",
-                server::redact(&url)
+                "registry search and public pages, on {}; search threads: {}",
+                server::redact(&url),
+                if threads == 0 {
+                    "automatic".to_string()
+                } else {
+                    threads.to_string()
+                }
             );
             on_fresh_database(&url, |fresh| async move {
-                crate::bench_search::run(&fresh, achievements, seconds, clients).await
+                crate::bench_search::run(&fresh, achievements, seconds, clients, threads).await
             })
             .await?;
         }

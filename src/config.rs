@@ -42,6 +42,9 @@ pub struct Config {
     /// Where this instance keeps its search index (built from the database, and rebuilt when
     /// missing): a folder of its own (empty: `{data_dir}/search-index`), or `memory`.
     pub search_index: String,
+    /// How many threads one search may read the index's segments on (0: as many as the
+    /// machine has cores, at most 4).
+    pub search_threads: u16,
 }
 
 impl Default for Config {
@@ -66,6 +69,7 @@ impl Default for Config {
             public_url: String::new(),
             font_dirs: "/usr/share/fonts:/usr/local/share/fonts".into(),
             search_index: String::new(),
+            search_threads: 0,
         }
     }
 }
@@ -93,6 +97,7 @@ pub struct Layer {
     pub public_url: Option<String>,
     pub font_dirs: Option<String>,
     pub search_index: Option<String>,
+    pub search_threads: Option<u16>,
 }
 
 const KEYS: &[&str] = &[
@@ -115,6 +120,7 @@ const KEYS: &[&str] = &[
     "public_url",
     "font_dirs",
     "search_index",
+    "search_threads",
 ];
 
 impl Config {
@@ -141,7 +147,8 @@ impl Config {
             metrics_port,
             public_url,
             font_dirs,
-            search_index
+            search_index,
+            search_threads
         );
     }
 
@@ -181,6 +188,9 @@ impl Config {
         }
         if !(0..=1_000_000).contains(&config.api_requests_per_minute) {
             return Err("api_requests_per_minute must be between 0 and 1000000".into());
+        }
+        if config.search_threads > 64 {
+            return Err("search_threads must be between 0 and 64".into());
         }
         Ok(config)
     }
@@ -259,7 +269,8 @@ fn env_layer(env: &BTreeMap<String, String>) -> Result<Layer, String> {
             | "session_cache_seconds"
             | "api_requests_per_minute"
             | "max_failed_logins"
-            | "lockout_minutes" => toml::Value::Integer(
+            | "lockout_minutes"
+            | "search_threads" => toml::Value::Integer(
                 value
                     .parse()
                     .map_err(|_| format!("{name}: not a number: {value}"))?,
@@ -337,5 +348,24 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("GONGJIANG_PORT"), "{err}");
+    }
+
+    #[test]
+    fn search_threads_are_a_bounded_number() {
+        let c = Config::load(
+            None,
+            &env(&[("GONGJIANG_SEARCH_THREADS", "1")]),
+            Layer::default(),
+        )
+        .unwrap();
+        assert_eq!(c.search_threads, 1);
+        assert_eq!(Config::default().search_threads, 0);
+        let err = Config::load(
+            None,
+            &env(&[("GONGJIANG_SEARCH_THREADS", "65")]),
+            Layer::default(),
+        )
+        .unwrap_err();
+        assert!(err.contains("search_threads"), "{err}");
     }
 }

@@ -59,10 +59,13 @@ pub async fn start(config: &Config) -> anyhow::Result<Running> {
         tracing::warn!(interrupted, "certificate batches interrupted by a restart");
     }
     let public_changes = gongjiang_db::public_changes::watch(&db);
-    let search =
-        gongjiang_app::search_engine::SearchEngine::open(&db, config.search_index_folder())
-            .await
-            .context("cannot open the search index")?;
+    let search = gongjiang_app::search_engine::SearchEngine::open(
+        &db,
+        config.search_index_folder(),
+        config.search_threads.into(),
+    )
+    .await
+    .context("cannot open the search index")?;
     search.follow(public_changes.clone());
     let listener = tokio::net::TcpListener::bind((config.bind.as_str(), config.port))
         .await

@@ -538,7 +538,7 @@ async fn a_lost_search_index_is_rebuilt_by_the_command_and_at_start() {
             ..app.fx().achievement_spec("索引重建测试成果")
         })
         .await;
-    let engine = gongjiang_app::search_engine::SearchEngine::open(app.db(), None)
+    let engine = gongjiang_app::search_engine::SearchEngine::open(app.db(), None, 0)
         .await
         .unwrap();
     let found = || async {

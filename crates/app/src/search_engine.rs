@@ -32,18 +32,23 @@ fn internal(e: impl std::fmt::Display) -> ServiceError {
 
 impl SearchEngine {
     /// Opens the index kept in `folder` (in memory when `None`, or when another instance
-    /// already writes that folder: it is then built from the log here).
-    pub async fn open(db: &Database, folder: Option<PathBuf>) -> ServiceResult<SearchEngine> {
+    /// already writes that folder: it is then built from the log here); one search reads it on
+    /// `threads` threads (0: one a core, at most 4).
+    pub async fn open(
+        db: &Database,
+        folder: Option<PathBuf>,
+        threads: usize,
+    ) -> ServiceResult<SearchEngine> {
         let (_, owner) = {
             let mut conn = db.read().await?;
             gongjiang_db::search::feed(&mut conn).await?
         };
         let index = tokio::task::spawn_blocking(move || {
-            match WordIndex::open(folder.as_deref(), &owner) {
+            match WordIndex::open(folder.as_deref(), &owner, threads) {
                 Ok(index) => Ok(index),
                 Err(e) if folder.is_some() => {
                     tracing::warn!(error = %e, "the search index folder cannot be used: this instance keeps its index in memory");
-                    WordIndex::open(None, &owner)
+                    WordIndex::open(None, &owner, threads)
                 }
                 Err(e) => Err(e),
             }

@@ -184,7 +184,7 @@ impl WordIndex {
     /// Opens the index in `folder` (made if missing; rebuilt empty if it was made by another
     /// layout or from another database than `owner`), or in memory without one. Fails when
     /// another process or instance writes the same folder.
-    pub fn open(folder: Option<&Path>, owner: &str) -> IndexResult<WordIndex> {
+    pub fn open(folder: Option<&Path>, owner: &str, threads: usize) -> IndexResult<WordIndex> {
         let (schema, fields) = schema();
         let mut index = match folder {
             None => Index::create_in_ram(schema),
@@ -207,9 +207,12 @@ impl WordIndex {
         };
         // A search reads the segments side by side: a common word's thousands of matches are
         // scored in half the time on two cores.
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-        if cores > 1 {
-            index.set_multithread_executor(cores)?;
+        let threads = match threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+            n => n,
+        };
+        if threads > 1 {
+            index.set_multithread_executor(threads)?;
         }
         index.tokenizers().register(
             "words",
@@ -677,7 +680,7 @@ mod tests {
 
     #[test]
     fn titles_rank_first_and_rights_and_changes_hold() {
-        let index = WordIndex::open(None, "test").unwrap();
+        let index = WordIndex::open(None, "test", 0).unwrap();
         index
             .apply(
                 &[
@@ -729,7 +732,7 @@ mod tests {
 
     #[test]
     fn the_query_whole_ranks_above_its_words_apart() {
-        let index = WordIndex::open(None, "test").unwrap();
+        let index = WordIndex::open(None, "test", 0).unwrap();
         index
             .apply(
                 &[
@@ -775,7 +778,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("gongjiang-index-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         {
-            let index = WordIndex::open(Some(&dir), "db-a").unwrap();
+            let index = WordIndex::open(Some(&dir), "db-a", 0).unwrap();
             index
                 .apply(&[doc(7, "数控机床主轴", "", true, "/4/9/")], 7)
                 .unwrap();
@@ -798,11 +801,11 @@ mod tests {
             };
             assert_eq!(search(&year), 0);
         }
-        let again = WordIndex::open(Some(&dir), "db-a").unwrap();
+        let again = WordIndex::open(Some(&dir), "db-a", 0).unwrap();
         assert_eq!(again.applied(), 7);
         assert_eq!(ids(&again, "数控", &Seen::default()), vec![7]);
         drop(again);
-        let other = WordIndex::open(Some(&dir), "db-b").unwrap();
+        let other = WordIndex::open(Some(&dir), "db-b", 0).unwrap();
         assert_eq!(other.applied(), -1);
         assert!(ids(&other, "数控", &Seen::default()).is_empty());
         drop(other);
