@@ -132,3 +132,43 @@ async fn statistics_come_as_json_for_the_callers_units() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+/// A listing read page by page gives every published achievement once, newest year first and
+/// the latest made first within a year, whatever the page size (a page's ids are chosen before
+/// its rows are joined: `db::achievements::list`).
+#[tokio::test]
+async fn a_public_listing_read_page_by_page_gives_each_once_in_order() {
+    let app = TestApp::spawn().await;
+    let fx = app.fx();
+    let mut made: Vec<(i64, i64)> = Vec::new();
+    for n in 0..11_i64 {
+        let mut spec = fx.achievement_spec(&format!("数控机床夹具改进第{n}项"));
+        spec.year = 2024 + n % 3;
+        spec.published = n != 4 && n != 7;
+        let id = fx.achievement_from(spec).await;
+        if n != 4 && n != 7 {
+            made.push((2024 + n % 3, id));
+        }
+    }
+    made.sort_by(|a, b| b.cmp(a));
+    let wanted: Vec<i64> = made.iter().map(|(_, id)| *id).collect();
+    for per_page in [1, 4, 9] {
+        let mut seen = Vec::new();
+        for page in 1.. {
+            let (status, list) = anonymous(
+                &app,
+                &format!("/api/v1/public/achievements?field=advanced_manufacturing&per_page={per_page}&page={page}"),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(list["total"], wanted.len(), "per_page {per_page}");
+            let items = list["items"].as_array().unwrap();
+            if items.is_empty() {
+                break;
+            }
+            assert!(items.len() <= per_page, "per_page {per_page}, page {page}");
+            seen.extend(items.iter().map(|i| i["id"].as_i64().unwrap()));
+        }
+        assert_eq!(seen, wanted, "per_page {per_page}");
+    }
+}
